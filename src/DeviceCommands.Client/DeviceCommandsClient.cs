@@ -1,0 +1,34 @@
+using DeviceCommands.Client.Me;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// The entry point of the device-command API: <c>client.Me.Devices[id].Commands[cid].GetAsync()</c>.
+/// Build one with <see cref="Create"/> (auth, resilience, host safety) or over any Kiota <see cref="IRequestAdapter"/>.
+/// </summary>
+public partial class DeviceCommandsClient : BaseRequestBuilder
+{
+    /// <summary>The service's base URL: <c>https://graph.microsoft.com/beta</c>.</summary>
+    public const string DefaultBaseUrl = "https://graph.microsoft.com/beta";
+
+    /// <summary>
+    /// Creates a client over any Kiota request adapter. An empty <see cref="IRequestAdapter.BaseUrl"/> becomes
+    /// <see cref="DefaultBaseUrl"/>. Kiota's process-wide serializer registries are left as they are: this client
+    /// reads and writes with its own stock JSON factories, so other Kiota clients in the process are unaffected.
+    /// </summary>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public DeviceCommandsClient(IRequestAdapter requestAdapter)
+        : base(requestAdapter ?? throw new ArgumentNullException(nameof(requestAdapter)), "{+baseurl}", new Dictionary<string, object>())
+    {
+        if (string.IsNullOrEmpty(RequestAdapter.BaseUrl))
+        {
+            RequestAdapter.BaseUrl = DefaultBaseUrl;
+        }
+
+        PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl);
+    }
+
+    /// <summary>The signed-in user: <c>/me</c>.</summary>
+    public MeRequestBuilder Me => new(PathParameters, RequestAdapter);
+}

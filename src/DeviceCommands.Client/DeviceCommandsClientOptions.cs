@@ -1,0 +1,68 @@
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// Settings of a client made by <see cref="DeviceCommandsClient.Create"/>. Every property has a working default,
+/// so <c>new DeviceCommandsClientOptions()</c> talks to the real service.
+/// </summary>
+public sealed class DeviceCommandsClientOptions
+{
+    /// <summary>The service's base URL. Default <c>https://graph.microsoft.com/beta</c>; an emulator's <c>BaseUrl</c> for tests.</summary>
+    /// <remarks>The bearer token is sent only to this URL's host, and only over https (http only to a loopback host).</remarks>
+    public Uri BaseUrl { get; set; } = new(DeviceCommandsClient.DefaultBaseUrl);
+
+    /// <summary>The innermost transport. Default null: a <see cref="SocketsHttpHandler"/> owned by the client.</summary>
+    /// <remarks>A handler given here is not disposed by the client. Automatic redirects on it should be off; the client follows redirects itself, safely.</remarks>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>How many times a failed request is retried. Default 3, so at most 4 attempts of one request; 0 turns retries off.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The base of the jittered exponential backoff between retries when the service sends no <c>Retry-After</c>. Default 1 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock of retries, timeouts and waits. Default <see cref="TimeProvider.System"/>; a <c>FakeTimeProvider</c> in tests.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The scopes asked of the credential. Default null: <c>Device.Read</c> and <c>Device.Command</c> on the base
+    /// URL's host (<c>https://graph.microsoft.com/Device.Read</c>, <c>https://graph.microsoft.com/Device.Command</c>),
+    /// which is what the service's delegated, personal-account sign-in grants.
+    /// </summary>
+    public IList<string>? Scopes { get; set; }
+
+    /// <summary>The largest response body read, in bytes; a larger one is refused without being held whole. Default 4 MiB.</summary>
+    public long MaxResponseContentBytes { get; set; } = 4 * 1024 * 1024;
+
+    internal string[] EffectiveScopes() => Scopes is { Count: > 0 } scopes
+        ? [.. scopes]
+        : [$"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Read", $"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Command"];
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a setting that cannot work.</summary>
+    internal void Validate()
+    {
+        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("BaseUrl must be an absolute http or https URL.", nameof(BaseUrl));
+        }
+
+        if (MaxRetries < 0)
+        {
+            throw new ArgumentException("MaxRetries must not be negative.", nameof(MaxRetries));
+        }
+
+        if (RetryDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("RetryDelay must not be negative.", nameof(RetryDelay));
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));
+        }
+
+        if (MaxResponseContentBytes is <= 0 or > int.MaxValue)
+        {
+            throw new ArgumentException("MaxResponseContentBytes must be between 1 and 2^31 - 1.", nameof(MaxResponseContentBytes));
+        }
+    }
+}

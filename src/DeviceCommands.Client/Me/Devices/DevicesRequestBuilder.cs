@@ -1,0 +1,72 @@
+using DeviceCommands.Client.Me.Devices.Item;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me.Devices;
+
+/// <summary>Builds requests for <c>/me/devices</c>: list the signed-in user's devices.</summary>
+public partial class DevicesRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me/devices";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters, <c>baseurl</c> included.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public DevicesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL (for example an <c>@odata.nextLink</c>).</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public DevicesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>One device: <c>/me/devices/{id}</c>. The id is opaque and sent as one percent-encoded path segment.</summary>
+    /// <param name="deviceId">The device's id, as listed.</param>
+    /// <returns>The builder for that device.</returns>
+    /// <exception cref="ArgumentException"><paramref name="deviceId"/> is null, empty or white space.</exception>
+    public DeviceItemRequestBuilder this[string deviceId]
+    {
+        get
+        {
+            var parameters = new Dictionary<string, object>(PathParameters)
+            {
+                ["device%2Did"] = RequestFactory.RequireId(deviceId, nameof(deviceId)),
+            };
+            return new DeviceItemRequestBuilder(parameters, RequestAdapter);
+        }
+    }
+
+    /// <summary>Lists the signed-in user's devices (<c>GET me/devices</c>; needs <c>Device.Read</c>).</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The devices; null when the service answers with no body.</returns>
+    /// <exception cref="ODataError">The service answered with an error status.</exception>
+    /// <exception cref="ApiException">The answer could not be read.</exception>
+    public async Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+    {
+        var request = ToGetRequestInformation(requestConfiguration);
+        return await RequestSender.SendAsync(RequestAdapter, request, DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <returns>The request.</returns>
+    public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    {
+        var request = RequestFactory.Create(Method.GET, UrlTemplate, PathParameters);
+        request.Configure(requestConfiguration);
+        request.Headers.TryAdd("Accept", "application/json");
+        return request;
+    }
+
+    /// <summary>A builder for a raw URL, for example an <c>@odata.nextLink</c>.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <returns>A new builder.</returns>
+    public DevicesRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+}

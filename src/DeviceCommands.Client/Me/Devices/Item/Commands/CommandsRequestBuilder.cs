@@ -1,0 +1,76 @@
+using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me.Devices.Item.Commands;
+
+/// <summary>Builds requests for <c>/me/devices/{id}/commands</c>: send a command to a device.</summary>
+public partial class CommandsRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters, <c>baseurl</c> and <c>device%2Did</c> included.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public CommandsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public CommandsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>One command: <c>/me/devices/{id}/commands/{id}</c>. The id is opaque and sent as one percent-encoded path segment.</summary>
+    /// <param name="commandId">The command's id, as the service returned it.</param>
+    /// <returns>The builder for that command.</returns>
+    /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
+    public CommandItemRequestBuilder this[string commandId]
+    {
+        get
+        {
+            var parameters = new Dictionary<string, object>(PathParameters)
+            {
+                ["command%2Did"] = RequestFactory.RequireId(commandId, nameof(commandId)),
+            };
+            return new CommandItemRequestBuilder(parameters, RequestAdapter);
+        }
+    }
+
+    /// <summary>Sends a command to the device (<c>POST me/devices/{id}/commands</c>; needs <c>Device.Command</c>).</summary>
+    /// <param name="body">The command, for example <see cref="Command.LaunchUri(Uri)"/> or <see cref="Command.AppService"/>.</param>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The created command, with its id and first status.</returns>
+    /// <exception cref="ODataError">The service answered with an error status.</exception>
+    /// <exception cref="ApiException">The answer could not be read.</exception>
+    public async Task<Command?> PostAsync(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+    {
+        var request = ToPostRequestInformation(body, requestConfiguration);
+        return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the <c>POST</c> request without sending it; the body is the command's camelCase JSON.</summary>
+    /// <param name="body">The command.</param>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <returns>The request.</returns>
+    public RequestInformation ToPostRequestInformation(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var request = RequestFactory.Create(Method.POST, UrlTemplate, PathParameters);
+        request.Configure(requestConfiguration);
+        request.Headers.TryAdd("Accept", "application/json");
+        RequestSender.SetJsonContent(request, body);
+        return request;
+    }
+
+    /// <summary>A builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <returns>A new builder.</returns>
+    public CommandsRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+}

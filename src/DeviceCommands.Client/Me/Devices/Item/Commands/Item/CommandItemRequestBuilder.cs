@@ -1,0 +1,65 @@
+using DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me.Devices.Item.Commands.Item;
+
+/// <summary>Builds requests for one command: <c>/me/devices/{id}/commands/{id}</c>.</summary>
+public partial class CommandItemRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters: <c>baseurl</c>, <c>device%2Did</c> and <c>command%2Did</c>.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public CommandItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public CommandItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>The command's response payload: <c>/me/devices/{id}/commands/{id}/responsePayload</c>.</summary>
+    public ResponsePayloadRequestBuilder ResponsePayload => new(PathParameters, RequestAdapter);
+
+    /// <summary>The adapter, for the waiting helpers.</summary>
+    internal IRequestAdapter Adapter => RequestAdapter;
+
+    /// <summary>The path parameters, for the waiting helpers.</summary>
+    internal IReadOnlyDictionary<string, object> Parameters => PathParameters;
+
+    /// <summary>Reads the command's status (<c>GET me/devices/{id}/commands/{id}</c>; needs <c>Device.Command</c>).</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The command; null when the service answers with no body.</returns>
+    /// <exception cref="ODataError">The service answered with an error status (404: no such device or command).</exception>
+    /// <exception cref="ApiException">The answer could not be read.</exception>
+    public async Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+    {
+        var request = ToGetRequestInformation(requestConfiguration);
+        return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the <c>GET</c> request without sending it.</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <returns>The request.</returns>
+    public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    {
+        var request = RequestFactory.Create(Method.GET, UrlTemplate, PathParameters);
+        request.Configure(requestConfiguration);
+        request.Headers.TryAdd("Accept", "application/json");
+        return request;
+    }
+
+    /// <summary>A builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <returns>A new builder.</returns>
+    public CommandItemRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+}

@@ -1,0 +1,55 @@
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
+
+/// <summary>Builds requests for a command's response payload: <c>/me/devices/{id}/commands/{id}/responsePayload</c>.</summary>
+public partial class ResponsePayloadRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}/responsePayload";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters: <c>baseurl</c>, <c>device%2Did</c> and <c>command%2Did</c>.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public ResponsePayloadRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public ResponsePayloadRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>Reads what the app service sent back (<c>GET …/responsePayload</c>; needs <c>Device.Command</c>).</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The payload response; null when the service answers with no body.</returns>
+    /// <exception cref="ODataError">The service answered with an error status.</exception>
+    /// <exception cref="ApiException">The answer could not be read.</exception>
+    public async Task<PayloadResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+    {
+        var request = ToGetRequestInformation(requestConfiguration);
+        return await RequestSender.SendAsync(RequestAdapter, request, PayloadResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the <c>GET</c> request without sending it.</summary>
+    /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
+    /// <returns>The request.</returns>
+    public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    {
+        var request = RequestFactory.Create(Method.GET, UrlTemplate, PathParameters);
+        request.Configure(requestConfiguration);
+        request.Headers.TryAdd("Accept", "application/json");
+        return request;
+    }
+
+    /// <summary>A builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <returns>A new builder.</returns>
+    public ResponsePayloadRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+}

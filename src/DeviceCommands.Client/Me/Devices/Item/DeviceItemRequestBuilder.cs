@@ -1,0 +1,29 @@
+using DeviceCommands.Client.Me.Devices.Item.Commands;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me.Devices.Item;
+
+/// <summary>Builds requests under one device: <c>/me/devices/{id}</c>.</summary>
+public partial class DeviceItemRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me/devices/{device%2Did}";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters, <c>baseurl</c> and <c>device%2Did</c> included.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public DeviceItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public DeviceItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>The device's commands: <c>/me/devices/{id}/commands</c>.</summary>
+    public CommandsRequestBuilder Commands => new(PathParameters, RequestAdapter);
+}

@@ -1,0 +1,29 @@
+using DeviceCommands.Client.Me.Devices;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Me;
+
+/// <summary>Builds requests under <c>/me</c>, the signed-in user.</summary>
+public partial class MeRequestBuilder : BaseRequestBuilder
+{
+    private const string Template = "{+baseurl}/me";
+
+    /// <summary>Creates the builder from path parameters.</summary>
+    /// <param name="pathParameters">The path parameters, <c>baseurl</c> included.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public MeRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, pathParameters)
+    {
+    }
+
+    /// <summary>Creates the builder for a raw URL.</summary>
+    /// <param name="rawUrl">The absolute URL.</param>
+    /// <param name="requestAdapter">The adapter that sends the requests.</param>
+    public MeRequestBuilder(string rawUrl, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, rawUrl)
+    {
+    }
+
+    /// <summary>The user's devices: <c>/me/devices</c>.</summary>
+    public DevicesRequestBuilder Devices => new(PathParameters, RequestAdapter);
+}

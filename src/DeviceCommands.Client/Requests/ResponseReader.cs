@@ -1,0 +1,315 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using DeviceCommands.Client.Models;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using Microsoft.Kiota.Serialization.Json;
+
+namespace DeviceCommands.Client.Requests;
+
+/// <summary>
+/// Reads an HTTP answer into a model or a typed error, for any adapter that hands responses to a Kiota
+/// <see cref="IResponseHandler"/> (the stock <c>HttpClientRequestAdapter</c> does). The models are read by a stock
+/// <see cref="JsonParseNode"/> created here, so Kiota's process-wide registries are never touched.
+/// </summary>
+/// <remarks>
+/// Every non-2xx answer becomes an <see cref="ODataError"/>, whatever its body; a 2xx body that is not JSON, is cut
+/// short, is too large or is not an object becomes an <see cref="ApiException"/> with the parser's exception inside.
+/// </remarks>
+internal sealed class ResponseReader<TModel> : IResponseHandler
+    where TModel : class, IParsable
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int MaxKeptErrorText = 1024;
+
+    private readonly ParsableFactory<TModel> _factory;
+    private readonly HeadersInspectionHandlerOption? _headers;
+    private readonly long _maxBytes;
+    private readonly CancellationToken _cancellationToken;
+
+    public ResponseReader(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, long maxBytes, CancellationToken cancellationToken)
+    {
+        _factory = factory;
+        _headers = headers;
+        _maxBytes = maxBytes;
+        _cancellationToken = cancellationToken;
+    }
+
+    public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
+    {
+        if (response is not HttpResponseMessage message)
+        {
+            throw new ApiException($"The adapter gave a response of type {typeof(TNativeResponse).Name}; an HttpResponseMessage was expected.");
+        }
+
+        using (message)
+        {
+            CopyHeaders(message);
+            if (!message.IsSuccessStatusCode)
+            {
+                throw await ReadErrorAsync(message, _cancellationToken).ConfigureAwait(false);
+            }
+
+            var model = await ReadModelAsync(message, _factory, _maxBytes, _cancellationToken).ConfigureAwait(false);
+            return model is null ? default : (TResult)(object)model;
+        }
+    }
+
+    /// <summary>Reads a 2xx answer's body into a model; null for 204 or an empty body.</summary>
+    public static async Task<TModel?> ReadModelAsync(HttpResponseMessage message, ParsableFactory<TModel> factory, long maxBytes, CancellationToken cancellationToken)
+    {
+        var status = (int)message.StatusCode;
+        if (message.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            try
+            {
+                (buffer, length) = await ReadBodyAsync(message.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                throw Failure(message, $"The body of the HTTP {status} answer could not be read to its end.", e);
+            }
+            catch (ApiException e)
+            {
+                e.ResponseStatusCode = status;
+                e.ResponseHeaders = HeaderDictionary(message);
+                throw;
+            }
+
+            if (length == 0)
+            {
+                return null;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            }
+            catch (JsonException e)
+            {
+                throw Failure(message, $"The body of the HTTP {status} answer is not valid JSON: {e.Message}", e);
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw Failure(message, $"The body of the HTTP {status} answer is JSON of kind {document.RootElement.ValueKind}; an object was expected.", null);
+                }
+
+                try
+                {
+                    return new JsonParseNode(document.RootElement).GetObjectValue(factory);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw Failure(message, $"The body of the HTTP {status} answer could not be read into {typeof(TModel).Name}: {e.Message}", e);
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Turns any non-2xx answer into an <see cref="ODataError"/>.</summary>
+    public static async Task<ODataError> ReadErrorAsync(HttpResponseMessage message, CancellationToken cancellationToken)
+    {
+        var status = (int)message.StatusCode;
+        ODataError? error = null;
+        string? text = null;
+        byte[]? buffer = null;
+        try
+        {
+            var length = 0;
+            try
+            {
+                (buffer, length) = await ReadBodyAsync(message.Content, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                // an error body that breaks off still gives an error with its status
+            }
+
+            if (length > 0)
+            {
+                error = TryReadODataError(buffer.AsMemory(0, length));
+                if (error is null)
+                {
+                    text = DecodeText(buffer.AsSpan(0, length));
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        error ??= new ODataError(DescribeStatus(message, text));
+        error.ResponseStatusCode = status;
+        error.ResponseHeaders = HeaderDictionary(message);
+        error.ResponseBody ??= text;
+        return error;
+    }
+
+    internal static Dictionary<string, IEnumerable<string>> HeaderDictionary(HttpResponseMessage message)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in message.Headers)
+        {
+            headers[header.Key] = header.Value;
+        }
+
+        foreach (var header in message.Content.Headers)
+        {
+            headers[header.Key] = header.Value;
+        }
+
+        return headers;
+    }
+
+    private void CopyHeaders(HttpResponseMessage message)
+    {
+        if (_headers is not { InspectResponseHeaders: true })
+        {
+            return;
+        }
+
+        foreach (var header in message.Headers)
+        {
+            _headers.ResponseHeaders.Add(header.Key, header.Value);
+        }
+
+        foreach (var header in message.Content.Headers)
+        {
+            _headers.ResponseHeaders.Add(header.Key, header.Value);
+        }
+    }
+
+    private static ODataError? TryReadODataError(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var error = new JsonParseNode(document.RootElement).GetObjectValue(ODataError.CreateFromDiscriminatorValue);
+            return error.Error is null ? null : error;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static string DescribeStatus(HttpResponseMessage message, string? text)
+    {
+        var reason = message.ReasonPhrase ?? message.StatusCode.ToString();
+        var kind = message.Content.Headers.ContentType?.MediaType;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"The service returned HTTP {(int)message.StatusCode} ({reason}){(text is null ? " with no body" : kind is null ? " with a body that is not an OData error" : $" with a {kind} body that is not an OData error")}.");
+    }
+
+    private static string DecodeText(ReadOnlySpan<byte> bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes);
+        return text.Length <= MaxKeptErrorText ? text : text[..MaxKeptErrorText];
+    }
+
+    private static ApiException Failure(HttpResponseMessage message, string text, Exception? inner) =>
+        new(text, inner!)
+        {
+            ResponseStatusCode = (int)message.StatusCode,
+            ResponseHeaders = HeaderDictionary(message),
+        };
+
+    /// <summary>
+    /// Reads a body into a pooled buffer, refusing one larger than <paramref name="maxBytes"/> as soon as it passes
+    /// the limit (or, with <paramref name="truncate"/>, keeping only its start), so a huge body is never held whole.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken, bool truncate = false)
+    {
+        if (!truncate && content.Headers.ContentLength is long declared && declared > maxBytes)
+        {
+            throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {maxBytes} bytes."));
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var initial = content.Headers.ContentLength is long known and > 0 ? (int)Math.Min(known + 1, maxBytes + 1) : 4096;
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 256));
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (length > maxBytes)
+                        {
+                            break;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                    if (length > maxBytes)
+                    {
+                        break;
+                    }
+                }
+
+                if (length > maxBytes)
+                {
+                    if (!truncate)
+                    {
+                        throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body is larger than the limit of {maxBytes} bytes."));
+                    }
+
+                    length = (int)maxBytes;
+                }
+
+                return (buffer, length);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections;
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace DeviceCommands.Client.Serialization;
+
+/// <summary>Reads one JSON property into a model; <paramref name="jsonName"/> is the name as it was sent.</summary>
+internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, string jsonName);
+
+/// <summary>
+/// The field deserializers of one model type, built once per type: a case-insensitive frozen table of
+/// readers, so that <c>Status</c>, <c>status</c> and <c>STATUS</c> all match through any Kiota parse node.
+/// </summary>
+internal sealed class FieldTable<TModel>
+    where TModel : class
+{
+    public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
+        => Readers = readers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    public FrozenDictionary<string, FieldReader<TModel>> Readers { get; }
+
+    /// <summary>Whether a JSON name belongs to a typed property (such names are never written from additional data).</summary>
+    public bool IsKnown(string jsonName) => Readers.ContainsKey(jsonName);
+
+    /// <summary>The view that <see cref="IParsable.GetFieldDeserializers"/> returns for one model instance.</summary>
+    public IDictionary<string, Action<IParseNode>> For(TModel model) => new FieldMap<TModel>(model, this);
+}
+
+/// <summary>
+/// A read-only <see cref="IDictionary{TKey, TValue}"/> over a <see cref="FieldTable{TModel}"/>, bound to one model.
+/// </summary>
+/// <remarks>
+/// Kiota's generated models build a new dictionary of one delegate per property on every read. This view
+/// allocates itself and one delegate, reused for each property in turn: a parse node looks a name up and
+/// invokes the delegate it got before it looks up the next name. A caller that holds two looked-up
+/// delegates at once gets a dedicated one for the second, so the view stays correct for any caller.
+/// </remarks>
+internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
+    where TModel : class
+{
+    private readonly TModel _model;
+    private readonly FieldTable<TModel> _table;
+    private Action<IParseNode>? _shared;
+    private FieldReader<TModel>? _pendingReader;
+    private string? _pendingName;
+    private bool _pendingUnused;
+
+    public FieldMap(TModel model, FieldTable<TModel> table)
+    {
+        _model = model;
+        _table = table;
+    }
+
+    public Action<IParseNode> this[string key]
+    {
+        get
+        {
+            var reader = _table.Readers[key];
+            if (_pendingUnused)
+            {
+                return Dedicated(reader, key);
+            }
+
+            _pendingReader = reader;
+            _pendingName = key;
+            _pendingUnused = true;
+            return _shared ??= InvokePending;
+        }
+        set => throw ReadOnly();
+    }
+
+    public ICollection<string> Keys => _table.Readers.Keys;
+
+    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Dedicated(p.Value, p.Key)).ToArray();
+
+    public int Count => _table.Readers.Count;
+
+    public bool IsReadOnly => true;
+
+    public bool ContainsKey(string key) => _table.Readers.ContainsKey(key);
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Action<IParseNode> value)
+    {
+        if (_table.Readers.ContainsKey(key))
+        {
+            value = this[key];
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    public bool Contains(KeyValuePair<string, Action<IParseNode>> item) => false;
+
+    public void CopyTo(KeyValuePair<string, Action<IParseNode>>[] array, int arrayIndex)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        foreach (var pair in this)
+        {
+            array[arrayIndex++] = pair;
+        }
+    }
+
+    public IEnumerator<KeyValuePair<string, Action<IParseNode>>> GetEnumerator()
+    {
+        foreach (var pair in _table.Readers)
+        {
+            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Dedicated(pair.Value, pair.Key));
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Add(string key, Action<IParseNode> value) => throw ReadOnly();
+
+    public void Add(KeyValuePair<string, Action<IParseNode>> item) => throw ReadOnly();
+
+    public void Clear() => throw ReadOnly();
+
+    public bool Remove(string key) => throw ReadOnly();
+
+    public bool Remove(KeyValuePair<string, Action<IParseNode>> item) => throw ReadOnly();
+
+    private void InvokePending(IParseNode node)
+    {
+        _pendingUnused = false;
+        _pendingReader!(_model, node, _pendingName!);
+    }
+
+    private Action<IParseNode> Dedicated(FieldReader<TModel> reader, string name)
+    {
+        var model = _model;
+        return node => reader(model, node, name);
+    }
+
+    private static NotSupportedException ReadOnly() => new("The field deserializers of a model are read-only.");
+}

@@ -1,0 +1,8 @@
+namespace DeviceCommands.Client.Serialization;
+
+/// <summary>What the tolerant reader needs to know of a model beyond <c>IParsable</c>.</summary>
+internal interface ITolerantModel
+{
+    /// <summary>Whether anything at all was read into the model (a typed property or additional data).</summary>
+    bool HasValues { get; }
+}

@@ -1,0 +1,143 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace DeviceCommands.Client.Serialization;
+
+/// <summary>
+/// Turns the plain .NET values that users put in a command's payload (dictionaries, lists, strings, numbers,
+/// booleans, dates, <see cref="JsonElement"/>, <see cref="UntypedNode"/>) into Kiota's <see cref="UntypedNode"/>,
+/// without reflection, so that the payload is written exactly and the library stays trimming and AOT safe.
+/// </summary>
+public static class JsonPayload
+{
+    private const int MaxDepth = 64;
+
+    /// <summary>Converts a value to an <see cref="UntypedNode"/>.</summary>
+    /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, any .NET number,
+    /// <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
+    /// <see cref="JsonElement"/>, <see cref="UntypedNode"/>, a dictionary with string keys, or a sequence of these.</param>
+    /// <returns>The equivalent node.</returns>
+    /// <exception cref="ArgumentException">A value of a type that has no JSON form here, or nesting deeper than 64 levels (a cycle).</exception>
+    public static UntypedNode FromValue(object? value) => Convert(value, 0);
+
+    /// <summary>Converts a dictionary to an <see cref="UntypedObject"/>.</summary>
+    /// <param name="values">The properties.</param>
+    /// <returns>The object node.</returns>
+    public static UntypedObject FromDictionary(IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return ConvertObject(values, 0);
+    }
+
+    private static UntypedNode Convert(object? value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"The payload is nested deeper than {MaxDepth} levels (is there a cycle?).", nameof(value));
+        }
+
+        return value switch
+        {
+            null => new UntypedNull(),
+            UntypedNode node => node,
+            string s => new UntypedString(s),
+            bool b => new UntypedBoolean(b),
+            int i => new UntypedInteger(i),
+            short s => new UntypedInteger(s),
+            byte b => new UntypedInteger(b),
+            sbyte s => new UntypedInteger(s),
+            ushort u => new UntypedInteger(u),
+            long l => new UntypedLong(l),
+            uint u => new UntypedLong(u),
+            ulong u => new UntypedDecimal(u),
+            float f => new UntypedFloat(f),
+            double d => new UntypedDouble(d),
+            decimal d => new UntypedDecimal(d),
+            char c => new UntypedString(c.ToString()),
+            DateTimeOffset d => new UntypedString(d.ToString("O", CultureInfo.InvariantCulture)),
+            DateTime d => new UntypedString(d.ToString("O", CultureInfo.InvariantCulture)),
+            Guid g => new UntypedString(g.ToString()),
+            Uri u => new UntypedString(u.OriginalString),
+            TimeSpan t => new UntypedString(t.ToString("c", CultureInfo.InvariantCulture)),
+            Enum e => new UntypedString(e.ToString()),
+            JsonElement e => FromJsonElement(e, depth),
+            IEnumerable<KeyValuePair<string, object?>> pairs => ConvertObject(pairs, depth),
+            IEnumerable<KeyValuePair<string, string>> pairs => ConvertObject(pairs.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)), depth),
+            IDictionary dictionary => ConvertObject(Pairs(dictionary), depth),
+            IEnumerable sequence => new UntypedArray(sequence.Cast<object?>().Select(v => Convert(v, depth + 1)).ToList()),
+            _ => throw new ArgumentException(
+                $"A payload value of type {value.GetType().FullName} has no JSON form here: use a dictionary, a list, a string, a number, a boolean, a JsonElement or an UntypedNode.",
+                nameof(value)),
+        };
+    }
+
+    private static UntypedObject ConvertObject(IEnumerable<KeyValuePair<string, object?>> pairs, int depth)
+    {
+        var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            properties[pair.Key] = Convert(pair.Value, depth + 1);
+        }
+
+        return new UntypedObject(properties);
+    }
+
+    private static IEnumerable<KeyValuePair<string, object?>> Pairs(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            var key = entry.Key as string ?? System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture)
+                ?? throw new ArgumentException("A payload dictionary key must not be null.", nameof(dictionary));
+            yield return new KeyValuePair<string, object?>(key, entry.Value);
+        }
+    }
+
+    private static UntypedNode FromJsonElement(JsonElement element, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"The payload is nested deeper than {MaxDepth} levels.", nameof(element));
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    properties[property.Name] = FromJsonElement(property.Value, depth + 1);
+                }
+
+                return new UntypedObject(properties);
+            case JsonValueKind.Array:
+                return new UntypedArray(element.EnumerateArray().Select(e => FromJsonElement(e, depth + 1)).ToList());
+            case JsonValueKind.String:
+                return new UntypedString(element.GetString());
+            case JsonValueKind.True:
+                return new UntypedBoolean(true);
+            case JsonValueKind.False:
+                return new UntypedBoolean(false);
+            case JsonValueKind.Number:
+                if (element.TryGetInt32(out var i))
+                {
+                    return new UntypedInteger(i);
+                }
+
+                if (element.TryGetInt64(out var l))
+                {
+                    return new UntypedLong(l);
+                }
+
+                if (element.TryGetDecimal(out var d))
+                {
+                    return new UntypedDecimal(d);
+                }
+
+                return new UntypedDouble(element.GetDouble());
+            default:
+                return new UntypedNull();
+        }
+    }
+}

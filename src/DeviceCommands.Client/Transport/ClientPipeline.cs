@@ -1,27 +1,18 @@
 using Azure.Core;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Authentication.Azure;
-using Microsoft.Kiota.Http.HttpClientLibrary;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
-using Microsoft.Kiota.Serialization.Json;
 
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>Builds the request adapter and HTTP pipeline behind <see cref="DeviceCommandsClient.Create"/>.</summary>
 internal static class ClientPipeline
 {
-    public static HttpClientRequestAdapter CreateAdapter(TokenCredential? credential, DeviceCommandsClientOptions options)
+    public static DeviceCommandsRequestAdapter CreateAdapter(TokenCredential? credential, DeviceCommandsClientOptions options)
     {
         var handler = CreateHandler(options);
         var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        return new HttpClientRequestAdapter(
-            CreateAuthentication(credential, options),
-            new JsonParseNodeFactory(),
-            new JsonSerializationWriterFactory(),
-            httpClient)
-        {
-            BaseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/'),
-        };
+        return new DeviceCommandsRequestAdapter(CreateAuthentication(credential, options), httpClient, options);
     }
 
     public static IAuthenticationProvider CreateAuthentication(TokenCredential? credential, DeviceCommandsClientOptions options)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
@@ -111,7 +112,8 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
 
                 try
                 {
-                    return new JsonParseNode(document.RootElement).GetObjectValue(factory);
+                    var node = new JsonParseNode(document.RootElement) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData };
+                    return node.GetObjectValue(factory);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -215,7 +217,8 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
                 return null;
             }
 
-            var error = new JsonParseNode(document.RootElement).GetObjectValue(ODataError.CreateFromDiscriminatorValue);
+            var node = new JsonParseNode(document.RootElement) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData };
+            var error = node.GetObjectValue(ODataError.CreateFromDiscriminatorValue);
             return error.Error is null ? null : error;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -239,11 +239,67 @@ internal static class TolerantReader
     {
         try
         {
-            return node.GetObjectValue(UntypedNode.CreateFromDiscriminatorValue);
+            var value = node.GetObjectValue(UntypedNode.CreateFromDiscriminatorValue);
+            return value is null ? null : Materialize(value);
         }
         catch (Exception e) when (IsRecoverable(e))
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A copy of an untyped value that no longer depends on the parsed document: a stock <c>JsonParseNode</c>
+    /// enumerates arrays lazily over its <c>JsonDocument</c>, which may be gone by the time the model is used.
+    /// </summary>
+    public static UntypedNode Materialize(UntypedNode node)
+    {
+        switch (node)
+        {
+            case UntypedArray array:
+                var items = new List<UntypedNode>();
+                foreach (var item in array.GetValue())
+                {
+                    items.Add(item is null ? new UntypedNull() : Materialize(item));
+                }
+
+                return new UntypedArray(items);
+            case UntypedObject obj:
+                var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
+                foreach (var pair in obj.GetValue())
+                {
+                    properties[pair.Key] = pair.Value is null ? new UntypedNull() : Materialize(pair.Value);
+                }
+
+                return new UntypedObject(properties);
+            default:
+                return node;
+        }
+    }
+
+    /// <summary>Materializes the untyped values a parse node put in a model's additional data (see <see cref="Materialize"/>).</summary>
+    public static void MaterializeAdditionalData(IParsable model)
+    {
+        if (model is not IAdditionalDataHolder holder || holder.AdditionalData is not { Count: > 0 } data)
+        {
+            return;
+        }
+
+        List<KeyValuePair<string, object>>? replaced = null;
+        foreach (var pair in data)
+        {
+            if (pair.Value is UntypedArray or UntypedObject)
+            {
+                (replaced ??= []).Add(new(pair.Key, Materialize((UntypedNode)pair.Value)));
+            }
+        }
+
+        if (replaced is not null)
+        {
+            foreach (var pair in replaced)
+            {
+                data[pair.Key] = pair.Value;
+            }
         }
     }
 

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Text;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Tests.TestSupport;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using RichardSzalay.MockHttp;
+
+namespace DeviceCommands.Client.Tests.Me.Devices.Item.Commands.Item;
+
+public class CommandItemRequestBuilderTests
+{
+    public static TheoryData<string, bool> StatusBodiesThroughBothAdapters()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var body in Fixture.StatusBodies)
+        {
+            data.Add(body, true);
+            data.Add(body, false);
+        }
+
+        return data;
+    }
+
+    private static DeviceCommandsClient Client(Recorder recorder, bool stock) =>
+        stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
+
+    [Theory]
+    [MemberData(nameof(StatusBodiesThroughBothAdapters))]
+    public async Task GetAsync_reads_each_reference_status_body(string fixture, bool stockAdapter)
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
+
+        var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
+
+        Assert.NotNull(command);
+        Assert.NotNull(command.Id);
+        Assert.NotNull(command.Status);
+        Assert.Null(command.Type);
+        Assert.Equal(HttpMethod.Get, recorder.Single.Method);
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/d/commands/c", recorder.Single.Uri.AbsoluteUri);
+        Assert.Equal("application/json", recorder.Single.Headers["Accept"]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Every_quirk_at_once_reads_through_either_adapter(bool stockAdapter)
+    {
+        const string body = """
+            {"value":{"ID":"x","Status":"brandNewStatus","type":"null","ResponsePayload":{"Type":"Ok","CreationDate":"date-time","MsIgnoredParameter":"3"},
+             "payload":"payload-JSON","postbackURI":"null","extra":[1,[2,3]]}}
+            """;
+        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+
+        var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
+
+        Assert.NotNull(command);
+        Assert.Equal("x", command.Id);
+        Assert.Null(command.Status);
+        Assert.Equal("brandNewStatus", command.RawStatus);
+        Assert.Null(command.Type);
+        Assert.Null(command.PostBackUri);
+        Assert.Equal("Ok", command.ResponsePayload?.Type);
+        Assert.Null(command.ResponsePayload?.CreationDate);
+        Assert.Equal(3, command.ResponsePayload?.MsIgnoredParameter);
+        Assert.Equal("payload-JSON", Assert.IsType<UntypedString>(command.Payload).GetValue());
+        var extra = Assert.IsType<UntypedArray>(command.AdditionalData["extra"]);
+        Assert.Equal(2, extra.GetValue().Count());
+        Assert.Equal(2, Assert.IsType<UntypedArray>(extra.GetValue().Last()).GetValue().Count());
+    }
+
+    [Theory]
+    [InlineData("a/b?c#d", "a%2Fb%3Fc%23d")]
+    [InlineData("with space", "with%20space")]
+    [InlineData("100%", "100%25")]
+    [InlineData("..", "%2E%2E")]
+    [InlineData(".", "%2E")]
+    [InlineData("x..y", "x..y")]
+    [InlineData("ünï©ødé", "%C3%BCn%C3%AF%C2%A9%C3%B8d%C3%A9")]
+    [InlineData("line\r\nX-Injected: 1", "line%0D%0AX-Injected%3A%201")]
+    [InlineData("0158355AD4D680CC4E2994CC009EFFD7337D1335FCA6ED266â€¦", "0158355AD4D680CC4E2994CC009EFFD7337D1335FCA6ED266%C3%A2%E2%82%AC%C2%A6")]
+    public async Task Ids_are_sent_as_one_percent_encoded_path_segment(string id, string encoded)
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1","status":"executing"}""");
+        var client = TestClients.Created(recorder.Handler);
+
+        await client.Me.Devices[id].Commands[id].GetAsync();
+        await client.Me.Devices[id].Commands[id].ResponsePayload.GetAsync();
+
+        Assert.Equal($"/beta/me/devices/{encoded}/commands/{encoded}", recorder.Requests[0].Uri.AbsolutePath);
+        Assert.Equal($"/beta/me/devices/{encoded}/commands/{encoded}/responsePayload", recorder.Requests[1].Uri.AbsolutePath);
+        Assert.All(recorder.Requests, r => Assert.DoesNotContain("X-Injected", r.Headers.Keys));
+    }
+
+    [Fact]
+    public void A_dot_segment_id_keeps_its_place_in_the_request_information()
+    {
+        var client = TestClients.Created(new MockHttpMessageHandler());
+
+        var request = client.Me.Devices[".."].Commands["c"].ToGetRequestInformation();
+
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/%2E%2E/commands/c", request.URI.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public void A_missing_id_throws_ArgumentException_before_anything_is_sent(string? id)
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var client = TestClients.Created(recorder.Handler);
+
+        Assert.ThrowsAny<ArgumentException>(() => client.Me.Devices[id!]);
+        Assert.ThrowsAny<ArgumentException>(() => client.Me.Devices["d"].Commands[id!]);
+        Assert.Empty(recorder.Requests);
+    }
+
+    [Fact]
+    public void An_id_too_long_for_a_url_throws_ArgumentException()
+    {
+        var client = TestClients.Created(new MockHttpMessageHandler());
+
+        Assert.Throws<ArgumentException>(() => client.Me.Devices[new string('é', 10_000)]);
+    }
+
+    [Fact]
+    public async Task A_long_id_within_the_limit_is_sent_whole()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
+        var id = new string('a', 5000);
+
+        await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands[id].GetAsync();
+
+        Assert.EndsWith("/commands/" + id, recorder.Single.Uri.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToGetRequestInformation_builds_the_request_without_sending_it()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var builder = TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"];
+
+        var request = builder.ToGetRequestInformation(c => c.Headers.Add("x-test", "1"));
+
+        Assert.Equal(Method.GET, request.HttpMethod);
+        Assert.Equal("{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}", request.UrlTemplate);
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/d/commands/c", request.URI.AbsoluteUri);
+        Assert.Contains("1", request.Headers["x-test"]);
+        Assert.Empty(recorder.Requests);
+    }
+
+    [Fact]
+    public async Task WithUrl_sends_to_the_raw_url()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c","status":"completed"}""");
+        var builder = TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"];
+
+        var command = await builder.WithUrl("https://graph.microsoft.com/beta/me/devices/x/commands/y").GetAsync();
+
+        Assert.Equal(ActionStatus.Completed, command?.Status);
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/x/commands/y", recorder.Single.Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task A_headers_inspection_option_receives_the_answers_headers()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c"}""", configure: r => r.Headers.Add("Retry-After", "7"));
+        var option = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+
+        await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync(c => c.Options.Add(option));
+
+        Assert.Equal(["7"], option.ResponseHeaders["Retry-After"]);
+    }
+
+    [Fact]
+    public async Task An_empty_success_body_reads_as_null()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.NoContent, null);
+
+        Assert.Null(await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync());
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_throws_OperationCanceledException()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token));
+    }
+}

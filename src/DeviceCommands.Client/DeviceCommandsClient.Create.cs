@@ -21,6 +21,6 @@ public partial class DeviceCommandsClient
     {
         options ??= new DeviceCommandsClientOptions();
         options.Validate();
-        return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options));
+        return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options.Clone()));
     }
 }

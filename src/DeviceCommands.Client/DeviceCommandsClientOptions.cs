@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+
 namespace DeviceCommands.Client;
 
 /// <summary>
@@ -33,6 +36,35 @@ public sealed class DeviceCommandsClientOptions
     /// <summary>The largest response body read, in bytes; a larger one is refused without being held whole. Default 4 MiB.</summary>
     public long MaxResponseContentBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// The time one attempt of a request may take before it is abandoned (and, for a GET, retried). Default 30 s;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. Distinct from the caller's cancellation token, which always
+    /// surfaces as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> the client sleeps through before a retry. Default 60 s: a longer one ends the
+    /// retries at once with the service's error, rather than holding the caller for an unbounded time.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where the client logs each request, each retry and each status change of a wait. Default null: no logging.</summary>
+    /// <remarks>Nothing logged contains a token; request and response bodies are never logged.</remarks>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Adds your own Polly strategies (a circuit breaker, a rate limiter, Polly's chaos strategies for tests) to the
+    /// client's pipeline. They run inside the client's retry, around each attempt (and outside its attempt timeout),
+    /// so the client's retries and timeouts are kept. Default null.
+    /// </summary>
+    public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience { get; set; }
+
+    /// <summary>Text appended to the <c>User-Agent</c> (after <c>DeviceCommands.Client/{version}</c>), for example your app's name and version. Default null.</summary>
+    public string? UserAgentSuffix { get; set; }
+
+    internal DeviceCommandsClientOptions Clone() => (DeviceCommandsClientOptions)MemberwiseClone();
+
     internal string[] EffectiveScopes() => Scopes is { Count: > 0 } scopes
         ? [.. scopes]
         : [$"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Read", $"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Command"];
@@ -58,6 +90,16 @@ public sealed class DeviceCommandsClientOptions
         if (TimeProvider is null)
         {
             throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("AttemptTimeout must be positive, or Timeout.InfiniteTimeSpan.", nameof(AttemptTimeout));
+        }
+
+        if (MaxRetryAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxRetryAfter must not be negative.", nameof(MaxRetryAfter));
         }
 
         if (MaxResponseContentBytes is <= 0 or > int.MaxValue)

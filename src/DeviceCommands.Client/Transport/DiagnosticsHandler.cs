@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace DeviceCommands.Client.Transport;
+
+/// <summary>
+/// The outermost handler: one span (<see cref="ClientDiagnostics.ActivitySource"/>) and one log line per request,
+/// with its method, path, status and duration. Never logs a header, a query string or a body.
+/// </summary>
+internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvider) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var method = request.Method.Method;
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        using var activity = ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("http.request.method", method);
+            activity.SetTag("server.address", request.RequestUri?.Host);
+            activity.SetTag("server.port", request.RequestUri?.Port);
+            activity.SetTag("url.path", path);
+        }
+
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
+            if (!response.IsSuccessStatusCode)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
+            ClientDiagnostics.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            return response;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            activity?.SetTag("error.type", e.GetType().FullName);
+            ClientDiagnostics.RequestFailed(logger, method, path, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
+            throw;
+        }
+    }
+
+    /// <summary>The path with ids replaced, for a span name of low cardinality.</summary>
+    private static string PathTemplate(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            if (segments[i - 1] is "devices" or "commands" && segments[i].Length > 0)
+            {
+                segments[i] = "{id}";
+            }
+        }
+
+        return string.Join('/', segments);
+    }
+
+    internal static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "the call was cancelled",
+        TimeoutException => "it timed out",
+        HttpRequestException h => $"network failure ({h.HttpRequestError})",
+        _ => e.GetType().Name,
+    };
+}

@@ -46,6 +46,11 @@ internal static class RequestSender
             // an adapter that reads errors itself and could not map this one
             throw new ODataError(e.Message, e) { ResponseStatusCode = e.ResponseStatusCode, ResponseHeaders = e.ResponseHeaders };
         }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            // HttpClient refused to buffer a body over its MaxResponseContentBufferSize: a body too large to read
+            throw new ApiException($"The answer to {request.HttpMethod} is larger than the client's limit on response bodies: {e.Message}", e);
+        }
         catch (Exception e) when (IsReadFailure(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new ApiException($"The answer to {request.HttpMethod} could not be read: {e.Message}", e);

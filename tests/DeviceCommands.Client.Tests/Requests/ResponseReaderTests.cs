@@ -152,6 +152,18 @@ public class ResponseReaderTests
         var error = await Assert.ThrowsAsync<ApiException>(() => Get(recorder, stock: false));
 
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Through_a_stock_adapter_the_size_limit_is_a_request_option()
+    {
+        var body = "{\"id\":\"" + new string('x', 64 * 1024) + "\"}";
+        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => TestClients.Stock(recorder.Handler).Me.Devices["d"].Commands["c"]
+            .GetAsync(c => c.Options.Add(new DeviceCommands.Client.Requests.ResponseSizeLimitOption { MaxBytes = 1024 })));
+
+        Assert.Contains("limit of 1024 bytes", error.Message, StringComparison.Ordinal);
         Assert.Equal(200, error.ResponseStatusCode);
     }
 

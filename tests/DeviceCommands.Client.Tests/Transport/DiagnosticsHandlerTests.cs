@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Net;
+using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.Client.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DeviceCommands.Client.Tests.Transport;
+
+public class DiagnosticsHandlerTests
+{
+    [Fact]
+    public async Task Each_request_is_logged_with_method_path_status_and_duration_and_each_retry_with_reason_and_delay()
+    {
+        var clock = FakeTime.Create();
+        var logs = new LogCapture();
+        var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "2")).Always(HttpStatusCode.OK, """{"id":"c"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, LoggerFactory = logs });
+
+        await clock.Drive(client.Me.Devices["dev"].Commands["cmd"].GetAsync());
+
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("Retrying HTTP GET /beta/me/devices/dev/commands/cmd (retry 1) in 2000 ms because the service answered 503", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("HTTP GET /beta/me/devices/dev/commands/cmd answered 200 in ", StringComparison.Ordinal));
+        Assert.All(logs.Lines, l => Assert.Equal(ClientDiagnostics.Name, l.Category));
+    }
+
+    [Fact]
+    public async Task An_activity_listener_sees_a_span_per_request_with_the_status()
+    {
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ClientDiagnostics.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = new ScriptedHandler().Always(HttpStatusCode.NotFound);
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, BaseUrl = new Uri("https://diag.test/beta") });
+
+        await Assert.ThrowsAsync<DeviceCommands.Client.Models.ODataError>(() => client.Me.Devices["d1"].Commands["c1"].GetAsync());
+
+        Activity span;
+        lock (spans)
+        {
+            span = Assert.Single(spans, s => (string?)s.GetTagItem("server.address") == "diag.test");
+        }
+
+        Assert.Equal("GET /beta/me/devices/{id}/commands/{id}", span.DisplayName);
+        Assert.Equal(404, span.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+    }
+}

@@ -26,7 +26,7 @@ public partial class DeviceCommandsClient : BaseRequestBuilder
             RequestAdapter.BaseUrl = DefaultBaseUrl;
         }
 
-        PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl);
+        PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl ?? DefaultBaseUrl);
     }
 
     /// <summary>The signed-in user: <c>/me</c>.</summary>

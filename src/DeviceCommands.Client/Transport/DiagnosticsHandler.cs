@@ -5,12 +5,22 @@ namespace DeviceCommands.Client.Transport;
 
 /// <summary>
 /// The outermost handler: one span (<see cref="ClientDiagnostics.ActivitySource"/>) and one log line per request,
-/// with its method, path, status and duration. Never logs a header, a query string or a body.
+/// with its method, path, status and duration. Never logs a header, a query string or a body. It also gives each
+/// logical request a Graph <c>client-request-id</c> (kept across its retries), so the service, or an emulator, can
+/// tell a retry from a second request.
 /// </summary>
 internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvider) : DelegatingHandler
 {
+    /// <summary>Graph's header for a caller-chosen request id.</summary>
+    public const string ClientRequestIdHeader = "client-request-id";
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (!request.Headers.Contains(ClientRequestIdHeader))
+        {
+            request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, Guid.NewGuid().ToString());
+        }
+
         var method = request.Method.Method;
         var path = request.RequestUri?.AbsolutePath ?? string.Empty;
         using var activity = ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client);

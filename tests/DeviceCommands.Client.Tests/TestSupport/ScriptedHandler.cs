@@ -12,7 +12,7 @@ internal sealed class ScriptedHandler(FakeTimeProvider? clock = null) : HttpMess
     private readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? _then;
 
-    public List<(HttpMethod Method, Uri Uri, string? Authorization, DateTimeOffset At, string? UserAgent)> Requests { get; } = [];
+    public List<(HttpMethod Method, Uri Uri, string? Authorization, DateTimeOffset At, string? UserAgent, string? ClientRequestId)> Requests { get; } = [];
 
     public ScriptedHandler Answer(HttpStatusCode status, string body = "{}", Action<HttpResponseMessage>? configure = null)
     {
@@ -30,7 +30,7 @@ internal sealed class ScriptedHandler(FakeTimeProvider? clock = null) : HttpMess
     {
         _script.Enqueue(async (_, ct) =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             throw new InvalidOperationException("unreachable");
         });
         return this;
@@ -47,7 +47,7 @@ internal sealed class ScriptedHandler(FakeTimeProvider? clock = null) : HttpMess
     {
         _then = async (_, ct) =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             throw new InvalidOperationException("unreachable");
         };
         return this;
@@ -59,7 +59,7 @@ internal sealed class ScriptedHandler(FakeTimeProvider? clock = null) : HttpMess
         lock (Requests)
         {
             Requests.Add((request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), clock?.GetUtcNow() ?? default,
-                request.Headers.UserAgent.ToString()));
+                request.Headers.UserAgent.ToString(), request.Headers.TryGetValues("client-request-id", out var ids) ? ids.First() : null));
             step = _script.Count > 0 ? _script.Dequeue() : _then ?? throw new InvalidOperationException($"No scripted answer for request {Requests.Count}: {request.Method} {request.RequestUri}");
         }
 

@@ -258,6 +258,22 @@ public class ResilienceHandlerTests
     }
 
     [Fact]
+    public async Task A_retry_keeps_the_client_request_id_and_a_new_request_gets_a_new_one()
+    {
+        var clock = FakeTime.Create();
+        var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.TooManyRequests).Always(HttpStatusCode.Created, Status);
+        var client = Client(handler, clock);
+
+        await clock.Drive(client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))), TimeSpan.FromSeconds(1));
+        await clock.Drive(client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.True(Guid.TryParse(handler.Requests[0].ClientRequestId, out _));
+        Assert.Equal(handler.Requests[0].ClientRequestId, handler.Requests[1].ClientRequestId);
+        Assert.NotEqual(handler.Requests[0].ClientRequestId, handler.Requests[2].ClientRequestId);
+    }
+
+    [Fact]
     public async Task Users_can_add_their_own_polly_strategies_inside_the_client_retry()
     {
         var clock = FakeTime.Create();

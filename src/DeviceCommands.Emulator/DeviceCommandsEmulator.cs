@@ -161,12 +161,19 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
         // One timer for the whole emulator; the lock keeps overlapping ticks from writing lines out of order.
         lock (_logGate)
         {
-            foreach ((StoredCommand command, string? from, StatusAt to) in _store.TakeTransitions(_endpoints.StatusOf))
+            try
             {
-                _transitionLog!.WriteLine($"cmd {command.Id[..8]}… on {command.Device.Id}: {from ?? "posted"} -> {to.Status}");
-            }
+                foreach ((StoredCommand command, string? from, StatusAt to) in _store.TakeTransitions(_endpoints.StatusOf))
+                {
+                    _transitionLog!.WriteLine($"cmd {command.Id[..8]}… on {command.Device.Id}: {from ?? "posted"} -> {to.Status}");
+                }
 
-            _transitionLog!.Flush();
+                _transitionLog!.Flush();
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+            {
+                // A closed log must not take the emulator (or its host process) down from a timer thread.
+            }
         }
     }
 }

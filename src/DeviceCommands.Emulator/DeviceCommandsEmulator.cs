@@ -97,6 +97,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, UnsignalledLifetime>();
         if (settings.LoggerFactory is { } loggerFactory)
         {
             builder.Services.AddSingleton(loggerFactory);
@@ -154,6 +155,17 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
 
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the console lifetime: an emulator inside someone's process must not take over Ctrl+C or SIGTERM
+    /// (the program mode handles its own signals).
+    /// </summary>
+    private sealed class UnsignalledLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private void LogTransitions()

@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+
+namespace DeviceCommands.Emulator;
+
+/// <summary>
+/// Settings of a <see cref="DeviceCommandsEmulator"/>. Every property has a working default, so
+/// <c>new EmulatorOptions()</c> is a well-behaved service with the <see cref="DefaultDevices"/>, quirky JSON and no faults.
+/// The emulator copies the options when it starts; changing them afterwards has no effect on it.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The largest <see cref="StepDelay"/> accepted: 365 days.</summary>
+    public static readonly TimeSpan MaxStepDelay = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// The devices of a default emulator, in the order <c>GET me/devices</c> lists them. The first,
+    /// <c>emu-laptop</c>, completes every command; then <c>emu-offline-phone</c> (<see cref="DeviceBehavior.Offline"/>),
+    /// <c>emu-sleepy-tablet</c> (<see cref="DeviceBehavior.DropsCommands"/>), <c>emu-broken-hub</c>
+    /// (<see cref="DeviceBehavior.FailsExecution"/>) and <c>emu-slow-console</c> (<see cref="DeviceBehavior.TooSlow"/>).
+    /// </summary>
+    public static IReadOnlyList<EmulatedDevice> DefaultDevices { get; } =
+    [
+        new("emu-laptop") { Name = "Emulated Laptop", Kind = "Laptop", Model = "Book 15", Platform = "Windows", Status = "Online", Behavior = DeviceBehavior.Completes },
+        new("emu-offline-phone") { Name = "Emulated Phone", Kind = "Phone", Model = "Pocket 6", Platform = "Android", Status = "Offline", Behavior = DeviceBehavior.Offline },
+        new("emu-sleepy-tablet") { Name = "Emulated Tablet", Kind = "Tablet", Model = "Slate 3", Platform = "Windows", Status = "Unknown", Behavior = DeviceBehavior.DropsCommands },
+        new("emu-broken-hub") { Name = "Emulated Hub", Kind = "SurfaceHub", Model = "Hub 2", Platform = "Windows", Status = "Online", Behavior = DeviceBehavior.FailsExecution },
+        new("emu-slow-console") { Name = "Emulated Console", Kind = "Xbox", Model = "Console X", Platform = "Xbox", Status = "Online", Behavior = DeviceBehavior.TooSlow },
+    ];
+
+    /// <summary>
+    /// The time a command spends in each non-terminal status. Default 1 s. Zero makes every command terminal at once
+    /// (the POST still answers <c>requesting</c>). At most <see cref="MaxStepDelay"/>.
+    /// </summary>
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The clock of every command's lifecycle (creation time, status, <c>Retry-After</c> hints, response dates).
+    /// Default <see cref="TimeProvider.System"/>; a <c>FakeTimeProvider</c> drives commands without sleeping.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Default false. When true, a request without an <c>Authorization: Bearer &lt;token&gt;</c> header is answered
+    /// 401 (<c>InvalidAuthenticationToken</c>); any non-empty bearer token is accepted.
+    /// </summary>
+    public bool RequireToken { get; set; }
+
+    /// <summary>
+    /// Default false: answers in the service's quirky shapes (PascalCase device and payload keys, the string
+    /// <c>"null"</c> for nulls, a status wrapped in <c>{"value":{...}}</c>, US dates). True: plain camelCase JSON,
+    /// nulls omitted, ISO 8601 dates.
+    /// </summary>
+    public bool CleanJson { get; set; }
+
+    /// <summary>The share of requests, 0 to 1, answered 429 with <c>Retry-After</c>. Default 0.</summary>
+    public double ThrottleRate { get; set; }
+
+    /// <summary>The <c>Retry-After</c> of a throttled answer, sent as whole seconds rounded up. Default 1 s.</summary>
+    public TimeSpan ThrottleRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The share of requests, 0 to 1, answered 503 <c>ServiceUnavailable</c>. Default 0.</summary>
+    public double UnavailableRate { get; set; }
+
+    /// <summary>The share of requests, 0 to 1, delayed by <see cref="Latency"/> before they are answered. Default 0.</summary>
+    public double LatencyRate { get; set; }
+
+    /// <summary>The added delay of a slow request. Default 2 s. It is real (wall-clock) time, not <see cref="TimeProvider"/>.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The seed of the fault injection, so a run's faults are repeatable. Default 12345.</summary>
+    public int Seed { get; set; } = 12345;
+
+    /// <summary>
+    /// Default false. When true, a status answer for a command that is not terminal carries <c>Retry-After</c>:
+    /// the whole seconds left in its current status, rounded up, at least 1.
+    /// </summary>
+    public bool RetryAfterHints { get; set; }
+
+    /// <summary>The most commands remembered. Default 10 000; beyond it the oldest are forgotten (they then answer 404).</summary>
+    public int MaxCommands { get; set; } = 10_000;
+
+    /// <summary>The largest POST body accepted, in bytes. Default 64 KiB; a larger one is answered 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The devices served. Default null: <see cref="DefaultDevices"/>. Ids must be unique and non-empty.</summary>
+    public IReadOnlyList<EmulatedDevice>? Devices { get; set; }
+
+    /// <summary>
+    /// Where ASP.NET Core and the emulator log. Default null: no logging at all (tests stay quiet).
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where to write one line per command transition, e.g. <c>cmd 3F2A1B0C… on emu-laptop: sentToTarget -> executing</c>.
+    /// Default null: nowhere, and no background timer runs. Lines are written from a single timer of the emulator.
+    /// </summary>
+    public TextWriter? TransitionLog { get; set; }
+
+    internal IReadOnlyList<EmulatedDevice> EffectiveDevices => Devices ?? DefaultDevices;
+
+    /// <summary>Returns a validated copy, so later changes to this instance do not reach a running emulator.</summary>
+    internal EmulatorOptions ValidatedCopy()
+    {
+        RequireInRange(StepDelay, TimeSpan.Zero, MaxStepDelay, nameof(StepDelay));
+        RequireInRange(ThrottleRetryAfter, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(ThrottleRetryAfter));
+        RequireInRange(Latency, TimeSpan.Zero, TimeSpan.FromDays(1), nameof(Latency));
+        RequireRate(ThrottleRate, nameof(ThrottleRate));
+        RequireRate(UnavailableRate, nameof(UnavailableRate));
+        RequireRate(LatencyRate, nameof(LatencyRate));
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));
+        }
+
+        if (MaxCommands < 1)
+        {
+            throw new ArgumentException("MaxCommands must be at least 1.", nameof(MaxCommands));
+        }
+
+        if (MaxRequestBodyBytes < 1)
+        {
+            throw new ArgumentException("MaxRequestBodyBytes must be at least 1.", nameof(MaxRequestBodyBytes));
+        }
+
+        EmulatedDevice[] devices = [.. EffectiveDevices];
+        if (devices.Length == 0)
+        {
+            throw new ArgumentException("Devices must not be empty; null means the default devices.", nameof(Devices));
+        }
+
+        HashSet<string> ids = new(StringComparer.Ordinal);
+        foreach (EmulatedDevice? device in devices)
+        {
+            if (device is null || string.IsNullOrEmpty(device.Id))
+            {
+                throw new ArgumentException("Every device must have a non-empty Id.", nameof(Devices));
+            }
+
+            if (!Enum.IsDefined(device.Behavior))
+            {
+                throw new ArgumentException($"Device '{device.Id}' has an unknown Behavior {device.Behavior}.", nameof(Devices));
+            }
+
+            if (!ids.Add(device.Id))
+            {
+                throw new ArgumentException($"Device id '{device.Id}' appears twice.", nameof(Devices));
+            }
+        }
+
+        EmulatorOptions copy = (EmulatorOptions)MemberwiseClone();
+        copy.Devices = devices;
+        return copy;
+    }
+
+    private static void RequireInRange(TimeSpan value, TimeSpan min, TimeSpan max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentException($"{name} must be between {min} and {max}; it is {value}.", name);
+        }
+    }
+
+    private static void RequireRate(double value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            throw new ArgumentException($"{name} must be between 0 and 1; it is {value}.", name);
+        }
+    }
+}

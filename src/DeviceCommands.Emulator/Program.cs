@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace DeviceCommands.Emulator;
+
+/// <summary>The emulator as a program: <c>dotnet run --project src/DeviceCommands.Emulator -- --urls http://127.0.0.1:5080</c>.</summary>
+internal static class Program
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public const string Usage = """
+        Usage: DeviceCommands.Emulator [options]
+          --urls <url[;url]>          where to listen, loopback http only (default http://127.0.0.1:5080)
+          --step-delay <time>         time in each non-terminal status (default 00:00:01; also 500ms, 2s, 1.5)
+          --clean                     plain camelCase JSON instead of the service's quirky shapes
+          --require-token             answer 401 unless the request has "Authorization: Bearer <anything>"
+          --throttle-rate <0..1>      share of requests answered 429 with Retry-After
+          --throttle-retry-after <t>  the Retry-After of a 429 (default 1s)
+          --unavailable-rate <0..1>   share of requests answered 503
+          --latency-rate <0..1>       share of requests delayed by --latency
+          --latency <time>            the added delay (default 2s)
+          --seed <int>                seed of the fault injection (default 12345)
+          --retry-after-hints         status answers of unfinished commands carry Retry-After
+          --max-commands <n>          commands remembered before the oldest are forgotten (default 10000)
+          --max-body-bytes <n>        largest POST body accepted (default 65536)
+          --help                      this text
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (!TryParse(args, out EmulatorOptions options, out IReadOnlyList<IPEndPoint> endpoints, out bool help, out string? error))
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (help)
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        options.TransitionLog = Console.Out;
+        using CancellationTokenSource stop = new();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        DeviceCommandsEmulator emulator;
+        try
+        {
+            emulator = await DeviceCommandsEmulator.StartAsync(options, endpoints, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ArgumentException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot start the emulator: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (emulator.ConfigureAwait(false))
+        {
+            Console.WriteLine($"DeviceCommands emulator listening on {emulator.BaseUrl}");
+            foreach (EmulatedDevice device in options.Devices ?? EmulatorOptions.DefaultDevices)
+            {
+                Console.WriteLine($"  device {device.Id} ({device.Kind}, {device.Behavior})");
+            }
+
+            Console.WriteLine("Press Ctrl+C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("Stopping.");
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads the command line into options and loopback endpoints; false with a message for a bad one.</summary>
+    internal static bool TryParse(string[] args, out EmulatorOptions options, out IReadOnlyList<IPEndPoint> endpoints, out bool help, out string? error)
+    {
+        options = new EmulatorOptions();
+        endpoints = [];
+        help = false;
+        error = null;
+        string urls = DefaultUrl;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string? inline = null;
+            if (name.StartsWith("--", StringComparison.Ordinal) && name.IndexOf('=', StringComparison.Ordinal) is > 0 and int equals)
+            {
+                inline = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            string? Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                return i + 1 < args.Length ? args[++i] : null;
+            }
+
+            bool ok = true;
+            switch (name.ToLowerInvariant())
+            {
+                case "--help" or "-h" or "-?":
+                    help = true;
+                    break;
+                case "--clean":
+                    options.CleanJson = true;
+                    break;
+                case "--require-token":
+                    options.RequireToken = true;
+                    break;
+                case "--retry-after-hints":
+                    options.RetryAfterHints = true;
+                    break;
+                case "--urls":
+                    string? value = Value();
+                    ok = value is not null;
+                    urls = value ?? urls;
+                    break;
+                case "--step-delay":
+                    ok = TryTime(Value(), out TimeSpan step);
+                    options.StepDelay = step;
+                    break;
+                case "--latency":
+                    ok = TryTime(Value(), out TimeSpan latency);
+                    options.Latency = latency;
+                    break;
+                case "--throttle-retry-after":
+                    ok = TryTime(Value(), out TimeSpan retryAfter);
+                    options.ThrottleRetryAfter = retryAfter;
+                    break;
+                case "--throttle-rate":
+                    ok = TryRate(Value(), out double throttle);
+                    options.ThrottleRate = throttle;
+                    break;
+                case "--unavailable-rate":
+                    ok = TryRate(Value(), out double unavailable);
+                    options.UnavailableRate = unavailable;
+                    break;
+                case "--latency-rate":
+                    ok = TryRate(Value(), out double slow);
+                    options.LatencyRate = slow;
+                    break;
+                case "--seed":
+                    ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed);
+                    options.Seed = seed;
+                    break;
+                case "--max-commands":
+                    ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int max) && max > 0;
+                    options.MaxCommands = max;
+                    break;
+                case "--max-body-bytes":
+                    ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int bytes) && bytes > 0;
+                    options.MaxRequestBodyBytes = bytes;
+                    break;
+                default:
+                    error = $"Unknown option '{args[i]}'.";
+                    return false;
+            }
+
+            if (!ok)
+            {
+                error = $"Option '{name}' needs a valid value.";
+                return false;
+            }
+        }
+
+        List<IPEndPoint> parsed = [];
+        foreach (string url in urls.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TryLoopback(url, out IPEndPoint? endpoint, out error))
+            {
+                return false;
+            }
+
+            parsed.Add(endpoint);
+        }
+
+        if (parsed.Count == 0)
+        {
+            error = "--urls needs at least one URL.";
+            return false;
+        }
+
+        endpoints = parsed;
+        return true;
+    }
+
+    private static bool TryLoopback(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPEndPoint? endpoint, out string? error)
+    {
+        endpoint = null;
+        error = null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/")
+        {
+            error = $"Refusing --urls '{url}': give an http URL of a loopback host and port, such as {DefaultUrl}.";
+            return false;
+        }
+
+        IPAddress? address = string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip) ? ip
+            : null;
+        if (address is null || !IPAddress.IsLoopback(address))
+        {
+            error = $"Refusing to listen on '{url}': the emulator binds to loopback only (127.0.0.1, [::1] or localhost), never to a network interface.";
+            return false;
+        }
+
+        endpoint = new IPEndPoint(address, uri.Port);
+        return true;
+    }
+
+    private static bool TryRate(string? text, out double rate) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && rate is >= 0 and <= 1;
+
+    /// <summary>Reads <c>00:00:01</c>, <c>500ms</c>, <c>2s</c> or a plain number of seconds.</summary>
+    private static bool TryTime(string? text, out TimeSpan time)
+    {
+        time = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        (string number, double unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : (text, 1.0);
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double amount))
+        {
+            if (!(amount >= 0 && amount * unit <= TimeSpan.MaxValue.TotalSeconds / 2))
+            {
+                return false;
+            }
+
+            time = TimeSpan.FromSeconds(amount * unit);
+            return true;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out time) && time >= TimeSpan.Zero;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+
+namespace DeviceCommands.Emulator.Tests;
+
+public sealed class ProgramTests
+{
+    [Fact]
+    public void TryParse_NoArguments_ListensOn127001Port5080WithDefaults()
+    {
+        Assert.True(Program.TryParse([], out EmulatorOptions options, out IReadOnlyList<IPEndPoint> endpoints, out bool help, out _));
+
+        Assert.False(help);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 5080)], endpoints);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.StepDelay);
+    }
+
+    [Fact]
+    public void TryParse_EveryFlag_SetsItsOption()
+    {
+        string[] args =
+        [
+            "--urls", "http://localhost:6000;http://[::1]:6001", "--step-delay", "00:00:02", "--clean", "--require-token",
+            "--throttle-rate", "0.1", "--unavailable-rate=0.05", "--latency-rate", "0.2", "--latency", "500ms", "--seed", "7",
+            "--retry-after-hints", "--throttle-retry-after", "3s", "--max-commands", "50", "--max-body-bytes", "2048",
+        ];
+
+        Assert.True(Program.TryParse(args, out EmulatorOptions o, out IReadOnlyList<IPEndPoint> endpoints, out _, out string? error), error);
+
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 6000), new IPEndPoint(IPAddress.IPv6Loopback, 6001)], endpoints);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.StepDelay);
+        Assert.True(o.CleanJson);
+        Assert.True(o.RequireToken);
+        Assert.Equal(0.1, o.ThrottleRate);
+        Assert.Equal(0.05, o.UnavailableRate);
+        Assert.Equal(0.2, o.LatencyRate);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), o.Latency);
+        Assert.Equal(7, o.Seed);
+        Assert.True(o.RetryAfterHints);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.ThrottleRetryAfter);
+        Assert.Equal(50, o.MaxCommands);
+        Assert.Equal(2048, o.MaxRequestBodyBytes);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5080")]
+    [InlineData("http://*:5080")]
+    [InlineData("http://+:5080")]
+    [InlineData("http://192.168.1.10:5080")]
+    [InlineData("http://example.com:5080")]
+    [InlineData("https://127.0.0.1:5443")]
+    [InlineData("http://127.0.0.1:5080/beta")]
+    public void TryParse_NonLoopbackOrUnusableUrl_IsRefusedWithAMessage(string url)
+    {
+        Assert.False(Program.TryParse(["--urls", url], out _, out _, out _, out string? error));
+
+        Assert.Contains("Refusing", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--throttle-rate", "2")]
+    [InlineData("--step-delay", "-1")]
+    [InlineData("--step-delay", "soon")]
+    [InlineData("--seed")]
+    [InlineData("--max-commands", "0")]
+    public void TryParse_BadFlag_FailsWithAMessage(params string[] args)
+    {
+        Assert.False(Program.TryParse(args, out _, out _, out _, out string? error));
+
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Theory]
+    [InlineData("1.5", 1500)]
+    [InlineData("250ms", 250)]
+    [InlineData("2s", 2000)]
+    [InlineData("00:00:00.1", 100)]
+    public void TryParse_StepDelay_AcceptsSecondsMillisecondsOrTimeSpan(string text, int expectedMs)
+    {
+        Assert.True(Program.TryParse(["--step-delay", text], out EmulatorOptions options, out _, out _, out _));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.StepDelay);
+    }
+
+    [Fact]
+    public void TryParse_Help_AsksForUsage()
+    {
+        Assert.True(Program.TryParse(["--help"], out _, out _, out bool help, out _));
+
+        Assert.True(help);
+    }
+}

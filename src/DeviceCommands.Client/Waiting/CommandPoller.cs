@@ -288,7 +288,10 @@ internal sealed class CommandPoller
                 break;
             }
 
-            await Task.Delay(remaining < MaxTimer ? remaining : MaxTimer, _clock, cancellationToken).ConfigureAwait(false);
+            // Task.Delay truncates to whole milliseconds (and completes at once under 1 ms): round up, so that the
+            // timer never fires before the target and the loop never spins
+            var wait = remaining < MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)) : MaxTimer;
+            await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
         }
 
         return poll;

@@ -3,7 +3,7 @@ namespace DeviceCommands.Client;
 /// <summary>
 /// The polling schedule of a wait, as pure functions of the poll number and a random sample:
 /// the delay after poll <c>n</c> (n ≥ 1) is <c>min(max, initial × Growth^(n−1))</c> times a jitter factor uniform in
-/// [<see cref="JitterLow"/>, <see cref="JitterHigh"/>], clamped to [0, max].
+/// [<see cref="JitterLow"/>, <see cref="JitterHigh"/>], clamped to [0, max] and rounded to whole milliseconds.
 /// </summary>
 /// <remarks>
 /// Computed in doubles over ticks with the exponent capped at <see cref="MaxExponent"/> (1.5^128 ≈ 3.4e22 is
@@ -68,7 +68,8 @@ internal static class WaitSchedule
             return TimeSpan.Zero;
         }
 
-        var rounded = Math.Round(ticks);
+        // whole milliseconds: timers (Task.Delay) count in milliseconds
+        var rounded = Math.Round(ticks / TimeSpan.TicksPerMillisecond) * TimeSpan.TicksPerMillisecond;
         return rounded >= max.Ticks ? max : TimeSpan.FromTicks((long)rounded);
     }
 

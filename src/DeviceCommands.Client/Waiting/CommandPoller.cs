@@ -25,6 +25,9 @@ internal sealed class CommandPoller
     /// <summary>The longest Retry-After honoured, so that a huge value cannot overflow the calendar.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(365);
 
+    /// <summary>The HTTP date forms (RFC 9110: IMF-fixdate, then the obsolete RFC 850 and asctime forms).</summary>
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
+
     private readonly CommandItemRequestBuilder _builder;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
@@ -347,8 +350,7 @@ internal sealed class CommandPoller
                 : TimeSpan.FromSeconds(seconds);
         }
 
-        if (DateTimeOffset.TryParseExact(text, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date)
-            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
+        if (DateTimeOffset.TryParseExact(text, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
         {
             var delta = date - now;
             return delta <= TimeSpan.Zero ? TimeSpan.Zero : delta > MaxRetryAfter ? MaxRetryAfter : delta;

@@ -75,7 +75,7 @@ internal static class WaitSchedule
 
     private static double BaseTicks(int poll, TimeSpan initial, TimeSpan max)
     {
-        var exponent = Math.Clamp(poll - 1, 0, MaxExponent);
+        var exponent = Math.Min(Math.Max(poll, 1) - 1, MaxExponent);
         var ticks = initial.Ticks * Math.Pow(Growth, exponent);
         return Math.Clamp(ticks, 0.0, Math.Max(0.0, max.Ticks));
     }

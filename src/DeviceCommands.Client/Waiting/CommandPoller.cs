@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Transport;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// The polling loop shared by every wait: one per wait, holding the position (polls, start, deadline, next poll),
+/// the last observation and nothing else. Between polls it holds one timer of the wait's <see cref="TimeProvider"/>
+/// and no thread.
+/// </summary>
+internal sealed class CommandPoller
+{
+    private const string DeviceKey = "device%2Did";
+    private const string CommandKey = "command%2Did";
+
+    /// <summary>The longest single timer (Task.Delay accepts at most about 49.7 days); longer sleeps are chained.</summary>
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+
+    /// <summary>The longest Retry-After honoured, so that a huge value cannot overflow the calendar.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(365);
+
+    /// <summary>The HTTP date forms (RFC 9110: IMF-fixdate, then the obsolete RFC 850 and asctime forms).</summary>
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
+
+    private readonly CommandItemRequestBuilder _builder;
+    private readonly CommandWaitOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly string? _deviceId;
+    private readonly string? _commandId;
+    private readonly DateTimeOffset _startedAt;
+    private readonly DateTimeOffset? _deadline;
+    private DateTimeOffset? _nextPollAt;
+    private TimeSpan? _retryAfter;
+    private int _polls;
+    private Command? _last;
+    private Command? _terminal;
+
+    private CommandPoller(CommandItemRequestBuilder builder, CommandWaitOptions options, TimeProvider clock, DateTimeOffset startedAt, DateTimeOffset? deadline, int polls, DateTimeOffset? nextPollAt)
+    {
+        _builder = builder;
+        _options = options;
+        _clock = clock;
+        _startedAt = startedAt;
+        _deadline = deadline;
+        _polls = polls;
+        _nextPollAt = nextPollAt;
+        _deviceId = builder.Parameters.TryGetValue(DeviceKey, out var d) ? d as string : null;
+        _commandId = builder.Parameters.TryGetValue(CommandKey, out var c) ? c as string : null;
+        if (options.Checkpoint is not null && (string.IsNullOrWhiteSpace(_deviceId) || string.IsNullOrWhiteSpace(_commandId)))
+        {
+            throw new ArgumentException("A wait with a Checkpoint callback needs a command builder made from ids (client.Me.Devices[id].Commands[id]), not from a raw URL.", nameof(options));
+        }
+    }
+
+    /// <summary>The GET requests made for the status so far.</summary>
+    public int Polls => _polls;
+
+    /// <summary>The command as last observed.</summary>
+    public Command? LastObserved => _last;
+
+    /// <summary>The clock of the wait.</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>The clock a wait uses: the options' one, else the client's one.</summary>
+    public static TimeProvider ClockFor(CommandWaitOptions options, IRequestAdapter adapter) =>
+        options.TimeProvider ?? DeviceCommandsRequestAdapter.TimeProviderOf(adapter);
+
+    /// <summary>A new wait that starts now (or at <paramref name="startedAt"/>) and polls at once.</summary>
+    public static CommandPoller Start(CommandItemRequestBuilder builder, CommandWaitOptions? options, DateTimeOffset? startedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        options ??= new CommandWaitOptions();
+        options.Validate();
+        var clock = ClockFor(options, builder.Adapter);
+        var start = startedAt ?? clock.GetUtcNow();
+        return new CommandPoller(builder, options, clock, start, CommandWaitCheckpoint.AddSafely(start, options.Timeout), 0, null);
+    }
+
+    /// <summary>A wait that continues from a checkpoint: same start, deadline, poll count and next poll time.</summary>
+    public static CommandPoller Resume(CommandItemRequestBuilder builder, CommandWaitCheckpoint checkpoint, CommandWaitOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        options ??= new CommandWaitOptions();
+        options.Validate();
+        var clock = ClockFor(options, builder.Adapter);
+        return new CommandPoller(builder, options, clock, checkpoint.StartedAt, checkpoint.Deadline, checkpoint.Polls, checkpoint.NextPollAt);
+    }
+
+    /// <summary>The wait's position now.</summary>
+    public CommandWaitCheckpoint Checkpoint() =>
+        new(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, StatusText(_last));
+
+    /// <summary>
+    /// Takes in an observation (a poll's answer, or the answer of the POST that sent the command); tells
+    /// <see cref="CommandWaitOptions.Progress"/> when the status changed. Returns whether it changed.
+    /// </summary>
+    public bool Observe(Command command)
+    {
+        var changed = _last is null || _last.Status != command.Status || !string.Equals(_last.RawStatus, command.RawStatus, StringComparison.Ordinal);
+        _last = command;
+        if (changed)
+        {
+            _options.Progress?.Report(command);
+        }
+
+        return changed;
+    }
+
+    /// <summary>Whether an observed command ends the wait.</summary>
+    public bool Ends(Command command) => _options.Ends(command);
+
+    /// <summary>The result of a wait ended by <paramref name="command"/>.</summary>
+    public CommandWaitResult ResultFor(Command command)
+    {
+        var elapsed = _clock.GetUtcNow() - _startedAt;
+        return new CommandWaitResult(command, command.Status ?? ActionStatus.Custom, _polls, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
+    }
+
+    /// <summary>Waits to the end: the terminal command's result, or a timeout.</summary>
+    public async Task<CommandWaitResult> WaitAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var unused in RunAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // the observations are reported to Progress by Observe
+        }
+
+        return ResultFor(_terminal!);
+    }
+
+    /// <summary>
+    /// The loop: sleeps until the next poll is due, polls, yields each status change, and ends after yielding the
+    /// command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
+    /// </summary>
+    public async IAsyncEnumerable<Command> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_nextPollAt is not null && !await SleepUntilNextPollAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw TimedOut();
+            }
+
+            var command = await PollAsync(cancellationToken).ConfigureAwait(false);
+            if (command is not null)
+            {
+                if (Observe(command))
+                {
+                    yield return command;
+                }
+
+                if (Ends(command))
+                {
+                    _terminal = command;
+                    yield break;
+                }
+            }
+
+            if (DeadlineReached())
+            {
+                throw TimedOut();
+            }
+
+            PlanNextPoll();
+            _options.Checkpoint?.Invoke(Checkpoint());
+        }
+    }
+
+    /// <summary>
+    /// One step for an orchestrator: refuses to poll when the checkpoint's next poll is past its deadline (timeout),
+    /// else polls once and gives the outcome and the next position.
+    /// </summary>
+    public async Task<CommandPollResult> StepAsync(string? lastStatus, CancellationToken cancellationToken)
+    {
+        if (_nextPollAt is { } next && _deadline is { } deadline && next > deadline)
+        {
+            throw TimedOut();
+        }
+
+        var command = await PollAsync(cancellationToken).ConfigureAwait(false);
+        var changed = false;
+        if (command is not null)
+        {
+            _last = command;
+            changed = !string.Equals(StatusText(command), lastStatus, StringComparison.Ordinal);
+            if (changed)
+            {
+                _options.Progress?.Report(command);
+            }
+
+            if (Ends(command))
+            {
+                _nextPollAt = null;
+                return new CommandPollResult(command, changed, Checkpoint(), ResultFor(command));
+            }
+        }
+
+        if (DeadlineReached())
+        {
+            throw TimedOut();
+        }
+
+        PlanNextPoll();
+        var position = command is null
+            ? new CommandWaitCheckpoint(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, lastStatus)
+            : Checkpoint();
+        return new CommandPollResult(command, changed, position, null);
+    }
+
+    /// <summary>
+    /// Sends one GET. Returns the command, or null when the poll failed transiently (429, 408, 5xx, network error,
+    /// per-request timeout) or the answer had no body; throws on permanent errors and on the caller's cancellation.
+    /// Remembers the answer's <c>Retry-After</c>.
+    /// </summary>
+    private async Task<Command?> PollAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_polls < int.MaxValue)
+        {
+            _polls++;
+        }
+
+        _retryAfter = null;
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        try
+        {
+            var command = await _builder.GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
+            _retryAfter = RetryAfter(headers.ResponseHeaders, _clock.GetUtcNow());
+            return command;
+        }
+        catch (ApiException e) when (IsTransientStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
+        {
+            _retryAfter = RetryAfter(e.ResponseHeaders, _clock.GetUtcNow());
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // a network failure, or a per-request timeout (not the caller's token)
+            return null;
+        }
+    }
+
+    private static bool IsTransientStatus(int status) => status is 408 or 429 or >= 500 and <= 599;
+
+    private bool DeadlineReached() => _deadline is { } deadline && _clock.GetUtcNow() >= deadline;
+
+    /// <summary>
+    /// The next poll: the scheduled delay after this poll, no later than the deadline (the last poll is sent at the
+    /// deadline), then no sooner than a Retry-After asked (which may put it past the deadline).
+    /// </summary>
+    private void PlanNextPoll()
+    {
+        var now = _clock.GetUtcNow();
+        var delay = WaitSchedule.Delay(_polls, _options.InitialDelay, _options.MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
+        var next = CommandWaitCheckpoint.AddSafely(now, delay) ?? DateTimeOffset.MaxValue;
+        if (_deadline is { } deadline && next > deadline)
+        {
+            next = deadline;
+        }
+
+        if (_retryAfter is { } hint && (CommandWaitCheckpoint.AddSafely(now, hint) ?? DateTimeOffset.MaxValue) is var asked && asked > next)
+        {
+            next = asked;
+        }
+
+        _nextPollAt = next;
+    }
+
+    /// <summary>Sleeps until the next poll; returns false (after sleeping until the deadline) when the next poll is past it.</summary>
+    private async Task<bool> SleepUntilNextPollAsync(CancellationToken cancellationToken)
+    {
+        var target = _nextPollAt!.Value;
+        var poll = true;
+        if (_deadline is { } deadline && target > deadline)
+        {
+            target = deadline;
+            poll = false;
+        }
+
+        while (true)
+        {
+            var remaining = target - _clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            // Task.Delay truncates to whole milliseconds (and completes at once under 1 ms): round up, so that the
+            // timer never fires before the target and the loop never spins
+            var wait = remaining < MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)) : MaxTimer;
+            await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+        }
+
+        return poll;
+    }
+
+    private CommandWaitTimeoutException TimedOut() =>
+        new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
+
+    internal static string? StatusText(Command? command) => command?.RawStatus ?? command?.Status?.ToWireValue();
+
+    /// <summary>Reads <c>Retry-After</c> (delta seconds or an HTTP date, against <paramref name="now"/>); the largest when repeated.</summary>
+    internal static TimeSpan? RetryAfter(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, DateTimeOffset now)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        TimeSpan? result = null;
+        foreach (var header in headers)
+        {
+            if (!string.Equals(header.Key, "Retry-After", StringComparison.OrdinalIgnoreCase) || header.Value is null)
+            {
+                continue;
+            }
+
+            foreach (var value in header.Value)
+            {
+                if (ParseRetryAfter(value, now) is { } parsed && (result is null || parsed > result))
+                {
+                    result = parsed;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>One <c>Retry-After</c> value: delta seconds, or an HTTP date read against <paramref name="now"/>; null when unreadable.</summary>
+    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (text.All(char.IsAsciiDigit))
+        {
+            // any run of digits is a delta; a huge one is capped rather than overflowing
+            return text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxRetryAfter.TotalSeconds
+                ? MaxRetryAfter
+                : TimeSpan.FromSeconds(seconds);
+        }
+
+        if (DateTimeOffset.TryParseExact(text, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
+        {
+            var delta = date - now;
+            return delta <= TimeSpan.Zero ? TimeSpan.Zero : delta > MaxRetryAfter ? MaxRetryAfter : delta;
+        }
+
+        return null;
+    }
+}

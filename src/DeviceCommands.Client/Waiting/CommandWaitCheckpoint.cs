@@ -1,0 +1,184 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// The position of a wait for a command: which command, how many polls so far, when the wait started, its deadline
+/// and when the next poll is due. Small and serializable (<see cref="ToString"/> / <see cref="Parse"/>), so a wait can
+/// be stopped and resumed later, in another process, with <see cref="CommandWaitExtensions.ResumeWaitAsync"/> or
+/// driven one poll at a time with <see cref="CommandWaitExtensions.PollOnceAsync"/>, keeping the same deadline and
+/// the same place in the schedule. This is how thousands of waits can live inside a durable workflow engine
+/// (Durable Functions, Temporal, Orleans) instead of in memory.
+/// </summary>
+/// <remarks>
+/// The text form is one line: <c>dcw1;{deviceId};{commandId};{polls};{startedAt};{deadline};{nextPollAt};{lastStatus}</c>,
+/// ids and status percent-encoded, times in ISO 8601 (<c>O</c>) UTC, an absent value empty. It holds no secret.
+/// </remarks>
+public sealed class CommandWaitCheckpoint
+{
+    private const string Prefix = "dcw1";
+    private const int FieldCount = 8;
+
+    /// <summary>Creates a checkpoint.</summary>
+    /// <param name="deviceId">The device's id.</param>
+    /// <param name="commandId">The command's id.</param>
+    /// <param name="polls">The polls (GET requests) made so far; 0 for a wait that has not polled yet.</param>
+    /// <param name="startedAt">When the wait started.</param>
+    /// <param name="deadline">When the wait times out; null for none.</param>
+    /// <param name="nextPollAt">When the next poll is due; null for at once.</param>
+    /// <param name="lastStatus">The status last observed, as the service sent it; null if none.</param>
+    /// <exception cref="ArgumentException">An id is null, empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="polls"/> is negative.</exception>
+    public CommandWaitCheckpoint(string deviceId, string commandId, int polls, DateTimeOffset startedAt, DateTimeOffset? deadline, DateTimeOffset? nextPollAt = null, string? lastStatus = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(commandId);
+        ArgumentOutOfRangeException.ThrowIfNegative(polls);
+        DeviceId = deviceId;
+        CommandId = commandId;
+        Polls = polls;
+        StartedAt = startedAt;
+        Deadline = deadline;
+        NextPollAt = nextPollAt;
+        LastStatus = lastStatus;
+    }
+
+    /// <summary>The device's id.</summary>
+    public string DeviceId { get; }
+
+    /// <summary>The command's id.</summary>
+    public string CommandId { get; }
+
+    /// <summary>The polls (GET requests) made so far; the place in the schedule.</summary>
+    public int Polls { get; }
+
+    /// <summary>When the wait started (its <see cref="CommandWaitResult.Elapsed"/> counts from here).</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>When the wait times out; null for a wait without timeout.</summary>
+    public DateTimeOffset? Deadline { get; }
+
+    /// <summary>
+    /// When the next poll is due (never sooner than a <c>Retry-After</c> asked); null for at once. It may be later
+    /// than <see cref="Deadline"/> when the service asked to wait longer: the wait then times out at the deadline
+    /// without polling.
+    /// </summary>
+    public DateTimeOffset? NextPollAt { get; }
+
+    /// <summary>The status last observed, as the service sent it (<see cref="Models.Command.RawStatus"/>); null if none.</summary>
+    public string? LastStatus { get; }
+
+    /// <summary>A checkpoint for a wait that starts now and has not polled yet.</summary>
+    /// <param name="deviceId">The device's id.</param>
+    /// <param name="commandId">The command's id.</param>
+    /// <param name="options">The options whose <see cref="CommandWaitOptions.Timeout"/> sets the deadline; null for the defaults.</param>
+    /// <param name="timeProvider">The clock; null for <see cref="CommandWaitOptions.TimeProvider"/>, else the system clock.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="ArgumentException">An id is empty or an option is out of range.</exception>
+    public static CommandWaitCheckpoint Start(string deviceId, string commandId, CommandWaitOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        options ??= new CommandWaitOptions();
+        options.Validate();
+        var now = (timeProvider ?? options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+        return new CommandWaitCheckpoint(deviceId, commandId, 0, now, AddSafely(now, options.Timeout));
+    }
+
+    /// <summary>The checkpoint as one line of text, for <see cref="Parse"/>.</summary>
+    /// <returns>The text form.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder(96);
+        text.Append(Prefix).Append(';')
+            .Append(Uri.EscapeDataString(DeviceId)).Append(';')
+            .Append(Uri.EscapeDataString(CommandId)).Append(';')
+            .Append(Polls.ToString(CultureInfo.InvariantCulture)).Append(';')
+            .Append(Format(StartedAt)).Append(';')
+            .Append(Deadline is { } d ? Format(d) : string.Empty).Append(';')
+            .Append(NextPollAt is { } n ? Format(n) : string.Empty).Append(';')
+            .Append(LastStatus is null ? string.Empty : Uri.EscapeDataString(LastStatus));
+        return text.ToString();
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="ToString"/>.</summary>
+    /// <param name="text">The text form.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="FormatException">The text is not a checkpoint.</exception>
+    public static CommandWaitCheckpoint Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryParse(text, out var checkpoint) ? checkpoint : throw new FormatException("The text is not a command wait checkpoint.");
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="ToString"/>, without throwing.</summary>
+    /// <param name="text">The text form.</param>
+    /// <param name="checkpoint">The checkpoint, when the text is one.</param>
+    /// <returns><see langword="true"/> when the text is a checkpoint.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out CommandWaitCheckpoint? checkpoint)
+    {
+        checkpoint = null;
+        if (text is null || text.Length > 64 * 1024)
+        {
+            return false;
+        }
+
+        var parts = text.Trim().Split(';');
+        if (parts.Length != FieldCount || parts[0] != Prefix)
+        {
+            return false;
+        }
+
+        try
+        {
+            var deviceId = Uri.UnescapeDataString(parts[1]);
+            var commandId = Uri.UnescapeDataString(parts[2]);
+            if (string.IsNullOrWhiteSpace(deviceId) || string.IsNullOrWhiteSpace(commandId)
+                || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var polls)
+                || !TryReadTime(parts[4], out var startedAt) || startedAt is null
+                || !TryReadTime(parts[5], out var deadline)
+                || !TryReadTime(parts[6], out var next))
+            {
+                return false;
+            }
+
+            var status = parts[7].Length == 0 ? null : Uri.UnescapeDataString(parts[7]);
+            checkpoint = new CommandWaitCheckpoint(deviceId, commandId, polls, startedAt.Value, deadline, next, status);
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A copy at a new position.</summary>
+    internal CommandWaitCheckpoint With(int polls, DateTimeOffset? nextPollAt, string? lastStatus) =>
+        new(DeviceId, CommandId, polls, StartedAt, Deadline, nextPollAt, lastStatus);
+
+    /// <summary><paramref name="time"/> + <paramref name="span"/>, or null when there is no span or the sum is past the calendar's end.</summary>
+    internal static DateTimeOffset? AddSafely(DateTimeOffset time, TimeSpan? span) =>
+        span is not { } s ? null
+        : s > DateTimeOffset.MaxValue - time ? null
+        : time + s;
+
+    private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static bool TryReadTime(string text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+using DeviceCommands.Client.Models;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// How <see cref="CommandWaitExtensions"/> waits for a command: the polling schedule, the timeout, what counts as
+/// the end, and who is told of progress. An instance may be shared by many waits; it is read when a wait starts.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Schedule.</b> The first poll is sent at once. After poll <c>n</c> (n ≥ 1) the wait sleeps
+/// <c>min(MaxDelay, InitialDelay × 1.5^(n−1))</c>, multiplied by a random jitter factor in [0.8, 1.2] and clamped to
+/// [0, <see cref="MaxDelay"/>], so the second poll comes about <see cref="InitialDelay"/> after the first, and a
+/// thousand waits started together do not poll in lock-step. A <c>Retry-After</c> on a poll's answer (delta seconds
+/// or an HTTP date, read against <see cref="TimeProvider"/>) raises the next delay to at least what it asks.
+/// </para>
+/// <para>
+/// <b>Deadline.</b> No sleep runs past <c>start + Timeout</c>: when the next delay is longer than the time left, the
+/// last poll is sent at the deadline, and only if that one is not terminal does the wait throw
+/// <see cref="CommandWaitTimeoutException"/>. When a <c>Retry-After</c> asks for a time past the deadline, the wait
+/// sleeps until the deadline and times out without polling again (it never polls sooner than the service asks).
+/// </para>
+/// <para>
+/// <b>Custom and unknown statuses.</b> By default only the statuses for which
+/// <see cref="ActionStatusExtensions.IsTerminal(ActionStatus)"/> holds end a wait; <see cref="ActionStatus.Custom"/>
+/// and statuses this version does not know (read as <see cref="Command.Status"/> <see langword="null"/> with the
+/// text in <see cref="Command.RawStatus"/>) are not terminal. To end a wait on them, set <see cref="IsTerminal"/>
+/// (for known values such as <see cref="ActionStatus.Custom"/>) or <see cref="IsTerminalCommand"/> (for anything,
+/// the raw text included, e.g. <c>c =&gt; c.RawStatus == "delivered"</c>).
+/// </para>
+/// </remarks>
+public sealed class CommandWaitOptions
+{
+    /// <summary>The delay before the second poll (the first is immediate), before jitter. Default 1 second; must be positive.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The cap of the growing delay between polls. Default 30 seconds; must not be less than <see cref="InitialDelay"/>.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the wait may last from its start, after which it throws <see cref="CommandWaitTimeoutException"/>.
+    /// Default 10 minutes; <see langword="null"/> waits until the command ends or the caller's token is cancelled.
+    /// Must be positive. A resumed wait keeps the deadline of its checkpoint and ignores this value.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Which known statuses end the wait. <see langword="null"/> (the default) means
+    /// <see cref="ActionStatusExtensions.IsTerminal(ActionStatus)"/>. It is not called for a command whose
+    /// <see cref="Command.Status"/> is <see langword="null"/> (absent or unknown); see <see cref="IsTerminalCommand"/>.
+    /// </summary>
+    public Func<ActionStatus, bool>? IsTerminal { get; set; }
+
+    /// <summary>
+    /// An extra test, evaluated on the whole observed command (<see cref="Command.RawStatus"/> included): when it
+    /// returns <see langword="true"/> the wait ends, whatever the status. This is the opt-in for statuses this
+    /// version does not know. The result's <see cref="CommandWaitResult.Status"/> is then
+    /// <c>command.Status ?? ActionStatus.Custom</c>. Default <see langword="null"/>: only <see cref="IsTerminal"/> decides.
+    /// </summary>
+    public Func<Command, bool>? IsTerminalCommand { get; set; }
+
+    /// <summary>
+    /// Told of every status change, the first observation included, once each (an observation whose
+    /// <see cref="Command.Status"/> and <see cref="Command.RawStatus"/> equal the previous one's is not reported).
+    /// </summary>
+    public IProgress<Command>? Progress { get; set; }
+
+    /// <summary>
+    /// The clock used for sleeping, the deadline and <c>Retry-After</c> dates. <see langword="null"/> (the default)
+    /// means the client's clock: <see cref="DeviceCommandsClientOptions.TimeProvider"/> for a client made by
+    /// <see cref="DeviceCommandsClient.Create"/>, else <see cref="System.TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// A seed that makes the jitter of the schedule deterministic (the jitter of poll <c>n</c> is then a pure function
+    /// of the seed and <c>n</c>, so a resumed wait continues the same sequence). <see langword="null"/> (the default)
+    /// draws from <see cref="Random.Shared"/>. Meant for tests.
+    /// </summary>
+    public int? JitterSeed { get; set; }
+
+    /// <summary>
+    /// Called after each poll that does not end the wait with the wait's current position, which can be stored
+    /// (<see cref="CommandWaitCheckpoint.ToString"/>) and resumed later, in another process, with
+    /// <see cref="CommandWaitExtensions.ResumeWaitAsync"/>. An exception thrown here ends the wait.
+    /// </summary>
+    public Action<CommandWaitCheckpoint>? Checkpoint { get; set; }
+
+    /// <summary>Checks the values; called when a wait starts.</summary>
+    /// <exception cref="ArgumentException">A delay or the timeout is out of range.</exception>
+    internal void Validate()
+    {
+        if (InitialDelay <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("InitialDelay must be positive.", nameof(InitialDelay));
+        }
+
+        if (MaxDelay < InitialDelay)
+        {
+            throw new ArgumentException("MaxDelay must not be less than InitialDelay.", nameof(MaxDelay));
+        }
+
+        if (Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Timeout must be positive, or null to wait until cancelled.", nameof(Timeout));
+        }
+    }
+
+    /// <summary>Whether a known status ends the wait.</summary>
+    internal bool IsTerminalStatus(ActionStatus status) => IsTerminal?.Invoke(status) ?? status.IsTerminal();
+
+    /// <summary>Whether an observed command ends the wait.</summary>
+    internal bool Ends(Command command) =>
+        IsTerminalCommand?.Invoke(command) == true || (command.Status is { } status && IsTerminalStatus(status));
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using DeviceCommands.Client.Models;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// A wait's <see cref="CommandWaitOptions.Timeout"/> expired before the command reached a terminal status. The
+/// command itself is not cancelled: it may still complete later.
+/// </summary>
+public class CommandWaitTimeoutException : TimeoutException
+{
+    /// <summary>Creates the exception with a message naming the command's id, its last status and the poll count.</summary>
+    /// <param name="lastObserved">The command as last observed; null when no poll succeeded.</param>
+    /// <param name="polls">The number of GET requests made.</param>
+    public CommandWaitTimeoutException(Command? lastObserved, int polls)
+        : this(lastObserved, polls, Describe(lastObserved, null, polls))
+    {
+    }
+
+    /// <summary>Creates the exception with a message of your own.</summary>
+    /// <param name="lastObserved">The command as last observed; null when no poll succeeded.</param>
+    /// <param name="polls">The number of GET requests made.</param>
+    /// <param name="message">What happened.</param>
+    public CommandWaitTimeoutException(Command? lastObserved, int polls, string message)
+        : base(message)
+    {
+        LastObserved = lastObserved;
+        Polls = polls;
+    }
+
+    /// <summary>The command as last observed; null when no poll succeeded.</summary>
+    public Command? LastObserved { get; }
+
+    /// <summary>The number of GET requests the wait made.</summary>
+    public int Polls { get; }
+
+    internal static string Describe(Command? command, string? commandId, int polls)
+    {
+        var id = command?.Id ?? commandId;
+        var status = command is null ? "nothing was observed" : $"its last status was '{command.RawStatus ?? command.Status?.ToWireValue() ?? "(none)"}'";
+        return string.Create(CultureInfo.InvariantCulture, $"Command '{id}' did not reach a terminal status before the wait's deadline: {status} after {polls} poll(s). The command was not cancelled.");
+    }
+}

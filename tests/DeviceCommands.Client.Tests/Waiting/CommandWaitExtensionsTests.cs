@@ -22,7 +22,7 @@ public sealed class CommandWaitExtensionsTests
         _client = WaitingClients.Over(_handler);
     }
 
-    private Me.Devices.Item.Commands.Item.CommandItemRequestBuilder Command => _client.Me.Devices[DeviceId].Commands[CommandId];
+    private global::DeviceCommands.Client.Me.Devices.Item.Commands.Item.CommandItemRequestBuilder Command => _client.Me.Devices[DeviceId].Commands[CommandId];
 
     private CommandWaitOptions Options(Action<CommandWaitOptions>? configure = null)
     {
@@ -422,7 +422,7 @@ public sealed class CommandWaitExtensionsTests
         _handler.OnPost(HttpStatusCode.Created, ScriptedStatusHandler.Body("requesting")).Status("requesting", "executing", "completed");
         var progress = new WaitingClients.Recorder<Command>();
 
-        var result = await _clock.RunAsync(_client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(Models.Command.LaunchUri(new Uri("https://example.com")), Options(o => o.Progress = progress)));
+        var result = await _clock.RunAsync(_client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(global::DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://example.com")), Options(o => o.Progress = progress)));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(3, result.Polls);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
@@ -16,10 +18,17 @@ internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter
         : base(authentication, new JsonParseNodeFactory(), new JsonSerializationWriterFactory(), httpClient)
     {
         Options = options;
+        Logger = ClientPipeline.Logger(options);
         BaseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/');
     }
 
     public DeviceCommandsClientOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The logger of the client behind <paramref name="adapter"/>: its options' one for a client from <c>Create</c>, else none.</summary>
+    public static ILogger LoggerOf(IRequestAdapter adapter) =>
+        adapter is DeviceCommandsRequestAdapter ours ? ours.Logger : NullLogger.Instance;
 
     /// <summary>The clock of the client behind <paramref name="adapter"/>: its options' one for a client from <c>Create</c>, else the system clock.</summary>
     public static TimeProvider TimeProviderOf(IRequestAdapter adapter) =>

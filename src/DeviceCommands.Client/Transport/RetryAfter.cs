@@ -1,114 +1,116 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 
 namespace DeviceCommands.Client.Transport;
 
-/// <summary>Reads the service's hint of when to ask again: <c>Retry-After</c> (seconds or an HTTP date) or <c>retry-after-ms</c>.</summary>
+/// <summary>
+/// Reads the service's hint of when to ask again: <c>retry-after-ms</c>, or <c>Retry-After</c> as delta seconds or an
+/// HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms), read against a clock. Used by the retry layer
+/// and by command waits alike. A hint is never negative and never longer than <see cref="Longest"/>.
+/// </summary>
 public static class RetryAfter
 {
+    /// <summary>The longest hint read (365 days): a larger value, or a date far ahead, is capped rather than overflowing.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(365);
+
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
+
     /// <summary>The delay a response asks for, measured against <paramref name="timeProvider"/>; null when it gives none.</summary>
     /// <param name="response">The response.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
-    /// <returns>The delay, never negative; null without a hint.</returns>
+    /// <returns>The delay; null without a readable hint.</returns>
     public static TimeSpan? From(HttpResponseMessage response, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && TryMilliseconds(ms.FirstOrDefault(), out var fromMs))
-        {
-            return fromMs;
-        }
-
-        return From(response.Headers.RetryAfter, timeProvider);
+        return From(response.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value)), timeProvider.GetUtcNow());
     }
 
-    /// <summary>The delay a parsed <c>Retry-After</c> asks for, measured against <paramref name="timeProvider"/>.</summary>
-    /// <param name="header">The header, if any.</param>
-    /// <param name="timeProvider">The clock an HTTP date is read against.</param>
-    /// <returns>The delay, never negative; null without a hint.</returns>
-    public static TimeSpan? From(RetryConditionHeaderValue? header, TimeProvider timeProvider)
-    {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
-
-    /// <summary>The delay asked for by headers as Kiota hands them over (a case-insensitive name to values map).</summary>
+    /// <summary>The delay asked for by headers as Kiota hands them over (a name to values map, names in any case).</summary>
     /// <param name="headers">The response headers.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
-    /// <returns>The delay, never negative; null without a hint.</returns>
+    /// <returns>The delay; null without a readable hint.</returns>
     public static TimeSpan? From(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
+        return From(headers, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>The delay asked for by headers, at <paramref name="now"/>: <c>retry-after-ms</c> first, else the largest <c>Retry-After</c>.</summary>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="now">The time an HTTP date is read against.</param>
+    /// <returns>The delay; null without a readable hint.</returns>
+    public static TimeSpan? From(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, DateTimeOffset now)
+    {
         if (headers is null)
         {
             return null;
         }
 
-        string? retryAfter = null;
+        TimeSpan? result = null;
         foreach (var (name, values) in headers)
         {
-            if (string.Equals(name, "retry-after-ms", StringComparison.OrdinalIgnoreCase) && TryMilliseconds(values.FirstOrDefault(), out var fromMs))
+            if (values is null)
             {
-                return fromMs;
+                continue;
+            }
+
+            if (string.Equals(name, "retry-after-ms", StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            {
+                return ms >= Longest.TotalMilliseconds ? Longest : TimeSpan.FromMilliseconds(ms);
             }
 
             if (string.Equals(name, "Retry-After", StringComparison.OrdinalIgnoreCase))
             {
-                retryAfter = values.FirstOrDefault();
+                foreach (var value in values)
+                {
+                    if (Parse(value, now) is { } parsed && (result is null || parsed > result))
+                    {
+                        result = parsed;
+                    }
+                }
             }
         }
 
-        return Parse(retryAfter, timeProvider);
+        return result;
     }
 
-    /// <summary>Parses a <c>Retry-After</c> value: whole seconds, or an HTTP date.</summary>
+    /// <summary>Parses one <c>Retry-After</c> value against a clock.</summary>
     /// <param name="value">The header's value.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
-    /// <returns>The delay, never negative; null when the value is neither.</returns>
+    /// <returns>The delay; null when the value is neither delta seconds nor an HTTP date.</returns>
     public static TimeSpan? Parse(string? value, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (string.IsNullOrWhiteSpace(value))
+        return Parse(value, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>Parses one <c>Retry-After</c> value at <paramref name="now"/>.</summary>
+    /// <param name="value">The header's value.</param>
+    /// <param name="now">The time an HTTP date is read against.</param>
+    /// <returns>The delay; null when the value is neither delta seconds nor an HTTP date.</returns>
+    public static TimeSpan? Parse(string? value, DateTimeOffset now)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
-        value = value.Trim();
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (text.All(char.IsAsciiDigit))
         {
-            return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds - 1));
+            // any run of digits is a delta; a huge one is capped rather than overflowing
+            return text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > Longest.TotalSeconds
+                ? Longest
+                : TimeSpan.FromSeconds(seconds);
         }
 
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
+        if (DateTimeOffset.TryParseExact(text, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
         {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            var delta = date - now;
+            return delta <= TimeSpan.Zero ? TimeSpan.Zero : delta > Longest ? Longest : delta;
         }
 
         return null;
-    }
-
-    private static bool TryMilliseconds(string? text, out TimeSpan delay)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds)
-        {
-            delay = TimeSpan.FromMilliseconds(ms);
-            return true;
-        }
-
-        delay = default;
-        return false;
     }
 }

@@ -1,9 +1,9 @@
-using System.Globalization;
-using System.Net.Http;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Transport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
@@ -22,15 +22,11 @@ internal sealed class CommandPoller
     /// <summary>The longest single timer (Task.Delay accepts at most about 49.7 days); longer sleeps are chained.</summary>
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
 
-    /// <summary>The longest Retry-After honoured, so that a huge value cannot overflow the calendar.</summary>
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(365);
-
-    /// <summary>The HTTP date forms (RFC 9110: IMF-fixdate, then the obsolete RFC 850 and asctime forms).</summary>
-    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
-
     private readonly CommandItemRequestBuilder _builder;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private Activity? _activity;
     private readonly string? _deviceId;
     private readonly string? _commandId;
     private readonly DateTimeOffset _startedAt;
@@ -46,6 +42,7 @@ internal sealed class CommandPoller
         _builder = builder;
         _options = options;
         _clock = clock;
+        _logger = DeviceCommandsRequestAdapter.LoggerOf(builder.Adapter);
         _startedAt = startedAt;
         _deadline = deadline;
         _polls = polls;
@@ -107,10 +104,19 @@ internal sealed class CommandPoller
         _last = command;
         if (changed)
         {
-            _options.Progress?.Report(command);
+            Changed(command);
         }
 
         return changed;
+    }
+
+    /// <summary>Tells the observers of a status change: Progress, the log and the wait's span.</summary>
+    private void Changed(Command command)
+    {
+        var status = StatusText(command) ?? "(none)";
+        ClientDiagnostics.CommandStatusChanged(_logger, _commandId ?? "?", _deviceId ?? "?", status, _polls);
+        _activity?.SetTag(StatusTag, status);
+        _options.Progress?.Report(command);
     }
 
     /// <summary>Whether an observed command ends the wait.</summary>
@@ -139,6 +145,40 @@ internal sealed class CommandPoller
     /// command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
     /// </summary>
     public async IAsyncEnumerable<Command> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
+        using var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
+        activity?.SetTag("devicecommands.device.id", _deviceId);
+        activity?.SetTag("devicecommands.command.id", _commandId);
+        if (_last is not null)
+        {
+            activity?.SetTag(StatusTag, StatusText(_last));
+        }
+
+        var ended = false;
+        try
+        {
+            await foreach (var change in PollUntilEndAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return change;
+            }
+
+            ended = true;
+        }
+        finally
+        {
+            activity?.SetTag("devicecommands.polls", _polls);
+            if (!ended)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, cancellationToken.IsCancellationRequested ? "cancelled" : "did not end");
+            }
+        }
+    }
+
+    /// <summary>The tag that carries a command's status on spans: <c>devicecommands.command.status</c>.</summary>
+    public const string StatusTag = "devicecommands.command.status";
+
+    private async IAsyncEnumerable<Command> PollUntilEndAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -191,7 +231,7 @@ internal sealed class CommandPoller
             changed = !string.Equals(StatusText(command), lastStatus, StringComparison.Ordinal);
             if (changed)
             {
-                _options.Progress?.Report(command);
+                Changed(command);
             }
 
             if (Ends(command))
@@ -221,6 +261,12 @@ internal sealed class CommandPoller
     private async Task<Command?> PollAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_activity is not null)
+        {
+            // the poll's request span is a child of the wait's span (this async method's flow only)
+            Activity.Current = _activity;
+        }
+
         if (_polls < int.MaxValue)
         {
             _polls++;
@@ -231,12 +277,12 @@ internal sealed class CommandPoller
         try
         {
             var command = await _builder.GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
-            _retryAfter = RetryAfter(headers.ResponseHeaders, _clock.GetUtcNow());
+            _retryAfter = Transport.RetryAfter.From(headers.ResponseHeaders, _clock);
             return command;
         }
         catch (ApiException e) when (IsTransientStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
         {
-            _retryAfter = RetryAfter(e.ResponseHeaders, _clock.GetUtcNow());
+            _retryAfter = Transport.RetryAfter.From(e.ResponseHeaders, _clock);
             return null;
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -304,58 +350,4 @@ internal sealed class CommandPoller
         new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
 
     internal static string? StatusText(Command? command) => command?.RawStatus ?? command?.Status?.ToWireValue();
-
-    /// <summary>Reads <c>Retry-After</c> (delta seconds or an HTTP date, against <paramref name="now"/>); the largest when repeated.</summary>
-    internal static TimeSpan? RetryAfter(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, DateTimeOffset now)
-    {
-        if (headers is null)
-        {
-            return null;
-        }
-
-        TimeSpan? result = null;
-        foreach (var header in headers)
-        {
-            if (!string.Equals(header.Key, "Retry-After", StringComparison.OrdinalIgnoreCase) || header.Value is null)
-            {
-                continue;
-            }
-
-            foreach (var value in header.Value)
-            {
-                if (ParseRetryAfter(value, now) is { } parsed && (result is null || parsed > result))
-                {
-                    result = parsed;
-                }
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>One <c>Retry-After</c> value: delta seconds, or an HTTP date read against <paramref name="now"/>; null when unreadable.</summary>
-    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (text.All(char.IsAsciiDigit))
-        {
-            // any run of digits is a delta; a huge one is capped rather than overflowing
-            return text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxRetryAfter.TotalSeconds
-                ? MaxRetryAfter
-                : TimeSpan.FromSeconds(seconds);
-        }
-
-        if (DateTimeOffset.TryParseExact(text, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
-        {
-            var delta = date - now;
-            return delta <= TimeSpan.Zero ? TimeSpan.Zero : delta > MaxRetryAfter ? MaxRetryAfter : delta;
-        }
-
-        return null;
-    }
 }

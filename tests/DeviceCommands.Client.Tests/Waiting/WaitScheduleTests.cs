@@ -117,46 +117,4 @@ public sealed class WaitScheduleTests
         var unseeded = Enumerable.Range(0, 1000).Select(_ => WaitSchedule.Delay(1, Initial, Max, WaitSchedule.Sample(null, 1))).Distinct().Count();
         Assert.True(unseeded > 300);
     }
-
-    [Theory]
-    [InlineData("0", 0)]
-    [InlineData("5", 5)]
-    [InlineData(" 120 ", 120)]
-    public void Retry_After_reads_delta_seconds(string value, int seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), CommandPoller.ParseRetryAfter(value, DateTimeOffset.UnixEpoch));
-
-    [Fact]
-    public void Retry_After_reads_an_HTTP_date_against_now()
-    {
-        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(TimeSpan.FromSeconds(90), CommandPoller.ParseRetryAfter((now + TimeSpan.FromSeconds(90)).ToString("r", CultureInfo.InvariantCulture), now));
-        Assert.Equal(TimeSpan.FromSeconds(60), CommandPoller.ParseRetryAfter("Thursday, 01-Jan-26 00:01:00 GMT", now));
-        Assert.Equal(TimeSpan.FromSeconds(60), CommandPoller.ParseRetryAfter("Thu Jan  1 00:01:00 2026", now));
-        Assert.Equal(TimeSpan.Zero, CommandPoller.ParseRetryAfter((now - TimeSpan.FromHours(1)).ToString("r", CultureInfo.InvariantCulture), now));
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("soon")]
-    [InlineData("-5")]
-    [InlineData("1.5")]
-    [InlineData("2026-01-01")]
-    public void Retry_After_that_cannot_be_read_is_ignored(string? value) =>
-        Assert.Null(CommandPoller.ParseRetryAfter(value, DateTimeOffset.UnixEpoch));
-
-    [Fact]
-    public void A_huge_Retry_After_is_capped_rather_than_overflowing()
-    {
-        Assert.Equal(TimeSpan.FromDays(365), CommandPoller.ParseRetryAfter("99999999999999999999999", DateTimeOffset.UnixEpoch));
-        Assert.Equal(TimeSpan.FromDays(365), CommandPoller.ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", DateTimeOffset.UnixEpoch));
-    }
-
-    [Fact]
-    public void Retry_After_headers_are_matched_in_any_case_and_the_largest_value_wins()
-    {
-        var headers = new Dictionary<string, IEnumerable<string>> { ["retry-after"] = ["3", "8"], ["Other"] = ["100"] };
-        Assert.Equal(TimeSpan.FromSeconds(8), CommandPoller.RetryAfter(headers, DateTimeOffset.UnixEpoch));
-        Assert.Null(CommandPoller.RetryAfter(null, DateTimeOffset.UnixEpoch));
-    }
 }

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.Client.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace DeviceCommands.Client.Tests.Waiting;
+
+/// <summary>What a wait tells the outside world: logs and spans, and never a token.</summary>
+public class CommandPollerTests
+{
+    [Fact]
+    public async Task A_whole_send_and_wait_logs_each_status_change_and_no_token()
+    {
+        var clock = FakeTime.Create();
+        var logs = new LogCapture();
+        var handler = new ScriptedHandler(clock)
+            .Answer(HttpStatusCode.Created, """{"id":"cmd-1","status":"requesting"}""")
+            .Answer(HttpStatusCode.OK, """{"value":{"id":"cmd-1","status":"sentToTarget"}}""")
+            .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "1"))
+            .Answer(HttpStatusCode.OK, """{"id":"cmd-1","status":"executing"}""")
+            .Always(HttpStatusCode.OK, """{"id":"cmd-1","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions
+        {
+            HttpMessageHandler = handler, TimeProvider = clock, LoggerFactory = logs, MaxRetries = 0,
+        });
+
+        var result = await clock.Drive(client.Me.Devices["dev-1"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { JitterSeed = 1 }));
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        var changes = logs.Lines.Where(l => l.Message.StartsWith("Command cmd-1 on device dev-1 is now", StringComparison.Ordinal)).Select(l => l.Message.Split(' ')[7]).ToList();
+        Assert.Equal(["requesting", "sentToTarget", "executing", "completed"], changes);
+        Assert.All(logs.Lines.Where(l => l.Message.StartsWith("Command", StringComparison.Ordinal)), l => Assert.Equal(LogLevel.Information, l.Level));
+        Assert.All(handler.Requests, r => Assert.Equal("Bearer " + FakeCredential.Token, r.Authorization));
+        Assert.DoesNotContain(FakeCredential.Token, logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("bing.com", logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wait_is_one_span_tagged_with_the_final_status_and_its_polls_are_child_spans()
+    {
+        var clock = FakeTime.Create();
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ClientDiagnostics.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = new ScriptedHandler(clock)
+            .Answer(HttpStatusCode.OK, """{"id":"span-cmd","status":"executing"}""")
+            .Always(HttpStatusCode.OK, """{"id":"span-cmd","status":"expired"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock });
+
+        await clock.Drive(client.Me.Devices["span-dev"].Commands["span-cmd"].WaitForCompletionAsync());
+
+        Activity wait;
+        List<Activity> polls;
+        lock (spans)
+        {
+            wait = Assert.Single(spans, s => s.DisplayName == "WaitForCommand" && (string?)s.GetTagItem("devicecommands.command.id") == "span-cmd");
+            polls = spans.Where(s => s.ParentSpanId == wait.SpanId).ToList();
+        }
+
+        Assert.Equal("expired", wait.GetTagItem("devicecommands.command.status"));
+        Assert.Equal(2, wait.GetTagItem("devicecommands.polls"));
+        Assert.Equal(2, polls.Count);
+        Assert.All(polls, p => Assert.Equal("GET /beta/me/devices/{id}/commands/{id}", p.DisplayName));
+    }
+}

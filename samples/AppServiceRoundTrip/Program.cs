@@ -12,12 +12,10 @@ public static class Program
 {
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, CancellationToken.None);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
-    {
-        await using var session = await SampleSession.StartAsync(args, output, cancellationToken);
-        var client = session.Client;
-        try
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
+        SampleSession.RunAsync(args, output, cancellationToken, async session =>
         {
+            var client = session.Client;
             var device = (await client.Me.Devices.GetAsync(cancellationToken: cancellationToken))?.Value?.FirstOrDefault()
                 ?? throw new InvalidOperationException("no devices were listed");
             var command = Command.AppService(
@@ -37,13 +35,7 @@ public static class Program
             }
 
             return 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await output.WriteLineAsync(session.Explain(e));
-            return 2;
-        }
-    }
+        });
 
     private static string Describe(object value) => value switch
     {

@@ -17,13 +17,10 @@ public static class Program
 {
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, CancellationToken.None);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
-    {
-        await using var session = await SampleSession.StartAsync(args, output, cancellationToken);
-        var client = session.Client;
-        await output.WriteLineAsync($"Device commands at {session.Target}");
-        try
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
+        SampleSession.RunAsync(args, output, cancellationToken, async session =>
         {
+            var client = session.Client;
             var devices = (await client.Me.Devices.GetAsync(cancellationToken: cancellationToken))?.Value ?? [];
             if (devices.Count == 0)
             {
@@ -64,11 +61,5 @@ public static class Program
             }
 
             return result.Succeeded ? 0 : 1;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await output.WriteLineAsync(session.Explain(e));
-            return 2;
-        }
-    }
+        });
 }

@@ -13,12 +13,10 @@ public static class Program
 {
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, CancellationToken.None);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
-    {
-        await using var session = await SampleSession.StartAsync(args, output, cancellationToken);
-        var client = session.Client;
-        try
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
+        SampleSession.RunAsync(args, output, cancellationToken, async session =>
         {
+            var client = session.Client;
             var devices = (await client.Me.Devices.GetAsync(cancellationToken: cancellationToken))?.Value ?? [];
             await output.WriteLineAsync($"Sending LaunchUri to {devices.Count} devices at once ...");
             var outcomes = await Task.WhenAll(devices.Select(async device =>
@@ -42,11 +40,5 @@ public static class Program
             }
 
             return outcomes.Any(o => o.Status == "(error)") ? 2 : 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await output.WriteLineAsync(session.Explain(e));
-            return 2;
-        }
-    }
+        });
 }

@@ -72,6 +72,25 @@ internal sealed class SampleSession : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs a sample's body with a session: writes where it talks to, and turns any failure into its one-line
+    /// explanation and exit code 2.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, Func<SampleSession, Task<int>> body)
+    {
+        await using var session = await StartAsync(args, output, cancellationToken);
+        await output.WriteLineAsync($"Device commands at {session.Target}");
+        try
+        {
+            return await body(session);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await output.WriteLineAsync(session.Explain(e));
+            return 2;
+        }
+    }
+
+    /// <summary>
     /// The one line that explains a failure of the real endpoint: the API was retired on 2020-09-30.
     /// </summary>
     public string Explain(Exception error) => IsGraph

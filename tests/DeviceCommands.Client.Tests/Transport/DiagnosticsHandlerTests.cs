@@ -26,24 +26,13 @@ public class DiagnosticsHandlerTests
     [Fact]
     public async Task An_activity_listener_sees_a_span_per_request_with_the_status()
     {
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == ClientDiagnostics.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var capture = new SpanCapture();
         var handler = new ScriptedHandler().Always(HttpStatusCode.NotFound);
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, BaseUrl = new Uri("https://diag.test/beta") });
 
         await Assert.ThrowsAsync<DeviceCommands.Client.Models.ODataError>(() => client.Me.Devices["d1"].Commands["c1"].GetAsync());
 
-        Activity span;
-        lock (spans)
-        {
-            span = Assert.Single(spans, s => (string?)s.GetTagItem("server.address") == "diag.test");
-        }
+        var span = Assert.Single(capture.Spans, s => (string?)s.GetTagItem("server.address") == "diag.test");
 
         Assert.Equal("GET /beta/me/devices/{id}/commands/{id}", span.DisplayName);
         Assert.Equal(404, span.GetTagItem("http.response.status_code"));

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.TestSupport;
-using DeviceCommands.Client.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.Tests.Waiting;
@@ -41,14 +40,7 @@ public class CommandPollerTests
     public async Task A_wait_is_one_span_tagged_with_the_final_status_and_its_polls_are_child_spans()
     {
         var clock = FakeTime.Create();
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == ClientDiagnostics.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var capture = new SpanCapture();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.OK, """{"id":"span-cmd","status":"executing"}""")
             .Always(HttpStatusCode.OK, """{"id":"span-cmd","status":"expired"}""");
@@ -56,13 +48,9 @@ public class CommandPollerTests
 
         await clock.Drive(client.Me.Devices["span-dev"].Commands["span-cmd"].WaitForCompletionAsync());
 
-        Activity wait;
-        List<Activity> polls;
-        lock (spans)
-        {
-            wait = Assert.Single(spans, s => s.DisplayName == "WaitForCommand" && (string?)s.GetTagItem("devicecommands.command.id") == "span-cmd");
-            polls = spans.Where(s => s.ParentSpanId == wait.SpanId).ToList();
-        }
+        var spans = capture.Spans;
+        var wait = Assert.Single(spans, s => s.DisplayName == "WaitForCommand" && (string?)s.GetTagItem("devicecommands.command.id") == "span-cmd");
+        var polls = spans.Where(s => s.ParentSpanId == wait.SpanId).ToList();
 
         Assert.Equal("expired", wait.GetTagItem("devicecommands.command.status"));
         Assert.Equal(2, wait.GetTagItem("devicecommands.polls"));

@@ -1,0 +1,142 @@
+using Azure.Identity;
+using DeviceCommands.Client;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Emulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DeviceCommands.Samples.Snippets;
+
+/// <summary>Every code block of the README, in order. Keep them in step.</summary>
+internal static class ReadmeSnippets
+{
+    public static async Task Basics(CancellationToken cancellationToken)
+    {
+        // README: Send a command and wait for it
+        var credential = new InteractiveBrowserCredential(new InteractiveBrowserCredentialOptions { TenantId = "consumers", ClientId = "<your app id>" });
+        var client = DeviceCommandsClient.Create(credential);
+
+        var devices = await client.Me.Devices.GetAsync(cancellationToken: cancellationToken);
+        var deviceId = devices!.Value![0].Id!;
+
+        var result = await client.Me.Devices[deviceId].Commands
+            .SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), cancellationToken: cancellationToken);
+        Console.WriteLine($"{result.Status} after {result.Polls} polls"); // Completed after 4 polls
+        result.EnsureSuccess(); // throws CommandFailedException for failedToSend, expired, ...
+    }
+
+    public static async Task Builders(DeviceCommandsClient client, string deviceId, string commandId, CancellationToken cancellationToken)
+    {
+        // README: The request builders
+        var sent = await client.Me.Devices[deviceId].Commands.PostAsync(
+            Command.AppService("com.microsoft.test.cdppingpongservice", "5085ShawnHenry.RomanTestApp_jsjw7knzsgcce",
+                new Dictionary<string, object?> { ["Type"] = "Toast", ["Title"] = "Hello" }),
+            cancellationToken: cancellationToken);
+        var status = await client.Me.Devices[deviceId].Commands[sent!.Id!].GetAsync(cancellationToken: cancellationToken);
+        var payload = await client.Me.Devices[deviceId].Commands[sent.Id!].ResponsePayload.GetAsync(cancellationToken: cancellationToken);
+        Console.WriteLine($"{status?.Status} {payload?.Type} {payload?.CreationDate}");
+
+        // Kiota conventions: build a request without sending it, or follow a raw URL
+        var request = client.Me.Devices[deviceId].Commands[commandId].ToGetRequestInformation();
+        var nextPage = await client.Me.Devices.WithUrl("https://graph.microsoft.com/beta/me/devices?$skiptoken=x").GetAsync(cancellationToken: cancellationToken);
+        Console.WriteLine($"{request.URI} {nextPage?.Value?.Count}");
+    }
+
+    public static async Task Errors(DeviceCommandsClient client, string deviceId, string commandId)
+    {
+        // README: Errors
+        try
+        {
+            await client.Me.Devices[deviceId].Commands[commandId].GetAsync();
+        }
+        catch (ODataError e) when (e.ResponseStatusCode == 404)
+        {
+            Console.WriteLine($"{e.Error?.Code}: {e.Error?.Message}");
+        }
+    }
+
+    public static async Task Waiting(DeviceCommandsClient client, string deviceId, string commandId, CancellationToken cancellationToken)
+    {
+        // README: Waiting
+        var options = new CommandWaitOptions
+        {
+            InitialDelay = TimeSpan.FromSeconds(1),   // the delay before the 2nd poll
+            MaxDelay = TimeSpan.FromSeconds(30),      // the cap of the growing, jittered delay
+            Timeout = TimeSpan.FromMinutes(10),       // null waits until cancelled
+            Progress = new Progress<Command>(c => Console.WriteLine(c.Status)),
+        };
+        try
+        {
+            var result = await client.Me.Devices[deviceId].Commands[commandId].WaitForCompletionAsync(options, cancellationToken);
+            Console.WriteLine(result.Succeeded);
+        }
+        catch (CommandWaitTimeoutException e)
+        {
+            Console.WriteLine($"still {e.LastObserved?.Status} after {e.Polls} polls");
+        }
+
+        await foreach (var change in client.Me.Devices[deviceId].Commands[commandId].WatchAsync(cancellationToken: cancellationToken))
+        {
+            Console.WriteLine(change.Status); // requesting, sentToTarget, executing, completed
+        }
+
+        // custom and unknown statuses are not terminal by default; opt in:
+        var lenient = new CommandWaitOptions
+        {
+            IsTerminal = s => s.IsTerminal() || s == ActionStatus.Custom,
+            IsTerminalCommand = c => c.RawStatus == "archived",
+        };
+        await client.Me.Devices[deviceId].Commands[commandId].WaitForCompletionAsync(lenient, cancellationToken);
+    }
+
+    public static async Task Durable(DeviceCommandsClient client, string deviceId, string commandId, CancellationToken cancellationToken)
+    {
+        // README: Waits that outlive the process
+        string saved = CommandWaitCheckpoint.Start(deviceId, commandId).ToString(); // store it anywhere
+        var step = await client.PollOnceAsync(CommandWaitCheckpoint.Parse(saved), cancellationToken: cancellationToken);
+        if (!step.IsCompleted)
+        {
+            saved = step.Checkpoint.ToString(); // sleep with your engine's durable timer until step.NextPollAt
+        }
+
+        var result = await client.ResumeWaitAsync(CommandWaitCheckpoint.Parse(saved), cancellationToken: cancellationToken);
+        Console.WriteLine(result.Status);
+    }
+
+    public static async Task Emulator()
+    {
+        // README: The emulator in your own tests
+        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(50) });
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
+
+        var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
+            Command.LaunchUri(new Uri("https://bing.com")),
+            new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(20) });
+        Console.WriteLine(result.Status);        // Completed
+        Console.WriteLine(emulator.PostCount);   // 1
+    }
+
+    public static void Hosting(string[] args)
+    {
+        // README: Dependency injection
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddSingleton<Azure.Core.TokenCredential>(new DefaultAzureCredential());
+        builder.Services.AddDeviceCommandsClient(builder.Configuration.GetSection("DeviceCommands"));
+        using var host = builder.Build();
+        var client = host.Services.GetRequiredService<DeviceCommandsClient>();
+        Console.WriteLine(client.Me.Devices.ToGetRequestInformation().URI);
+    }
+
+    public static DeviceCommandsClient Transport(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    {
+        // README: Transport
+        return DeviceCommandsClient.Create(new DefaultAzureCredential(), new DeviceCommandsClientOptions
+        {
+            MaxRetries = 3,                               // at most 4 attempts of one request
+            RetryDelay = TimeSpan.FromSeconds(1),         // backoff base when there is no Retry-After
+            AttemptTimeout = TimeSpan.FromSeconds(30),
+            LoggerFactory = loggerFactory,
+            ConfigureResilience = pipeline => { /* e.g. pipeline.AddCircuitBreaker(...) or Polly's chaos strategies */ },
+        });
+    }
+}

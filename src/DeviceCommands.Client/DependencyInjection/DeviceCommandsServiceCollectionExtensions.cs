@@ -23,9 +23,18 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// A <see cref="TimeProvider"/> in the container is used unless the options name one.
     /// </summary>
     /// <param name="services">The services.</param>
+    /// <returns>The named client's builder, to add your own handlers.</returns>
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services) =>
+        services.AddDeviceCommandsClient(configure: null);
+
+    /// <summary>
+    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection)"/> does,
+    /// with options set in code.
+    /// </summary>
+    /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options in code; null for the defaults.</param>
     /// <returns>The named client's builder, to add your own handlers.</returns>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, Action<DeviceCommandsClientOptions>? configure = null)
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, Action<DeviceCommandsClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<DeviceCommandsClientOptions>();
@@ -55,7 +64,7 @@ public static class DeviceCommandsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection, Action{DeviceCommandsClientOptions}?)"/>
+    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection)"/>
     /// does, with options read from configuration (for example the <c>DeviceCommands</c> section of appsettings.json):
     /// <c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c> (TimeSpan text
     /// such as <c>00:00:02</c>), <c>Scopes</c> (an array or a comma-separated list), <c>MaxResponseContentBytes</c>,
@@ -63,10 +72,21 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration section.</param>
+    /// <returns>The named client's builder.</returns>
+    /// <exception cref="ArgumentException">A configured value cannot be read (thrown when the options are first used).</exception>
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddDeviceCommandsClient(configuration, configure: null);
+
+    /// <summary>
+    /// Registers <see cref="DeviceCommandsClient"/> with options read from configuration, then adjusted in code
+    /// (see <see cref="AddDeviceCommandsClient(IServiceCollection, IConfiguration)"/>).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration section.</param>
     /// <param name="configure">Sets further options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder.</returns>
     /// <exception cref="ArgumentException">A configured value cannot be read (thrown when the options are first used).</exception>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, IConfiguration configuration, Action<DeviceCommandsClientOptions>? configure = null)
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, IConfiguration configuration, Action<DeviceCommandsClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using Benchmarks.StockKiota;
-using StockModels = global::Benchmarks.StockKiota.Models;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using StockModels = global::Benchmarks.StockKiota.Models;
 
 namespace DeviceCommands.Client.Benchmarks;
 
@@ -26,6 +26,10 @@ public class EndToEndStatusBenchmarks
     private HttpClient _raw = null!;
     private HttpClientRequestAdapter _oursAdapter = null!;
     private HttpClientRequestAdapter _stockAdapter = null!;
+    private DeviceCommandsClient _oursBare = null!;
+    private StockKiotaClient _stockBare = null!;
+    private HttpClientRequestAdapter _oursBareAdapter = null!;
+    private HttpClientRequestAdapter _stockBareAdapter = null!;
 
     [ParamsSource(nameof(Bodies))]
     public Body Body { get; set; } = Body.NullStrings;
@@ -46,6 +50,12 @@ public class EndToEndStatusBenchmarks
         _stockAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: KiotaClientFactory.Create(_handler)) { BaseUrl = BaseUrl.AbsoluteUri.TrimEnd('/') };
         _stock = new StockKiotaClient(_stockAdapter);
 
+        // Both over a stock adapter whose HttpClient goes straight to the transport: what any Kiota client costs with no middleware.
+        _oursBareAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(_handler, disposeHandler: false)) { BaseUrl = BaseUrl.AbsoluteUri.TrimEnd('/') };
+        _oursBare = new DeviceCommandsClient(_oursBareAdapter);
+        _stockBareAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(_handler, disposeHandler: false)) { BaseUrl = BaseUrl.AbsoluteUri.TrimEnd('/') };
+        _stockBare = new StockKiotaClient(_stockBareAdapter);
+
         // The floor: HttpClient straight over the transport, System.Text.Json source generation.
         _raw = new HttpClient(_handler, disposeHandler: false);
 
@@ -54,8 +64,11 @@ public class EndToEndStatusBenchmarks
             var created = await CreateClient();
             var plain = await OursOverKiotaAdapter();
             var stock = await StockKiota();
+            var oursBare = await OursBareAdapter();
+            var stockBare = await StockKiotaBareAdapter();
             var raw = await RawHttpClient();
-            return $"create: {created?.Status} | ours over Kiota adapter: {plain?.Status} | stock: {stock?.Status?.ToString() ?? "null"} | raw: {(raw?.Value ?? raw)?.Status}";
+            return $"create: {created?.Status} | ours over Kiota adapter: {plain?.Status} | stock: {stock?.Status?.ToString() ?? "null"}"
+                + $" | ours bare: {oursBare?.Status} | stock bare: {stockBare?.Status?.ToString() ?? "null"} | raw: {(raw?.Value ?? raw)?.Status}";
         }).GetAwaiter().GetResult();
         Console.WriteLine($"// {nameof(EndToEndStatusBenchmarks)} [{Body}]: {check}");
     }
@@ -66,6 +79,8 @@ public class EndToEndStatusBenchmarks
         _raw.Dispose();
         _oursAdapter.Dispose();
         _stockAdapter.Dispose();
+        _oursBareAdapter.Dispose();
+        _stockBareAdapter.Dispose();
         _handler.Dispose();
     }
 
@@ -80,6 +95,14 @@ public class EndToEndStatusBenchmarks
     [Benchmark(Description = "ours, Kiota adapter + handlers")]
     public Task<Models.Command?> OursOverKiotaAdapter() =>
         _oursOverKiotaAdapter.Me.Devices[DeviceId].Commands[CommandId].GetAsync();
+
+    [Benchmark(Description = "stock Kiota client, no handlers")]
+    public Task<StockModels.Command?> StockKiotaBareAdapter() =>
+        _stockBare.Me.Devices[DeviceId].Commands[CommandId].GetAsync();
+
+    [Benchmark(Description = "ours, Kiota adapter, no handlers")]
+    public Task<Models.Command?> OursBareAdapter() =>
+        _oursBare.Me.Devices[DeviceId].Commands[CommandId].GetAsync();
 
     [Benchmark(Description = "raw HttpClient + STJ source-gen (floor)")]
     public Task<FloorCommand?> RawHttpClient() =>

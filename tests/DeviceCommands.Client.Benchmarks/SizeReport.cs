@@ -100,6 +100,24 @@ public static class SizeReport
         var libraries = rootElement.GetProperty("libraries");
         var target = rootElement.GetProperty("targets").EnumerateObject().First(t => !t.Name.Contains('/', StringComparison.Ordinal));
 
+        // Build-only packages (PrivateAssets=all, such as the ILLink tasks that IsAotCompatible brings) never reach a consumer.
+        var buildOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var framework in rootElement.GetProperty("project").GetProperty("frameworks").EnumerateObject())
+        {
+            if (!framework.Value.TryGetProperty("dependencies", out var dependencies))
+            {
+                continue;
+            }
+
+            foreach (var dependency in dependencies.EnumerateObject())
+            {
+                if (dependency.Value.TryGetProperty("suppressParent", out var suppress) && suppress.GetString() == "All")
+                {
+                    buildOnly.Add(dependency.Name);
+                }
+            }
+        }
+
         var rows = new List<(string Id, string Version, bool Direct, int Files, long Bytes)>();
         foreach (var library in target.Value.EnumerateObject())
         {
@@ -110,6 +128,11 @@ public static class SizeReport
 
             var slash = library.Name.IndexOf('/', StringComparison.Ordinal);
             var (id, version) = (library.Name[..slash], library.Name[(slash + 1)..]);
+            if (buildOnly.Contains(id))
+            {
+                continue;
+            }
+
             var path = libraries.GetProperty(library.Name).GetProperty("path").GetString()!;
             long bytes = 0;
             var files = 0;
@@ -142,6 +165,10 @@ public static class SizeReport
         Console.WriteLine($"| **{rows.Count} packages** | | {rows.Count(r => r.Direct)} direct | {rows.Sum(r => r.Files)} | **{Kib(total)}** |");
         Console.WriteLine();
         Console.WriteLine($"DeviceCommands.Client.dll plus its closure: {Kib(total + ownBytes)} KiB of runtime assemblies.");
+        if (buildOnly.Count > 0)
+        {
+            Console.WriteLine($"Left out as build-only (PrivateAssets=all, not in the nuspec): {string.Join(", ", buildOnly.Order(StringComparer.OrdinalIgnoreCase))}.");
+        }
     }
 
     private static string Row(string what, long bytes) => $"| {what} | {bytes.ToString("N0", CultureInfo.InvariantCulture)} | {Kib(bytes)} |";

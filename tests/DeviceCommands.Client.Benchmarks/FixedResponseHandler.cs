@@ -8,11 +8,8 @@ public sealed class FixedResponseHandler(byte[] body) : HttpMessageHandler
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    public int Requests { get; private set; }
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Requests++;
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
         return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });

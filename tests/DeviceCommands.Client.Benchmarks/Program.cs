@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+
+namespace DeviceCommands.Client.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>dotnet run -c Release -- [BenchmarkDotNet arguments]</c> runs the benchmarks (<c>--filter '*' --job Dry</c> in CI);
+    /// <c>dotnet run -c Release -- size</c> prints the size report of the package instead.
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "size")
+        {
+            return await SizeReport.RunAsync(args[1..]);
+        }
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}

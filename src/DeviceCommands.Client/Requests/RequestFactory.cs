@@ -9,6 +9,8 @@ internal static class RequestFactory
     /// <summary>The longest id accepted, in characters once percent-encoded (a URI holds at most 65,519).</summary>
     private const int MaxEncodedIdLength = 16 * 1024;
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// Checks an id before it goes into a path: any non-empty string is allowed (ids are opaque); null, empty,
     /// white space and ids too long for a URI throw <see cref="ArgumentException"/> before anything is sent.
@@ -16,6 +18,15 @@ internal static class RequestFactory
     public static string RequireId(string? id, string paramName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id, paramName);
+        try
+        {
+            StrictUtf8.GetByteCount(id);
+        }
+        catch (System.Text.EncoderFallbackException e)
+        {
+            throw new ArgumentException("The id is not valid Unicode text (it has a lone surrogate), so it cannot be sent in a URL without changing it.", paramName, e);
+        }
+
         if (id.Length > MaxEncodedIdLength || Uri.EscapeDataString(id).Length > MaxEncodedIdLength)
         {
             throw new ArgumentException($"The id is too long to be sent in a URL (more than {MaxEncodedIdLength} characters once encoded).", paramName);
@@ -32,23 +43,110 @@ internal static class RequestFactory
     public static RequestInformation Create(Method method, string urlTemplate, Dictionary<string, object> pathParameters)
     {
         var request = new RequestInformation(method, urlTemplate, pathParameters);
-        if (pathParameters.ContainsKey("request-raw-url") || !HasDotSegmentId(pathParameters))
+        if (!pathParameters.ContainsKey(RawUrlKey) && HasDotSegmentId(pathParameters)
+            && Expand(urlTemplate, pathParameters, baseUrl: null) is { } uri)
         {
-            return request;
+            SetUri(request, uri);
         }
 
-        var marker = "dcdot" + Guid.NewGuid().ToString("N");
-        var substitutions = new Dictionary<string, object>(pathParameters.Count, StringComparer.Ordinal);
-        foreach (var pair in pathParameters)
-        {
-            substitutions[pair.Key] = pair.Value is string s && IsDotSegment(s) ? marker + s.Length : pair.Value;
-        }
-
-        var expanded = Std.UriTemplate.Expand(urlTemplate, substitutions!)
-            .Replace(marker + "2", "%2E%2E", StringComparison.Ordinal)
-            .Replace(marker + "1", "%2E", StringComparison.Ordinal);
-        request.URI = new Uri(expanded, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
         return request;
+    }
+
+    /// <summary>
+    /// Fixes the request's URI just before it is sent, against the adapter's base URL, with a plain expansion of the
+    /// package's simple templates (the same encoding as RFC 6570's simple expansion, at a fraction of the cost of
+    /// Kiota's general template engine). Requests for a raw URL, or with a URI already set, are left as they are.
+    /// </summary>
+    public static void FixUri(RequestInformation request, string? baseUrl)
+    {
+        if (request.PathParameters.Count == 0 || request.PathParameters.ContainsKey(RawUrlKey) || request.QueryParameters.Count > 0)
+        {
+            return;
+        }
+
+        if (Expand(request.UrlTemplate, request.PathParameters, baseUrl) is { } uri)
+        {
+            SetUri(request, uri);
+        }
+    }
+
+    /// <summary>
+    /// Sets a request's URI. Kiota's setter clears the path parameters, and a request shares its dictionary with the
+    /// builder that made it: it gets a dictionary of its own first, so the builder keeps its ids.
+    /// </summary>
+    private static void SetUri(RequestInformation request, Uri uri)
+    {
+        request.PathParameters = new Dictionary<string, object>(StringComparer.Ordinal);
+        request.URI = uri;
+    }
+
+    private const string RawUrlKey = "request-raw-url";
+
+    /// <summary>
+    /// Expands a template made only of literal text, <c>{+baseurl}</c> and simple <c>{name}</c> variables; null for
+    /// anything else (Kiota's engine then does the work).
+    /// </summary>
+    private static Uri? Expand(string? template, IDictionary<string, object> parameters, string? baseUrl)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return null;
+        }
+
+        var builder = new System.Text.StringBuilder(template.Length + 96);
+        var dotSegment = false;
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf('{', i);
+            if (open < 0)
+            {
+                builder.Append(template, i, template.Length - i);
+                break;
+            }
+
+            builder.Append(template, i, open - i);
+            var close = template.IndexOf('}', open);
+            if (close < 0)
+            {
+                return null;
+            }
+
+            var name = template.AsSpan(open + 1, close - open - 1);
+            if (name.SequenceEqual("+baseurl"))
+            {
+                var value = baseUrl ?? (parameters.TryGetValue("baseurl", out var b) ? b as string : null);
+                if (string.IsNullOrEmpty(value))
+                {
+                    return null;
+                }
+
+                builder.Append(value.TrimEnd('/'));
+            }
+            else if (name.IndexOfAny("+#./;?&=,!@|*:") >= 0 || !parameters.TryGetValue(name.ToString(), out var raw) || raw is not string id)
+            {
+                return null;
+            }
+            else if (IsDotSegment(id))
+            {
+                builder.Append(id.Length == 1 ? "%2E" : "%2E%2E");
+                dotSegment = true;
+            }
+            else
+            {
+                builder.Append(Uri.EscapeDataString(id));
+            }
+
+            i = close + 1;
+        }
+
+        var text = builder.ToString();
+        if (dotSegment)
+        {
+            return new Uri(text, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
     }
 
     private static bool HasDotSegmentId(Dictionary<string, object> pathParameters)

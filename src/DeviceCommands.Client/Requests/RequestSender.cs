@@ -28,9 +28,11 @@ internal static class RequestSender
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
+        RequestFactory.FixUri(request, adapter.BaseUrl);
         if (request.GetRequestOption<ResponseHandlerOption>() is null)
         {
-            var limit = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? DefaultMaxResponseBytes;
+            var limit = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes
+                ?? (adapter is Transport.DeviceCommandsRequestAdapter ours ? ours.Options.MaxResponseContentBytes : DefaultMaxResponseBytes);
             request.AddRequestOptions([new ResponseHandlerOption
             {
                 ResponseHandler = new ResponseReader<TModel>(factory, request.GetRequestOption<HeadersInspectionHandlerOption>(), limit, cancellationToken),

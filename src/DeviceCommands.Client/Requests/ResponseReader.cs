@@ -77,9 +77,10 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             {
                 (buffer, length) = await ReadBodyAsync(message.Content, maxBytes, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            catch (IOException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw Failure(message, $"The body of the HTTP {status} answer could not be read to its end.", e);
+                // the body never arrived whole: the network's failure (transient), not a body that cannot be read
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, $"The connection broke off while the body of the HTTP {status} answer was read.", e);
             }
             catch (ApiException e)
             {

@@ -254,6 +254,11 @@ internal static class TolerantReader
     /// </summary>
     public static UntypedNode Materialize(UntypedNode node)
     {
+        if (!IsLazy(node))
+        {
+            return node;
+        }
+
         switch (node)
         {
             case UntypedArray array:
@@ -276,6 +281,14 @@ internal static class TolerantReader
                 return node;
         }
     }
+
+    /// <summary>Whether a value still reads from its document: an array that is not a collection yet, or a value holding one.</summary>
+    private static bool IsLazy(UntypedNode node) => node switch
+    {
+        UntypedArray array => array.GetValue() is not ICollection<UntypedNode> items || items.Any(i => i is not null && IsLazy(i)),
+        UntypedObject obj => obj.GetValue().Values.Any(v => v is not null && IsLazy(v)),
+        _ => false,
+    };
 
     /// <summary>Materializes the untyped values a parse node put in a model's additional data (see <see cref="Materialize"/>).</summary>
     public static void MaterializeAdditionalData(IParsable model)

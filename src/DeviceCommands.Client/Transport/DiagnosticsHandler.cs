@@ -22,8 +22,10 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
         }
 
         var method = request.Method.Method;
-        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
-        using var activity = ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client);
+        var traced = ClientDiagnostics.ActivitySource.HasListeners();
+        var logged = logger.IsEnabled(LogLevel.Information);
+        var path = traced || logged ? request.RequestUri?.AbsolutePath ?? string.Empty : string.Empty;
+        using var activity = traced ? ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client) : null;
         if (activity is not null)
         {
             activity.SetTag("http.request.method", method);
@@ -43,14 +45,17 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
                 activity?.SetStatus(ActivityStatusCode.Error);
             }
 
-            ClientDiagnostics.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            if (logged)
+            {
+                ClientDiagnostics.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            }
             return response;
         }
         catch (Exception e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             activity?.SetTag("error.type", e.GetType().FullName);
-            ClientDiagnostics.RequestFailed(logger, method, path, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
+            ClientDiagnostics.RequestFailed(logger, method, request.RequestUri?.AbsolutePath ?? string.Empty, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
             throw;
         }
     }

@@ -179,6 +179,52 @@ public class ResponseReaderTests
         Assert.IsType<IOException>(error.InnerException);
     }
 
+    [Fact]
+    public async Task An_endless_body_is_refused_after_reading_no_more_than_the_limit()
+    {
+        var endless = new EndlessStream();
+        var recorder = Recorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(endless));
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler, MaxResponseContentBytes = 64 * 1024 });
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+
+        Assert.Contains("limit of 65536 bytes", error.Message, StringComparison.Ordinal);
+        Assert.InRange(endless.Served, 64 * 1024, 256 * 1024);
+    }
+
+    /// <summary>A body that never ends: "[[[[..." forever, counting what was read.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Served; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill((byte)'[');
+            Served += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private sealed class BreakingStream(byte[] start) : MemoryStream(start)
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

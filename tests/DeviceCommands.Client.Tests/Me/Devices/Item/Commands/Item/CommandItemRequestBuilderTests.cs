@@ -120,6 +120,32 @@ public class CommandItemRequestBuilderTests
     }
 
     [Fact]
+    public void An_id_that_is_not_valid_unicode_throws_ArgumentException_rather_than_being_changed()
+    {
+        var client = TestClients.Created(new MockHttpMessageHandler());
+
+        foreach (var id in new[] { "a" + (char)0xD800 + "b", ((char)0xDC00).ToString(), "x" + (char)0xD800 })
+        {
+            Assert.Throws<ArgumentException>(() => client.Me.Devices[id]);
+            Assert.Throws<ArgumentException>(() => client.Me.Devices["d"].Commands[id]);
+        }
+    }
+
+    [Fact]
+    public async Task A_builder_sends_the_same_url_every_time_it_is_used()
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
+        var builder = TestClients.Created(recorder.Handler).Me.Devices[".."].Commands["c/1"];
+
+        await builder.GetAsync();
+        await builder.GetAsync();
+        builder.ToGetRequestInformation();
+        await builder.GetAsync();
+
+        Assert.All(recorder.Requests, r => Assert.Equal("/beta/me/devices/%2E%2E/commands/c%2F1", r.Uri.AbsolutePath));
+    }
+
+    [Fact]
     public void An_id_too_long_for_a_url_throws_ArgumentException()
     {
         var client = TestClients.Created(new MockHttpMessageHandler());

@@ -32,14 +32,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="deviceId"/> is null, empty or white space.</exception>
     public DeviceItemRequestBuilder this[string deviceId]
     {
-        get
-        {
-            var parameters = new Dictionary<string, object>(PathParameters)
-            {
-                ["device%2Did"] = RequestFactory.RequireId(deviceId, nameof(deviceId)),
-            };
-            return new DeviceItemRequestBuilder(parameters, RequestAdapter);
-        }
+        get => new(PathParameters, RequestAdapter, "device%2Did", RequestFactory.RequireId(deviceId, nameof(deviceId)));
     }
 
     /// <summary>Lists the signed-in user's devices (<c>GET me/devices</c>; needs <c>Device.Read</c>).</summary>

@@ -32,14 +32,7 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
     public CommandItemRequestBuilder this[string commandId]
     {
-        get
-        {
-            var parameters = new Dictionary<string, object>(PathParameters)
-            {
-                ["command%2Did"] = RequestFactory.RequireId(commandId, nameof(commandId)),
-            };
-            return new CommandItemRequestBuilder(parameters, RequestAdapter);
-        }
+        get => new(PathParameters, RequestAdapter, "command%2Did", RequestFactory.RequireId(commandId, nameof(commandId)));
     }
 
     /// <summary>Sends a command to the device (<c>POST me/devices/{id}/commands</c>; needs <c>Device.Command</c>).</summary>

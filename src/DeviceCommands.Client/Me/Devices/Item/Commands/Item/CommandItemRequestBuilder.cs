@@ -18,6 +18,13 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     {
     }
 
+    /// <summary>The builder for one more path parameter: copies the parent's parameters once (Kiota's base class copies them).</summary>
+    internal CommandItemRequestBuilder(Dictionary<string, object> parentParameters, IRequestAdapter requestAdapter, string key, string id)
+        : base(requestAdapter, Template, parentParameters)
+    {
+        PathParameters[key] = id;
+    }
+
     /// <summary>Creates the builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>

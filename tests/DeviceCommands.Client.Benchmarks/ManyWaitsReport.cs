@@ -137,7 +137,86 @@ public static class ManyWaitsReport
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| completed after release | {completed:N0} of {waits:N0} (fake clock advanced {advanced} s more) |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wall time | {wall.Elapsed.TotalSeconds:F1} s |"));
         Console.WriteLine(w.ToString());
+        Console.WriteLine(await BreakdownAsync(client, handler, waits));
         return completed == waits ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Where the retained bytes of a wait go: the same count of each piece a pending wait holds, kept alive alone and
+    /// measured the same way (the rest is the wait's own state: the poller and its async state machines).
+    /// </summary>
+    private static async Task<string> BreakdownAsync(DeviceCommandsClient client, ReleasableHandler handler, int count)
+    {
+        handler.Reset();
+        var ids = Ids(count, "part");
+        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        var builders = new CommandItemRequestBuilder[count];
+        var builderBytes = Retained(count, () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                builders[i] = Command(client, ids[i]);
+            }
+        });
+
+        var commands = new Command?[count];
+        var commandBytes = await RetainedAsync(count, async () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                commands[i] = await builders[i].GetAsync();
+            }
+        });
+
+        var fakeDelays = new Task[count];
+        var fakeDelayBytes = Retained(count, () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                fakeDelays[i] = Task.Delay(TimeSpan.FromSeconds(1 + (i % 30)), fake, CancellationToken.None);
+            }
+        });
+
+        using var cancel = new CancellationTokenSource();
+        var systemDelays = new Task[count];
+        var systemDelayBytes = Retained(count, () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                systemDelays[i] = Task.Delay(TimeSpan.FromHours(1), TimeProvider.System, cancel.Token);
+            }
+        });
+        await cancel.CancelAsync();
+        GC.KeepAlive(builders);
+        GC.KeepAlive(commands);
+        GC.KeepAlive(fakeDelays);
+        GC.KeepAlive(systemDelays);
+
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine("Where a pending wait's bytes go (each piece alone, the same count, retained per item):");
+        w.WriteLine();
+        w.WriteLine("| piece | retained per item |");
+        w.WriteLine("|---|---:|");
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the command builder (`client.Me.Devices[id].Commands[id]`: path-parameter dictionary, request adapter reference) | {builderBytes:N0} B |"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the last observed `Command` (model, its strings, additional data) | {commandBytes:N0} B |"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| a pending `Task.Delay` on the `FakeTimeProvider` (promise + fake timer) | {fakeDelayBytes:N0} B |"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| a pending `Task.Delay` on `TimeProvider.System` with a token (promise + system timer), for comparison | {systemDelayBytes:N0} B |"));
+        return w.ToString();
+    }
+
+    private static double Retained(int count, Action build)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        build();
+        return (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)count;
+    }
+
+    private static async Task<double> RetainedAsync(int count, Func<Task> build)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        await build();
+        return (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)count;
     }
 
     private static CommandItemRequestBuilder Command(DeviceCommandsClient client, string id) => client.Me.Devices[DeviceId].Commands[id];

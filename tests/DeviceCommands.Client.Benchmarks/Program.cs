@@ -6,7 +6,9 @@ public static class Program
 {
     /// <summary>
     /// <c>dotnet run -c Release -- [BenchmarkDotNet arguments]</c> runs the benchmarks (<c>--filter '*' --job Dry</c> in CI);
-    /// <c>dotnet run -c Release -- size</c> prints the size report of the package instead.
+    /// <c>dotnet run -c Release -- size</c> prints the size report of the package instead;
+    /// <c>dotnet run -c Release -- schedule [--out docs/wait-schedule.png]</c> compares wait schedules on a fake clock;
+    /// <c>dotnet run -c Release -- manywaits</c> measures 10,000 concurrent waits.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -14,6 +16,16 @@ public static class Program
         if (args.Length > 0 && args[0] == "size")
         {
             return await SizeReport.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "schedule")
+        {
+            return await ScheduleReport.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "manywaits")
+        {
+            return await ManyWaitsReport.RunAsync(args[1..]);
         }
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -102,17 +102,24 @@ internal sealed class AnswerHandler : HttpMessageHandler
     }
 
     /// <summary>Both ways of building a client: a stock Kiota adapter (Kiota's defaults), and <c>Create</c> with retries off.</summary>
+    /// <remarks>
+    /// A stock adapter's <see cref="HttpClient"/> buffers a whole body before any Kiota code sees it, so with
+    /// <paramref name="maxResponseBytes"/> its <see cref="HttpClient.MaxResponseContentBufferSize"/> is set to the
+    /// same limit, as the README asks of users who bring their own adapter.
+    /// </remarks>
     public (string Name, DeviceCommandsClient Client)[] Clients(long? maxResponseBytes = null)
     {
+        var stockHttp = new HttpClient(this, disposeHandler: false);
         var options = new DeviceCommandsClientOptions { HttpMessageHandler = this, MaxRetries = 0 };
         if (maxResponseBytes is long max)
         {
             options.MaxResponseContentBytes = max;
+            stockHttp.MaxResponseContentBufferSize = max;
         }
 
         return
         [
-            ("stock", new DeviceCommandsClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(this, disposeHandler: false)))),
+            ("stock", new DeviceCommandsClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: stockHttp))),
             ("created", DeviceCommandsClient.Create(null, options)),
         ];
     }

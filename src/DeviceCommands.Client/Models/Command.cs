@@ -159,7 +159,7 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
 
         if (Payload is not null and not UntypedNull)
         {
-            writer.WriteObjectValue("payload", Payload);
+            ModelWriter.WriteUntyped(writer, "payload", Payload);
         }
 
         ModelWriter.WriteAdditionalData(writer, _additionalData, Fields);

@@ -16,6 +16,11 @@ internal static class RequestFactory
     public static string RequireId(string? id, string paramName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id, paramName);
+        if (HasLoneSurrogate(id))
+        {
+            throw new ArgumentException("The id has a lone UTF-16 surrogate, so it has no UTF-8 form to send in a URL.", paramName);
+        }
+
         if (id.Length > MaxEncodedIdLength || Uri.EscapeDataString(id).Length > MaxEncodedIdLength)
         {
             throw new ArgumentException($"The id is too long to be sent in a URL (more than {MaxEncodedIdLength} characters once encoded).", paramName);
@@ -56,6 +61,23 @@ internal static class RequestFactory
         foreach (var pair in pathParameters)
         {
             if (pair.Key != "baseurl" && pair.Value is string s && IsDotSegment(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasLoneSurrogate(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
             {
                 return true;
             }

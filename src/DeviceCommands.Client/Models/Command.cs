@@ -157,9 +157,9 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
             writer.WriteObjectValue("responsePayload", ResponsePayload);
         }
 
-        if (Payload is not null and not UntypedNull)
+        if (Payload is not null && !TolerantReader.ReadsAsNull(Payload))
         {
-            writer.WriteObjectValue("payload", Payload);
+            ModelWriter.WriteUntyped(writer, "payload", Payload);
         }
 
         ModelWriter.WriteAdditionalData(writer, _additionalData, Fields);

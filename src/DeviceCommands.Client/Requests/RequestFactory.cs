@@ -9,8 +9,6 @@ internal static class RequestFactory
     /// <summary>The longest id accepted, in characters once percent-encoded (a URI holds at most 65,519).</summary>
     private const int MaxEncodedIdLength = 16 * 1024;
 
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// Checks an id before it goes into a path: any non-empty string is allowed (ids are opaque); null, empty,
     /// white space and ids too long for a URI throw <see cref="ArgumentException"/> before anything is sent.
@@ -18,13 +16,9 @@ internal static class RequestFactory
     public static string RequireId(string? id, string paramName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id, paramName);
-        try
+        if (HasLoneSurrogate(id))
         {
-            StrictUtf8.GetByteCount(id);
-        }
-        catch (System.Text.EncoderFallbackException e)
-        {
-            throw new ArgumentException("The id is not valid Unicode text (it has a lone surrogate), so it cannot be sent in a URL without changing it.", paramName, e);
+            throw new ArgumentException("The id has a lone UTF-16 surrogate, so it has no UTF-8 form to send in a URL.", paramName);
         }
 
         if (id.Length > MaxEncodedIdLength || Uri.EscapeDataString(id).Length > MaxEncodedIdLength)
@@ -154,6 +148,23 @@ internal static class RequestFactory
         foreach (var pair in pathParameters)
         {
             if (pair.Key != "baseurl" && pair.Value is string s && IsDotSegment(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasLoneSurrogate(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
             {
                 return true;
             }

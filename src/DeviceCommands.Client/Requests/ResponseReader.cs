@@ -97,7 +97,14 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                // a string that escapes a lone surrogate ("\ud800") is valid JSON that .NET cannot read: it reads as U+FFFD
+                ReadOnlyMemory<byte> json = buffer.AsMemory(0, length);
+                if (InvalidUtf16.MayBeIn(json.Span) && InvalidUtf16.Repair(json.Span, ReaderOptions) is { } repaired)
+                {
+                    json = repaired;
+                }
+
+                document = JsonDocument.Parse(json, DocumentOptions);
             }
             catch (JsonException e)
             {
@@ -113,8 +120,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
 
                 try
                 {
-                    var node = new JsonParseNode(document.RootElement) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData };
-                    return node.GetObjectValue(factory);
+                    return ReadRoot(document.RootElement, factory);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -130,6 +136,13 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             }
         }
     }
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private static TModel ReadRoot(JsonElement root, ParsableFactory<TModel> factory) =>
+        new JsonParseNode(root) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData }.GetObjectValue(factory);
 
     /// <summary>Turns any non-2xx answer into an <see cref="ODataError"/>.</summary>
     public static async Task<ODataError> ReadErrorAsync(HttpResponseMessage message, CancellationToken cancellationToken)
@@ -284,7 +297,9 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
                         buffer = larger;
                     }
 
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    // never ask for more than one byte past the limit: a pooled buffer can be larger than the limit
+                    var room = (int)Math.Min(buffer.Length - length, maxBytes + 1 - length);
+                    var read = await stream.ReadAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
 
 namespace DeviceCommands.Client.Serialization;
 
@@ -14,6 +16,64 @@ internal static class ModelWriter
         if (value is not null && value != TolerantReader.NullText)
         {
             writer.WriteStringValue(key, value);
+        }
+    }
+
+    /// <summary>
+    /// Writes free JSON. Kiota's writer drops an empty property name (<c>{"":1}</c>) and then fails or writes invalid
+    /// JSON, so a value with one is written straight to the JSON writer underneath.
+    /// </summary>
+    public static void WriteUntyped(ISerializationWriter writer, string key, UntypedNode value)
+    {
+        if (writer is JsonSerializationWriter json && (key.Length == 0 || HasEmptyName(value)))
+        {
+            json.writer.WritePropertyName(key);
+            WriteNode(json.writer, value);
+        }
+        else
+        {
+            writer.WriteObjectValue(key, value);
+        }
+    }
+
+    private static bool HasEmptyName(UntypedNode node) => node switch
+    {
+        UntypedObject o => o.GetValue().Any(p => p.Key.Length == 0 || (p.Value is not null && HasEmptyName(p.Value))),
+        UntypedArray a => a.GetValue().Any(v => v is not null && HasEmptyName(v)),
+        _ => false,
+    };
+
+    private static void WriteNode(Utf8JsonWriter writer, UntypedNode? node)
+    {
+        switch (node)
+        {
+            case UntypedObject o:
+                writer.WriteStartObject();
+                foreach (var pair in o.GetValue())
+                {
+                    writer.WritePropertyName(pair.Key);
+                    WriteNode(writer, pair.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case UntypedArray a:
+                writer.WriteStartArray();
+                foreach (var item in a.GetValue())
+                {
+                    WriteNode(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case UntypedString s: writer.WriteStringValue(s.GetValue()); break;
+            case UntypedBoolean b: writer.WriteBooleanValue(b.GetValue()); break;
+            case UntypedInteger i: writer.WriteNumberValue(i.GetValue()); break;
+            case UntypedLong l: writer.WriteNumberValue(l.GetValue()); break;
+            case UntypedDecimal d: writer.WriteNumberValue(d.GetValue()); break;
+            case UntypedDouble d: writer.WriteNumberValue(d.GetValue()); break;
+            case UntypedFloat f: writer.WriteNumberValue(f.GetValue()); break;
+            default: writer.WriteNullValue(); break;
         }
     }
 
@@ -39,7 +99,7 @@ internal static class ModelWriter
 
         if (filtered is null)
         {
-            writer.WriteAdditionalData(data);
+            WriteData(writer, data);
             return;
         }
 
@@ -55,7 +115,32 @@ internal static class ModelWriter
 
         if (filtered.Count > 0)
         {
-            writer.WriteAdditionalData(filtered);
+            WriteData(writer, filtered);
+        }
+    }
+
+    private static void WriteData(ISerializationWriter writer, IDictionary<string, object> data)
+    {
+        if (writer is not JsonSerializationWriter || !data.Any(p => p.Key.Length == 0 || p.Value is UntypedNode u && HasEmptyName(u)))
+        {
+            writer.WriteAdditionalData(data);
+            return;
+        }
+
+        foreach (var pair in data)
+        {
+            if (pair.Value is UntypedNode node && (pair.Key.Length == 0 || HasEmptyName(node)))
+            {
+                WriteUntyped(writer, pair.Key, node);
+            }
+            else if (pair.Key.Length == 0)
+            {
+                WriteUntyped(writer, pair.Key, JsonPayload.FromValue(pair.Value));
+            }
+            else
+            {
+                writer.WriteAdditionalData(new Dictionary<string, object> { [pair.Key] = pair.Value });
+            }
         }
     }
 

@@ -142,6 +142,9 @@ internal static class TolerantReader
         return ActionStatusExtensions.TryParse(text, out var status) ? status : null;
     }
 
+    /// <summary>Whether free JSON is absent as the reader sees it: null, a JSON null or the string <c>"null"</c> (never written).</summary>
+    public static bool ReadsAsNull(UntypedNode? node) => node is null or UntypedNull || node is UntypedString s && s.GetValue() == NullText;
+
     /// <summary>Reads free JSON: any value, as an <see cref="UntypedNode"/>; <c>null</c> and <c>"null"</c> give null.</summary>
     public static UntypedNode? ReadJson(IParseNode node) => ReadUntyped(node) switch
     {

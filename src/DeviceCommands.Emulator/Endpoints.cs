@@ -237,6 +237,8 @@ internal sealed class Endpoints
         if (_options.RetryAfterHints && status.Remaining is { } remaining)
         {
             context.Response.Headers.RetryAfter = WholeSeconds(remaining, minimum: 1);
+            // the exact time left too, as Azure services do, for clients that read it
+            context.Response.Headers["retry-after-ms"] = Math.Max(1L, (long)Math.Ceiling(remaining.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         string? error = status.IsTerminal && CommandLifecycle.ErrorFor(status.Status) is { } standard ? command.Device.Error ?? standard : null;

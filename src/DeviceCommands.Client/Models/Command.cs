@@ -80,6 +80,14 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
     /// </summary>
     public UntypedNode? Payload { get; set; }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues =>
         Id is not null || Status is not null || RawStatus is not null || Type is not null || AppServiceName is not null
         || PackageFamilyName is not null || Error is not null || PermissionTicket is not null || PostBackUri is not null

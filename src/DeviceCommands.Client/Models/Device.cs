@@ -51,6 +51,14 @@ public partial class Device : IAdditionalDataHolder, IParsable, ITolerantModel
     /// <summary>The device's connection status: <c>online</c>, <c>offline</c> or, in the reference example, <c>Unknown</c>.</summary>
     public string? Status { get; set; }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues =>
         Id is not null || Name is not null || Kind is not null || Manufacturer is not null || Model is not null
         || Platform is not null || Status is not null || _additionalData is { Count: > 0 };

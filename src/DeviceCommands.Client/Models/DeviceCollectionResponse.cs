@@ -27,6 +27,14 @@ public partial class DeviceCollectionResponse : IAdditionalDataHolder, IParsable
     /// <summary>The URL of the next page, if any: pass it to <c>client.Me.Devices.WithUrl(...)</c>.</summary>
     public string? OdataNextLink { get; set; }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues => Value is not null || OdataNextLink is not null || _additionalData is { Count: > 0 };
 
     /// <summary>Creates a new instance for a parse node (Kiota's factory convention).</summary>

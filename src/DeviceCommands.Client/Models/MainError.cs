@@ -27,6 +27,14 @@ public partial class MainError : IAdditionalDataHolder, IParsable, ITolerantMode
     /// <summary>The service's message.</summary>
     public string? Message { get; set; }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues => Code is not null || Message is not null || _additionalData is { Count: > 0 };
 
     /// <summary>Creates a new instance for a parse node (Kiota's factory convention).</summary>

@@ -79,6 +79,14 @@ public partial class ODataError : ApiException, IAdditionalDataHolder, IParsable
         }
     }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues => Error is not null || _additionalData is { Count: > 0 };
 
     /// <summary>Creates a new instance for a parse node (Kiota's factory convention).</summary>

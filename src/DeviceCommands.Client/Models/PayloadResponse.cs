@@ -36,6 +36,14 @@ public partial class PayloadResponse : IAdditionalDataHolder, IParsable, ITolera
     /// <summary>A parameter the service documents and ignores.</summary>
     public int? MsIgnoredParameter { get; set; }
 
+    void ITolerantModel.TrimAdditionalData()
+    {
+        if (_additionalData is { Count: 0 })
+        {
+            _additionalData = null;
+        }
+    }
+
     bool ITolerantModel.HasValues =>
         Type is not null || CreationDate is not null || MsIgnoredParameter is not null || _additionalData is { Count: > 0 };
 

@@ -296,27 +296,28 @@ internal static class TolerantReader
     /// <summary>Materializes the untyped values a parse node put in a model's additional data (see <see cref="Materialize"/>).</summary>
     public static void MaterializeAdditionalData(IParsable model)
     {
-        if (model is not IAdditionalDataHolder holder || holder.AdditionalData is not { Count: > 0 } data)
+        if (model is IAdditionalDataHolder holder && holder.AdditionalData is { Count: > 0 } data)
         {
-            return;
-        }
-
-        List<KeyValuePair<string, object>>? replaced = null;
-        foreach (var pair in data)
-        {
-            if (pair.Value is UntypedArray or UntypedObject)
+            List<KeyValuePair<string, object>>? replaced = null;
+            foreach (var pair in data)
             {
-                (replaced ??= []).Add(new(pair.Key, Materialize((UntypedNode)pair.Value)));
+                if (pair.Value is UntypedArray or UntypedObject)
+                {
+                    (replaced ??= []).Add(new(pair.Key, Materialize((UntypedNode)pair.Value)));
+                }
+            }
+
+            if (replaced is not null)
+            {
+                foreach (var pair in replaced)
+                {
+                    data[pair.Key] = pair.Value;
+                }
             }
         }
 
-        if (replaced is not null)
-        {
-            foreach (var pair in replaced)
-            {
-                data[pair.Key] = pair.Value;
-            }
-        }
+        // last: the getter above makes the dictionary when there was none
+        (model as ITolerantModel)?.TrimAdditionalData();
     }
 
     /// <summary>The invariant text of a scalar (string, number, boolean); null for objects, arrays and null.</summary>

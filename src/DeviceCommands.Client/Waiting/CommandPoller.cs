@@ -19,10 +19,16 @@ internal sealed class CommandPoller
     private const string DeviceKey = "device%2Did";
     private const string CommandKey = "command%2Did";
 
+    /// <summary>The shortest delay a <c>Retry-After</c> of zero (or a few milliseconds) can ask for, so that a service
+    /// repeating it cannot make a wait poll in a tight loop.</summary>
+    private static readonly TimeSpan MinHintedDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The longest single timer (Task.Delay accepts at most about 49.7 days); longer sleeps are chained.</summary>
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
 
-    private readonly CommandItemRequestBuilder _builder;
+    private readonly IRequestAdapter _adapter;
+    private readonly object? _baseUrl;
+    private readonly string? _rawUrl;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -39,7 +45,9 @@ internal sealed class CommandPoller
 
     private CommandPoller(CommandItemRequestBuilder builder, CommandWaitOptions options, TimeProvider clock, DateTimeOffset startedAt, DateTimeOffset? deadline, int polls, DateTimeOffset? nextPollAt)
     {
-        _builder = builder;
+        _adapter = builder.Adapter;
+        _baseUrl = builder.Parameters.TryGetValue("baseurl", out var b) ? b : null;
+        _rawUrl = builder.Parameters.TryGetValue("request-raw-url", out var r) ? r as string : null;
         _options = options;
         _clock = clock;
         _logger = DeviceCommandsRequestAdapter.LoggerOf(builder.Adapter);
@@ -129,25 +137,117 @@ internal sealed class CommandPoller
         return new CommandWaitResult(command, command.Status ?? ActionStatus.Custom, _polls, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
     }
 
-    /// <summary>Waits to the end: the terminal command's result, or a timeout.</summary>
+    /// <summary>
+    /// Waits to the end: the terminal command's result, or a timeout. One async method for the whole wait (no nested
+    /// iterators), so that a sleeping wait holds one state machine, one timer and the poller.
+    /// </summary>
     public async Task<CommandWaitResult> WaitAsync(CancellationToken cancellationToken)
     {
-        await foreach (var unused in RunAsync(cancellationToken).ConfigureAwait(false))
+        using var activity = StartActivity();
+        var ended = false;
+        try
         {
-            // the observations are reported to Progress by Observe
-        }
+            while (true)
+            {
+                if (_nextPollAt is not null)
+                {
+                    var (target, poll) = SleepTarget();
+                    for (var wait = TimerFor(target); wait > TimeSpan.Zero; wait = TimerFor(target))
+                    {
+                        await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+                    }
 
-        return ResultFor(_terminal!);
+                    if (!poll)
+                    {
+                        throw TimedOut();
+                    }
+                }
+
+                var command = await PollAsync(cancellationToken).ConfigureAwait(false);
+                if (AfterPoll(command, out _))
+                {
+                    ended = true;
+                    return ResultFor(_terminal!);
+                }
+            }
+        }
+        finally
+        {
+            EndActivity(activity, ended, cancellationToken);
+        }
     }
 
     /// <summary>
-    /// The loop: sleeps until the next poll is due, polls, yields each status change, and ends after yielding the
-    /// command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
+    /// The loop as a sequence: sleeps until the next poll is due, polls, yields each status change, and ends after
+    /// yielding the command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
     /// </summary>
     public async IAsyncEnumerable<Command> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
-        using var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
+        using var activity = StartActivity();
+        var ended = false;
+        try
+        {
+            while (true)
+            {
+                if (_nextPollAt is not null && !await SleepUntilNextPollAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw TimedOut();
+                }
+
+                var command = await PollAsync(cancellationToken).ConfigureAwait(false);
+                var over = AfterPoll(command, out var changed);
+                if (changed)
+                {
+                    yield return command!;
+                }
+
+                if (over)
+                {
+                    ended = true;
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            EndActivity(activity, ended, cancellationToken);
+        }
+    }
+
+    /// <summary>The tag that carries a command's status on spans: <c>devicecommands.command.status</c>.</summary>
+    public const string StatusTag = "devicecommands.command.status";
+
+    /// <summary>
+    /// Takes in a poll's outcome: tells the observers of a change, and returns whether the wait is over. Throws the
+    /// timeout at the deadline; else plans the next poll and reports the checkpoint.
+    /// </summary>
+    private bool AfterPoll(Command? command, out bool changed)
+    {
+        changed = false;
+        if (command is not null)
+        {
+            changed = Observe(command);
+            if (Ends(command))
+            {
+                _terminal = command;
+                return true;
+            }
+        }
+
+        if (DeadlineReached())
+        {
+            throw TimedOut();
+        }
+
+        PlanNextPoll();
+        _options.Checkpoint?.Invoke(Checkpoint());
+        return false;
+    }
+
+    // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
+    private Activity? StartActivity()
+    {
+        var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
         activity?.SetTag("devicecommands.device.id", _deviceId);
         activity?.SetTag("devicecommands.command.id", _commandId);
         if (_last is not null)
@@ -155,61 +255,18 @@ internal sealed class CommandPoller
             activity?.SetTag(StatusTag, StatusText(_last));
         }
 
-        var ended = false;
-        try
-        {
-            await foreach (var change in PollUntilEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return change;
-            }
-
-            ended = true;
-        }
-        finally
-        {
-            activity?.SetTag("devicecommands.polls", _polls);
-            if (!ended)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, cancellationToken.IsCancellationRequested ? "cancelled" : "did not end");
-            }
-        }
+        return activity;
     }
 
-    /// <summary>The tag that carries a command's status on spans: <c>devicecommands.command.status</c>.</summary>
-    public const string StatusTag = "devicecommands.command.status";
-
-    private async IAsyncEnumerable<Command> PollUntilEndAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private void EndActivity(Activity? activity, bool ended, CancellationToken cancellationToken)
     {
-        while (true)
+        activity?.SetTag("devicecommands.polls", _polls);
+        if (!ended)
         {
-            if (_nextPollAt is not null && !await SleepUntilNextPollAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw TimedOut();
-            }
-
-            var command = await PollAsync(cancellationToken).ConfigureAwait(false);
-            if (command is not null)
-            {
-                if (Observe(command))
-                {
-                    yield return command;
-                }
-
-                if (Ends(command))
-                {
-                    _terminal = command;
-                    yield break;
-                }
-            }
-
-            if (DeadlineReached())
-            {
-                throw TimedOut();
-            }
-
-            PlanNextPoll();
-            _options.Checkpoint?.Invoke(Checkpoint());
+            activity?.SetStatus(ActivityStatusCode.Error, cancellationToken.IsCancellationRequested ? "cancelled" : "did not end");
         }
+
+        _activity = null;
     }
 
     /// <summary>
@@ -276,7 +333,7 @@ internal sealed class CommandPoller
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         try
         {
-            var command = await _builder.GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
+            var command = await Builder().GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
             _retryAfter = Transport.RetryAfter.From(headers.ResponseHeaders, _clock);
             return command;
         }
@@ -292,6 +349,30 @@ internal sealed class CommandPoller
         }
     }
 
+    /// <summary>
+    /// The command's request builder, made again for each poll: a wait keeps only the ids between polls, not a
+    /// builder and its dictionary, so that a sleeping wait stays small.
+    /// </summary>
+    private CommandItemRequestBuilder Builder()
+    {
+        if (_rawUrl is not null)
+        {
+            return new CommandItemRequestBuilder(_rawUrl, _adapter);
+        }
+
+        var parameters = new Dictionary<string, object>(3, StringComparer.Ordinal)
+        {
+            [DeviceKey] = _deviceId!,
+            [CommandKey] = _commandId!,
+        };
+        if (_baseUrl is not null)
+        {
+            parameters["baseurl"] = _baseUrl;
+        }
+
+        return new CommandItemRequestBuilder(parameters, _adapter);
+    }
+
     private static bool IsTransientStatus(int status) => status is 408 or 429 or >= 500 and <= 599;
 
     private bool DeadlineReached() => _deadline is { } deadline && _clock.GetUtcNow() >= deadline;
@@ -303,43 +384,54 @@ internal sealed class CommandPoller
     private void PlanNextPoll()
     {
         var now = _clock.GetUtcNow();
-        var delay = WaitSchedule.Delay(_polls, _options.InitialDelay, _options.MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
-        var next = CommandWaitCheckpoint.AddSafely(now, delay) ?? DateTimeOffset.MaxValue;
-        if (_deadline is { } deadline && next > deadline)
+        TimeSpan delay;
+        var hinted = false;
+        if (_retryAfter is { } hint)
         {
-            next = deadline;
+            // the service knows when the next transition is: poll then, neither sooner (as asked) nor later
+            delay = hint < MinHintedDelay ? MinHintedDelay : hint;
+            hinted = true;
+        }
+        else
+        {
+            delay = WaitSchedule.Delay(_polls, _options.InitialDelay, _options.MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
         }
 
-        if (_retryAfter is { } hint && (CommandWaitCheckpoint.AddSafely(now, hint) ?? DateTimeOffset.MaxValue) is var asked && asked > next)
+        var next = CommandWaitCheckpoint.AddSafely(now, delay) ?? DateTimeOffset.MaxValue;
+        if (!hinted && _deadline is { } deadline && next > deadline)
         {
-            next = asked;
+            // the last poll is at the deadline; a hint past the deadline is kept, and the wait then ends there unpolled
+            next = deadline;
         }
 
         _nextPollAt = next;
     }
 
+    /// <summary>Where the next sleep ends: the next poll, or the deadline when the next poll is past it (then no poll follows).</summary>
+    private (DateTimeOffset Target, bool Poll) SleepTarget()
+    {
+        var target = _nextPollAt!.Value;
+        return _deadline is { } deadline && target > deadline ? (deadline, false) : (target, true);
+    }
+
+    /// <summary>
+    /// The next timer towards <paramref name="target"/>; zero once it is reached. <c>Task.Delay</c> truncates to whole
+    /// milliseconds (and completes at once under 1 ms): round up, so the timer never fires early and a wait never spins.
+    /// </summary>
+    private TimeSpan TimerFor(DateTimeOffset target)
+    {
+        var remaining = target - _clock.GetUtcNow();
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero
+            : remaining < MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds))
+            : MaxTimer;
+    }
+
     /// <summary>Sleeps until the next poll; returns false (after sleeping until the deadline) when the next poll is past it.</summary>
     private async Task<bool> SleepUntilNextPollAsync(CancellationToken cancellationToken)
     {
-        var target = _nextPollAt!.Value;
-        var poll = true;
-        if (_deadline is { } deadline && target > deadline)
+        var (target, poll) = SleepTarget();
+        for (var wait = TimerFor(target); wait > TimeSpan.Zero; wait = TimerFor(target))
         {
-            target = deadline;
-            poll = false;
-        }
-
-        while (true)
-        {
-            var remaining = target - _clock.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            // Task.Delay truncates to whole milliseconds (and completes at once under 1 ms): round up, so that the
-            // timer never fires before the target and the loop never spins
-            var wait = remaining < MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)) : MaxTimer;
             await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
         }
 

@@ -9,10 +9,12 @@ namespace DeviceCommands.Client;
 /// <remarks>
 /// <para>
 /// <b>Schedule.</b> The first poll is sent at once. After poll <c>n</c> (n ≥ 1) the wait sleeps
-/// <c>min(MaxDelay, InitialDelay × 1.5^(n−1))</c>, multiplied by a random jitter factor in [0.8, 1.2] and clamped to
+/// <c>min(MaxDelay, InitialDelay × 1.2^(n−1))</c>, multiplied by a random jitter factor in [0.8, 1.2] and clamped to
 /// [0, <see cref="MaxDelay"/>], so the second poll comes about <see cref="InitialDelay"/> after the first, and a
-/// thousand waits started together do not poll in lock-step. A <c>Retry-After</c> on a poll's answer (delta seconds
-/// or an HTTP date, read against <see cref="TimeProvider"/>) raises the next delay to at least what it asks.
+/// thousand waits started together do not poll in lock-step. A hint on a poll's answer (<c>retry-after-ms</c>, or
+/// <c>Retry-After</c> as delta seconds or an HTTP date read against <see cref="TimeProvider"/>) sets the next poll to
+/// exactly when the service asks, sooner or later than the schedule (never sooner than 100 ms), since the service
+/// knows when the command's next transition is due.
 /// </para>
 /// <para>
 /// <b>Deadline.</b> No sleep runs past <c>start + Timeout</c>: when the next delay is longer than the time left, the

@@ -9,13 +9,14 @@ public sealed class WaitScheduleTests
 
     [Theory]
     [InlineData(1, 1000)]
-    [InlineData(2, 1500)]
-    [InlineData(3, 2250)]
-    [InlineData(4, 3375)]
-    [InlineData(9, 25629)]
-    [InlineData(10, 30000)]
-    [InlineData(11, 30000)]
-    public void The_base_delay_grows_by_one_and_a_half_to_the_cap(int poll, int expectedMs) =>
+    [InlineData(2, 1200)]
+    [InlineData(3, 1440)]
+    [InlineData(4, 1728)]
+    [InlineData(9, 4300)]
+    [InlineData(19, 26623)]
+    [InlineData(20, 30000)]
+    [InlineData(21, 30000)]
+    public void The_base_delay_grows_by_a_fifth_to_the_cap(int poll, int expectedMs) =>
         Assert.Equal(expectedMs, WaitSchedule.BaseDelay(poll, Initial, Max).TotalMilliseconds, 0);
 
     [Fact]

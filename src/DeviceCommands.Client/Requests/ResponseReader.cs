@@ -15,7 +15,7 @@ namespace DeviceCommands.Client.Requests;
 /// <summary>
 /// Reads an HTTP answer into a model or a typed error, for any adapter that hands responses to a Kiota
 /// <see cref="IResponseHandler"/> (the stock <c>HttpClientRequestAdapter</c> does). The models are read by a stock
-/// <see cref="JsonParseNode"/> created here, so Kiota's process-wide registries are never touched.
+/// <see cref="Serialization.JsonElementParseNode"/> (Kiota semantics, cheaper) created here, so Kiota's process-wide registries are never touched.
 /// </summary>
 /// <remarks>
 /// Every non-2xx answer becomes an <see cref="ODataError"/>, whatever its body; a 2xx body that is not JSON, is cut
@@ -142,7 +142,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
     private static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     private static TModel ReadRoot(JsonElement root, ParsableFactory<TModel> factory) =>
-        new JsonParseNode(root) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData }.GetObjectValue(factory);
+        new JsonElementParseNode(root) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData }.GetObjectValue(factory);
 
     /// <summary>Turns any non-2xx answer into an <see cref="ODataError"/>.</summary>
     public static async Task<ODataError> ReadErrorAsync(HttpResponseMessage message, CancellationToken cancellationToken)
@@ -231,7 +231,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
                 return null;
             }
 
-            var node = new JsonParseNode(document.RootElement) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData };
+            var node = new JsonElementParseNode(document.RootElement) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData };
             var error = node.GetObjectValue(ODataError.CreateFromDiscriminatorValue);
             return error.Error is null ? null : error;
         }

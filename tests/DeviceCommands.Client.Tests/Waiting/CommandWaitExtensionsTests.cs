@@ -653,7 +653,8 @@ public sealed class CommandWaitExtensionsTests
     public async Task Without_a_TimeProvider_option_a_Create_client_uses_its_own_clock()
     {
         _handler.Status("executing", "completed");
-        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock });
+        // no attempt timeout or retries: their timers would be on the same fake clock as the wait's
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock, AttemptTimeout = Timeout.InfiniteTimeSpan, MaxRetries = 0 });
         var start = _clock.GetUtcNow();
 
         var result = await _clock.RunAsync(client.Me.Devices[DeviceId].Commands[CommandId].WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = Seed }));

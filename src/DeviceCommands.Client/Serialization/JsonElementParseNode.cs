@@ -1,0 +1,297 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using System.Xml;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Helpers;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace DeviceCommands.Client.Serialization;
+
+/// <summary>
+/// The parse node the client's response reader uses: Kiota's <see cref="IParseNode"/> over a <see cref="JsonElement"/>,
+/// with the stock JSON node's semantics (names looked up in the model's field deserializers, JSON nulls skipped,
+/// everything else kept in additional data) but cheaper and safer: values are read with <see cref="JsonElement"/>'s
+/// <c>TryGet…</c> methods (a number of the wrong size or shape reads as null, never an exception), untyped values are
+/// built eagerly (no array reads from a disposed document), and an unknown string stays a string (the stock node turns
+/// date-like and GUID-like text into <see cref="DateTime"/> or <see cref="Guid"/>, losing its spelling).
+/// </summary>
+internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
+{
+    public Action<IParsable>? OnBeforeAssignFieldValues { get; set; }
+
+    public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
+
+    public string? GetStringValue() => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    public bool? GetBoolValue() => element.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+
+    public byte? GetByteValue() => element.ValueKind == JsonValueKind.Number && element.TryGetByte(out var v) ? v : null;
+
+    public sbyte? GetSbyteValue() => element.ValueKind == JsonValueKind.Number && element.TryGetSByte(out var v) ? v : null;
+
+    public int? GetIntValue() => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var v) ? v : null;
+
+    public long? GetLongValue() => element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var v) ? v : null;
+
+    public float? GetFloatValue() => element.ValueKind == JsonValueKind.Number && element.TryGetSingle(out var v) ? v : null;
+
+    public double? GetDoubleValue() => element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var v) ? v : null;
+
+    public decimal? GetDecimalValue() => element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var v) ? v : null;
+
+    public Guid? GetGuidValue() => element.ValueKind == JsonValueKind.String && element.TryGetGuid(out var v) ? v : null;
+
+    public DateTimeOffset? GetDateTimeOffsetValue()
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        if (element.TryGetDateTimeOffset(out var v))
+        {
+            return v;
+        }
+
+        return DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out v) ? v : null;
+    }
+
+    public TimeSpan? GetTimeSpanValue()
+    {
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return XmlConvert.ToTimeSpan(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    public Date? GetDateValue() =>
+        element.ValueKind == JsonValueKind.String && DateTime.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var v)
+            ? new Date(v)
+            : null;
+
+    public Time? GetTimeValue() =>
+        element.ValueKind == JsonValueKind.String && DateTime.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var v)
+            ? new Time(v)
+            : null;
+
+    public byte[]? GetByteArrayValue()
+    {
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        return element.TryGetBytesFromBase64(out var bytes) ? bytes : null;
+    }
+
+    public T? GetEnumValue<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>()
+        where T : struct, Enum
+    {
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return EnumHelpers.GetEnumValue<T>(text);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    public IEnumerable<T?> GetCollectionOfEnumValues<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>()
+        where T : struct, Enum
+    {
+        var values = new List<T?>();
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                values.Add(Child(item).GetEnumValue<T>());
+            }
+        }
+
+        return values;
+    }
+
+    public IEnumerable<T> GetCollectionOfPrimitiveValues<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>()
+    {
+        var values = new List<T>();
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return values;
+        }
+
+        foreach (var item in element.EnumerateArray())
+        {
+            var node = Child(item);
+            object? value = typeof(T) switch
+            {
+                var t when t == typeof(string) => node.GetStringValue(),
+                var t when t == typeof(bool) || t == typeof(bool?) => node.GetBoolValue(),
+                var t when t == typeof(int) || t == typeof(int?) => node.GetIntValue(),
+                var t when t == typeof(long) || t == typeof(long?) => node.GetLongValue(),
+                var t when t == typeof(double) || t == typeof(double?) => node.GetDoubleValue(),
+                var t when t == typeof(float) || t == typeof(float?) => node.GetFloatValue(),
+                var t when t == typeof(decimal) || t == typeof(decimal?) => node.GetDecimalValue(),
+                var t when t == typeof(byte) || t == typeof(byte?) => node.GetByteValue(),
+                var t when t == typeof(sbyte) || t == typeof(sbyte?) => node.GetSbyteValue(),
+                var t when t == typeof(Guid) || t == typeof(Guid?) => node.GetGuidValue(),
+                var t when t == typeof(DateTimeOffset) || t == typeof(DateTimeOffset?) => node.GetDateTimeOffsetValue(),
+                var t when t == typeof(TimeSpan) || t == typeof(TimeSpan?) => node.GetTimeSpanValue(),
+                var t when t == typeof(Date) || t == typeof(Date?) => node.GetDateValue(),
+                var t when t == typeof(Time) || t == typeof(Time?) => node.GetTimeValue(),
+                _ => null,
+            };
+            if (value is T typed)
+            {
+                values.Add(typed);
+            }
+        }
+
+        return values;
+    }
+
+    public IEnumerable<T> GetCollectionOfObjectValues<T>(ParsableFactory<T> factory)
+        where T : IParsable
+    {
+        var values = new List<T>();
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                values.Add(Child(item).GetObjectValue(factory));
+            }
+        }
+
+        return values;
+    }
+
+    public T GetObjectValue<T>(ParsableFactory<T> factory)
+        where T : IParsable
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (typeof(T) == typeof(UntypedNode))
+        {
+            return (T)(object)Untyped(element);
+        }
+
+        var item = factory(this);
+        OnBeforeAssignFieldValues?.Invoke(item);
+        AssignFieldValues(item);
+        OnAfterAssignFieldValues?.Invoke(item);
+        return item;
+    }
+
+    public IParseNode? GetChildNode(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(identifier, out var child) ? Child(child) : null;
+    }
+
+    /// <summary>An untyped copy of a JSON value, built at once (it does not read from the document later).</summary>
+    public static UntypedNode Untyped(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
+                foreach (var property in value.EnumerateObject())
+                {
+                    properties[property.Name] = Untyped(property.Value);
+                }
+
+                return new UntypedObject(properties);
+            case JsonValueKind.Array:
+                var items = new List<UntypedNode>(value.GetArrayLength());
+                foreach (var item in value.EnumerateArray())
+                {
+                    items.Add(Untyped(item));
+                }
+
+                return new UntypedArray(items);
+            case JsonValueKind.String:
+                return new UntypedString(value.GetString());
+            case JsonValueKind.True:
+                return new UntypedBoolean(true);
+            case JsonValueKind.False:
+                return new UntypedBoolean(false);
+            case JsonValueKind.Number:
+                return value.TryGetInt32(out var i) ? new UntypedInteger(i)
+                    : value.TryGetInt64(out var l) ? new UntypedLong(l)
+                    : value.TryGetDecimal(out var d) ? new UntypedDecimal(d)
+                    : new UntypedDouble(value.GetDouble());
+            default:
+                return new UntypedNull();
+        }
+    }
+
+    private void AssignFieldValues<T>(T item)
+        where T : IParsable
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        IDictionary<string, object>? additionalData = null;
+        var fields = item.GetFieldDeserializers();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (fields.TryGetValue(property.Name, out var read))
+            {
+                if (property.Value.ValueKind != JsonValueKind.Null)
+                {
+                    read(Child(property.Value));
+                }
+            }
+            else if (item is IAdditionalDataHolder holder)
+            {
+                additionalData ??= holder.AdditionalData ??= new Dictionary<string, object>(StringComparer.Ordinal);
+                additionalData.TryAdd(property.Name, Anything(property.Value)!);
+            }
+        }
+    }
+
+    /// <summary>An unknown property's value: numbers as the smallest fitting type, strings as strings, the rest untyped.</summary>
+    private static object? Anything(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => value.TryGetInt32(out var i) ? i
+            : value.TryGetInt64(out var l) ? l
+            : value.TryGetDecimal(out var d) ? d
+            : value.GetDouble(),
+        JsonValueKind.Object or JsonValueKind.Array => Untyped(value),
+        _ => null,
+    };
+
+    private JsonElementParseNode Child(JsonElement value) => new(value)
+    {
+        OnBeforeAssignFieldValues = OnBeforeAssignFieldValues,
+        OnAfterAssignFieldValues = OnAfterAssignFieldValues,
+    };
+}

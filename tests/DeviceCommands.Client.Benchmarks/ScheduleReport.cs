@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Tests.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;

@@ -6,6 +6,7 @@ namespace DeviceCommands.Client.Tests.TestSupport;
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that knows when its pending timers are due, so a test can drive a wait by
 /// jumping exactly to its next wake-up (<see cref="RunAsync{T}"/>): poll times are then exact, and no test sleeps.
+/// Also compiled into the benchmark project (its schedule simulation).
 /// </summary>
 internal sealed class WaitingTimeProvider : FakeTimeProvider
 {

@@ -31,11 +31,14 @@ internal static class RequestSender
         RequestFactory.FixUri(request, adapter.BaseUrl);
         if (request.GetRequestOption<ResponseHandlerOption>() is null)
         {
-            var limit = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes
-                ?? (adapter is Transport.DeviceCommandsRequestAdapter ours ? ours.Options.MaxResponseContentBytes : DefaultMaxResponseBytes);
+            var ours = adapter as Transport.DeviceCommandsRequestAdapter;
+            var limits = new BodyLimits(
+                request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ours?.Options.MaxResponseContentBytes ?? DefaultMaxResponseBytes,
+                ours?.Options.AttemptTimeout ?? Timeout.InfiniteTimeSpan,
+                ours?.Options.TimeProvider ?? TimeProvider.System);
             request.AddRequestOptions([new ResponseHandlerOption
             {
-                ResponseHandler = new ResponseReader<TModel>(factory, request.GetRequestOption<HeadersInspectionHandlerOption>(), limit, cancellationToken),
+                ResponseHandler = new ResponseReader<TModel>(factory, request.GetRequestOption<HeadersInspectionHandlerOption>(), limits, cancellationToken),
             }]);
         }
 

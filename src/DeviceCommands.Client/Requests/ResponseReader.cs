@@ -29,14 +29,14 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
 
     private readonly ParsableFactory<TModel> _factory;
     private readonly HeadersInspectionHandlerOption? _headers;
-    private readonly long _maxBytes;
+    private readonly BodyLimits _limits;
     private readonly CancellationToken _cancellationToken;
 
-    public ResponseReader(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, long maxBytes, CancellationToken cancellationToken)
+    public ResponseReader(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, BodyLimits limits, CancellationToken cancellationToken)
     {
         _factory = factory;
         _headers = headers;
-        _maxBytes = maxBytes;
+        _limits = limits;
         _cancellationToken = cancellationToken;
     }
 
@@ -52,16 +52,16 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             CopyHeaders(message);
             if (!message.IsSuccessStatusCode)
             {
-                throw await ReadErrorAsync(message, _cancellationToken).ConfigureAwait(false);
+                throw await ReadErrorAsync(message, _limits, _cancellationToken).ConfigureAwait(false);
             }
 
-            var model = await ReadModelAsync(message, _factory, _maxBytes, _cancellationToken).ConfigureAwait(false);
+            var model = await ReadModelAsync(message, _factory, _limits, _cancellationToken).ConfigureAwait(false);
             return model is null ? default : (TResult)(object)model;
         }
     }
 
     /// <summary>Reads a 2xx answer's body into a model; null for 204 or an empty body.</summary>
-    public static async Task<TModel?> ReadModelAsync(HttpResponseMessage message, ParsableFactory<TModel> factory, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<TModel?> ReadModelAsync(HttpResponseMessage message, ParsableFactory<TModel> factory, BodyLimits limits, CancellationToken cancellationToken)
     {
         var status = (int)message.StatusCode;
         if (message.StatusCode == HttpStatusCode.NoContent)
@@ -75,7 +75,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             int length;
             try
             {
-                (buffer, length) = await ReadBodyAsync(message.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+                (buffer, length) = await ReadBodyAsync(message.Content, limits, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -145,7 +145,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
         new JsonElementParseNode(root) { OnAfterAssignFieldValues = TolerantReader.MaterializeAdditionalData }.GetObjectValue(factory);
 
     /// <summary>Turns any non-2xx answer into an <see cref="ODataError"/>.</summary>
-    public static async Task<ODataError> ReadErrorAsync(HttpResponseMessage message, CancellationToken cancellationToken)
+    public static async Task<ODataError> ReadErrorAsync(HttpResponseMessage message, BodyLimits limits, CancellationToken cancellationToken)
     {
         var status = (int)message.StatusCode;
         ODataError? error = null;
@@ -156,7 +156,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             var length = 0;
             try
             {
-                (buffer, length) = await ReadBodyAsync(message.Content, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false);
+                (buffer, length) = await ReadBodyAsync(message.Content, limits with { MaxBytes = MaxErrorBodyBytes }, cancellationToken, truncate: true).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
@@ -264,11 +264,35 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
         };
 
     /// <summary>
-    /// Reads a body into a pooled buffer, refusing one larger than <paramref name="maxBytes"/> as soon as it passes
+    /// One read of the body that cannot hang: a read that does not complete at once must bring bytes within
+    /// <see cref="BodyLimits.StallTimeout"/> (on the client's clock), or the answer is abandoned with a
+    /// <see cref="TimeoutException"/>. The request's attempt timeout ends when the headers arrive; this covers the body.
+    /// </summary>
+    private static async ValueTask<int> ReadWithinAsync(Stream stream, Memory<byte> memory, BodyLimits limits, CancellationToken cancellationToken)
+    {
+        var pending = stream.ReadAsync(memory, cancellationToken);
+        if (pending.IsCompleted || limits.StallTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await pending.ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await pending.AsTask().WaitAsync(limits.StallTimeout, limits.Clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"The answer's body stalled: no bytes came for {limits.StallTimeout}."), e);
+        }
+    }
+
+    /// <summary>
+    /// Reads a body into a pooled buffer, refusing one larger than <see cref="BodyLimits.MaxBytes"/> as soon as it passes
     /// the limit (or, with <paramref name="truncate"/>, keeping only its start), so a huge body is never held whole.
     /// </summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken, bool truncate = false)
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContent content, BodyLimits limits, CancellationToken cancellationToken, bool truncate = false)
     {
+        var maxBytes = limits.MaxBytes;
         if (!truncate && content.Headers.ContentLength is long declared && declared > maxBytes)
         {
             throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {maxBytes} bytes."));
@@ -299,7 +323,7 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
 
                     // never ask for more than one byte past the limit: a pooled buffer can be larger than the limit
                     var room = (int)Math.Min(buffer.Length - length, maxBytes + 1 - length);
-                    var read = await stream.ReadAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+                    var read = await ReadWithinAsync(stream, buffer.AsMemory(length, room), limits, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -332,3 +356,9 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
         }
     }
 }
+
+/// <summary>How much of an answer's body is read, and how long one read may wait for bytes.</summary>
+/// <param name="MaxBytes">The largest body read.</param>
+/// <param name="StallTimeout">How long one read may wait for bytes; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+/// <param name="Clock">The clock of <paramref name="StallTimeout"/>.</param>
+internal readonly record struct BodyLimits(long MaxBytes, TimeSpan StallTimeout, TimeProvider Clock);

@@ -192,6 +192,37 @@ public class ResponseReaderTests
         Assert.InRange(endless.Served, 64 * 1024, 256 * 1024);
     }
 
+    [Fact]
+    public async Task A_body_that_stalls_is_abandoned_after_the_attempt_timeout_instead_of_hanging()
+    {
+        var clock = FakeTime.Create();
+        var recorder = Recorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(new StallingStream("{\"id\":"u8.ToArray())));
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            HttpMessageHandler = recorder.Handler, TimeProvider = clock, AttemptTimeout = TimeSpan.FromSeconds(5), MaxRetries = 0,
+        });
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.Drive(client.Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1)));
+
+        Assert.Contains("stalled", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A body that sends its first bytes, then nothing, ever (until cancelled).</summary>
+    private sealed class StallingStream(byte[] start) : MemoryStream(start)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (read > 0)
+            {
+                return read;
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+    }
+
     /// <summary>A body that never ends: "[[[[..." forever, counting what was read.</summary>
     private sealed class EndlessStream : Stream
     {

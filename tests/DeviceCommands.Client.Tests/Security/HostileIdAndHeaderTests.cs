@@ -26,7 +26,7 @@ public class HostileIdAndHeaderTests
         var recorded = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler, MaxRetries = 0 });
         var cases = 0;
 
-        await Gen.Select(HostileIds, HostileIds).SampleAsync(
+        await Gen.Select(HostileIds, HostileIds).SampleDeterministicAsync(
             async (deviceId, commandId) =>
             {
                 recorder.Requests.Clear();

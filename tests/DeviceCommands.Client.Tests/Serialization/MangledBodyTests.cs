@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Tests.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -40,7 +41,7 @@ public class MangledBodyTests
         var clients = handler.Clients();
         var (read, refused, slowest) = (0, 0, TimeSpan.Zero);
 
-        await Mangled.SampleAsync(
+        await Mangled.SampleDeterministicAsync(
             async body =>
             {
                 handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, body);

@@ -36,8 +36,9 @@ public class ModelRoundTripPropertyTests
             (1, Gen.Select(HostileJson.ValidText, self).Array[0, 4].Select(p => (UntypedNode)new UntypedObject(p.DistinctBy(x => x.Item1).ToDictionary(x => x.Item1, x => x.Item2)))));
     });
 
+    // an unknown property whose value is the string "null" is, by the reading rules, absent: it is not written back
     private static Gen<Dictionary<string, object>> Unknown(params string[] known) =>
-        Gen.Select(HostileJson.ValidText.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)), Untyped.Where(u => u is not UntypedNull && !HasDateLikeText(u)))
+        Gen.Select(HostileJson.ValidText.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)), Untyped.Where(u => u is not UntypedNull && !HasDateLikeText(u) && !(u is UntypedString { } t && t.GetValue() == "null")))
             .Array[0, 3].Select(p => p.DistinctBy(x => x.Item1).ToDictionary(x => x.Item1, x => (object)x.Item2));
 
     private static readonly Gen<PayloadResponse> Payloads = Gen.Select(
@@ -107,7 +108,7 @@ public class ModelRoundTripPropertyTests
     {
         var handler = new AnswerHandler();
         var clients = handler.Clients();
-        await Commands.SampleAsync(
+        await Commands.SampleDeterministicAsync(
             async command =>
             {
                 var read = await RoundTrip(command, Command.CreateFromDiscriminatorValue, c => c.Me.Devices["d"].Commands["c"].GetAsync(), handler, clients);
@@ -136,7 +137,7 @@ public class ModelRoundTripPropertyTests
     {
         var handler = new AnswerHandler();
         var clients = handler.Clients();
-        await Payloads.SampleAsync(
+        await Payloads.SampleDeterministicAsync(
             async payload =>
             {
                 var read = await RoundTrip(payload, PayloadResponse.CreateFromDiscriminatorValue, c => c.Me.Devices["d"].Commands["c"].ResponsePayload.GetAsync(), handler, clients);
@@ -154,7 +155,7 @@ public class ModelRoundTripPropertyTests
     {
         var handler = new AnswerHandler();
         var clients = handler.Clients();
-        await Gen.Select(Devices.List[0, 3], Text, Text, Text).SampleAsync(
+        await Gen.Select(Devices.List[0, 3], Text, Text, Text).SampleDeterministicAsync(
             async (devices, link, code, message) =>
             {
                 var list = new DeviceCollectionResponse { Value = devices, OdataNextLink = link };

@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Tests.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -50,7 +51,7 @@ public class TolerantReaderPropertyTests
             _ => DeviceListBody,
         };
 
-        await gen.SampleAsync(
+        await gen.SampleDeterministicAsync(
             async body =>
             {
                 handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body));
@@ -87,7 +88,7 @@ public class TolerantReaderPropertyTests
             (1, HostileJson.Value),
             (1, Gen.Byte.Array[0, 64].Select(b => Encoding.Latin1.GetString(b))));
 
-        await Gen.Select(bodies, Gen.Int[300, 599]).SampleAsync(
+        await Gen.Select(bodies, Gen.Int[300, 599]).SampleDeterministicAsync(
             async (body, status) =>
             {
                 handler.Respond = _ => AnswerHandler.Json((HttpStatusCode)status, Encoding.UTF8.GetBytes(body));
@@ -110,7 +111,7 @@ public class TolerantReaderPropertyTests
         string[] strings = ["id", "type", "appServiceName", "packageFamilyName", "error", "permissionTicket", "postBackUri"];
         var gen = Gen.Select(HostileJson.Name(strings).Where(n => strings.Contains(n, StringComparer.OrdinalIgnoreCase)), HostileJson.ValidText, HostileJson.ValidText.Where(n => !CommandNames.Contains(n, StringComparer.OrdinalIgnoreCase)), HostileJson.Value);
 
-        await gen.SampleAsync(
+        await gen.SampleDeterministicAsync(
             async (name, text, unknown, value) =>
             {
                 var body = HostileJson.Object([(name, HostileJson.Quote(text)), (unknown, value)]);

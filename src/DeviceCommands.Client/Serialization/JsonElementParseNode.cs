@@ -241,7 +241,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
             case JsonValueKind.Number:
                 return value.TryGetInt32(out var i) ? new UntypedInteger(i)
                     : value.TryGetInt64(out var l) ? new UntypedLong(l)
-                    : value.TryGetDecimal(out var d) ? new UntypedDecimal(d)
+                    : TryGetExactDecimal(value, out var d) ? new UntypedDecimal(d)
                     : new UntypedDouble(value.GetDouble());
             default:
                 return new UntypedNull();
@@ -283,11 +283,21 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
         JsonValueKind.False => false,
         JsonValueKind.Number => value.TryGetInt32(out var i) ? i
             : value.TryGetInt64(out var l) ? l
-            : value.TryGetDecimal(out var d) ? d
+            : TryGetExactDecimal(value, out var d) ? d
             : value.GetDouble(),
         JsonValueKind.Object or JsonValueKind.Array => Untyped(value),
         _ => null,
     };
+
+    /// <summary>
+    /// A number as a <see cref="decimal"/> when that is exact: plain decimal notation within decimal's range. A number
+    /// with an exponent reads as a <see cref="double"/>, so <c>1e-300</c> does not become 0 and <c>1e300</c> is not lost.
+    /// </summary>
+    private static bool TryGetExactDecimal(JsonElement value, out decimal result)
+    {
+        result = default;
+        return value.GetRawText().AsSpan().IndexOfAny('e', 'E') < 0 && value.TryGetDecimal(out result);
+    }
 
     private JsonElementParseNode Child(JsonElement value) => new(value)
     {

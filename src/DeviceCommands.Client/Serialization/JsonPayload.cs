@@ -62,7 +62,7 @@ public static class JsonPayload
             Uri u => new UntypedString(u.OriginalString),
             TimeSpan t => new UntypedString(t.ToString("c", CultureInfo.InvariantCulture)),
             Enum e => new UntypedString(e.ToString()),
-            JsonElement e => FromJsonElement(e, depth),
+            JsonElement e => JsonElementParseNode.Untyped(e),
             IEnumerable<KeyValuePair<string, object?>> pairs => ConvertObject(pairs, depth),
             IEnumerable<KeyValuePair<string, string>> pairs => ConvertObject(pairs.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)), depth),
             IDictionary dictionary => ConvertObject(Pairs(dictionary), depth),
@@ -91,53 +91,6 @@ public static class JsonPayload
             var key = entry.Key as string ?? System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture)
                 ?? throw new ArgumentException("A payload dictionary key must not be null.", nameof(dictionary));
             yield return new KeyValuePair<string, object?>(key, entry.Value);
-        }
-    }
-
-    private static UntypedNode FromJsonElement(JsonElement element, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            throw new ArgumentException($"The payload is nested deeper than {MaxDepth} levels.", nameof(element));
-        }
-
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
-                foreach (var property in element.EnumerateObject())
-                {
-                    properties[property.Name] = FromJsonElement(property.Value, depth + 1);
-                }
-
-                return new UntypedObject(properties);
-            case JsonValueKind.Array:
-                return new UntypedArray(element.EnumerateArray().Select(e => FromJsonElement(e, depth + 1)).ToList());
-            case JsonValueKind.String:
-                return new UntypedString(element.GetString());
-            case JsonValueKind.True:
-                return new UntypedBoolean(true);
-            case JsonValueKind.False:
-                return new UntypedBoolean(false);
-            case JsonValueKind.Number:
-                if (element.TryGetInt32(out var i))
-                {
-                    return new UntypedInteger(i);
-                }
-
-                if (element.TryGetInt64(out var l))
-                {
-                    return new UntypedLong(l);
-                }
-
-                if (element.TryGetDecimal(out var d))
-                {
-                    return new UntypedDecimal(d);
-                }
-
-                return new UntypedDouble(element.GetDouble());
-            default:
-                return new UntypedNull();
         }
     }
 }

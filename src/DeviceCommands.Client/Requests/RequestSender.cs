@@ -82,6 +82,16 @@ internal static class RequestSender
 /// </summary>
 public sealed class ResponseSizeLimitOption : IRequestOption
 {
-    /// <summary>The largest body read, in bytes. Default 4 MiB.</summary>
-    public long MaxBytes { get; set; } = RequestSender.DefaultMaxResponseBytes;
+    /// <summary>The largest body read, in bytes, from 1 to <see cref="int.MaxValue"/>. Default 4 MiB.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="int.MaxValue"/>.</exception>
+    public long MaxBytes
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, int.MaxValue);
+            field = value;
+        }
+    } = RequestSender.DefaultMaxResponseBytes;
 }

@@ -292,7 +292,9 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
     /// </summary>
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContent content, BodyLimits limits, CancellationToken cancellationToken, bool truncate = false)
     {
-        var maxBytes = limits.MaxBytes;
+        // a buffer never grows past the limit (pooled sizes are powers of two: renting limit + 1 would double it);
+        // a body that fills the limit exactly is probed for one more byte instead
+        var maxBytes = Math.Clamp(limits.MaxBytes, 0, Array.MaxLength);
         if (!truncate && content.Headers.ContentLength is long declared && declared > maxBytes)
         {
             throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {maxBytes} bytes."));
@@ -301,28 +303,29 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var initial = content.Headers.ContentLength is long known and > 0 ? (int)Math.Min(known + 1, maxBytes + 1) : 4096;
+            var initial = content.Headers.ContentLength is long known and > 0 ? (int)Math.Min(known + 1, maxBytes) : 4096;
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 256));
             var length = 0;
+            var larger = false;
             try
             {
                 while (true)
                 {
-                    if (length == buffer.Length)
+                    if (length == maxBytes)
                     {
-                        if (length > maxBytes)
-                        {
-                            break;
-                        }
-
-                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
+                        larger = await ReadWithinAsync(stream, new byte[1], limits, cancellationToken).ConfigureAwait(false) > 0;
+                        break;
                     }
 
-                    // never ask for more than one byte past the limit: a pooled buffer can be larger than the limit
-                    var room = (int)Math.Min(buffer.Length - length, maxBytes + 1 - length);
+                    if (length == buffer.Length)
+                    {
+                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
+                        buffer.AsSpan(0, length).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                    }
+
+                    var room = (int)Math.Min(buffer.Length - length, maxBytes - length);
                     var read = await ReadWithinAsync(stream, buffer.AsMemory(length, room), limits, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
@@ -330,20 +333,11 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
                     }
 
                     length += read;
-                    if (length > maxBytes)
-                    {
-                        break;
-                    }
                 }
 
-                if (length > maxBytes)
+                if (larger && !truncate)
                 {
-                    if (!truncate)
-                    {
-                        throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body is larger than the limit of {maxBytes} bytes."));
-                    }
-
-                    length = (int)maxBytes;
+                    throw new ApiException(string.Create(CultureInfo.InvariantCulture, $"The answer's body is larger than the limit of {maxBytes} bytes."));
                 }
 
                 return (buffer, length);

@@ -18,7 +18,7 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
     {
         if (!request.Headers.Contains(ClientRequestIdHeader))
         {
-            request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, Guid.NewGuid().ToString());
+            request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, NewRequestId());
         }
 
         var method = request.Method.Method;
@@ -58,6 +58,20 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
             ClientDiagnostics.RequestFailed(logger, method, request.RequestUri?.AbsolutePath ?? string.Empty, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
             throw;
         }
+    }
+
+    /// <summary>
+    /// A new request id: a version-4 GUID from the shared non-cryptographic generator. It only has to be unique enough
+    /// to tell requests apart in the service's logs; <see cref="Guid.NewGuid"/> asks the OS for secure random bytes,
+    /// which costs several times more per request.
+    /// </summary>
+    internal static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's little-endian layout: the high byte of the third group)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes).ToString();
     }
 
     /// <summary>The path with ids replaced, for a span name of low cardinality.</summary>

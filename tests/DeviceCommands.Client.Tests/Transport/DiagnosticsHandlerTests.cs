@@ -38,4 +38,30 @@ public class DiagnosticsHandlerTests
         Assert.Equal(404, span.GetTagItem("http.response.status_code"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
     }
+
+    [Fact]
+    public void A_request_id_is_a_distinct_version_4_GUID_in_the_usual_form()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => DiagnosticsHandler.NewRequestId()).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id =>
+        {
+            Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id);
+            Assert.Equal(4, Guid.Parse(id).Version);
+        });
+    }
+
+    [Fact]
+    public async Task A_client_request_id_the_caller_set_is_kept()
+    {
+        var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"id":"c"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler });
+
+        await client.Me.Devices["d"].Commands["c"].GetAsync(c => c.Headers.Add(DiagnosticsHandler.ClientRequestIdHeader, "mine-1"));
+        await client.Me.Devices["d"].Commands["c"].GetAsync();
+
+        Assert.Equal("mine-1", handler.Requests[0].ClientRequestId);
+        Assert.True(Guid.TryParse(handler.Requests[1].ClientRequestId, out _));
+    }
 }

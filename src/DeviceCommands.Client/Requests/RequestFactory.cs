@@ -65,6 +65,14 @@ internal static class RequestFactory
     }
 
     /// <summary>
+    /// The URL of a request sent without a <see cref="RequestInformation"/> (see <see cref="RequestSender.DirectUri"/>):
+    /// the builder's template expanded against <paramref name="baseUrl"/>; null for a raw-URL builder or a template
+    /// this expansion does not cover.
+    /// </summary>
+    public static Uri? DirectUri(string template, Dictionary<string, object> pathParameters, string baseUrl) =>
+        pathParameters.ContainsKey(RawUrlKey) ? null : Expand(template, pathParameters, baseUrl);
+
+    /// <summary>
     /// Sets a request's URI. Kiota's setter clears the path parameters, and a request shares its dictionary with the
     /// builder that made it: it gets a dictionary of its own first, so the builder keeps its ids.
     /// </summary>
@@ -135,12 +143,8 @@ internal static class RequestFactory
         }
 
         var text = builder.ToString();
-        if (dotSegment)
-        {
-            return new Uri(text, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
+        var options = new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = dotSegment };
+        return Uri.TryCreate(text, in options, out var uri) && uri.IsAbsoluteUri ? uri : null;
     }
 
     private static bool HasDotSegmentId(Dictionary<string, object> pathParameters)

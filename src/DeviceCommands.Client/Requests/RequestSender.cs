@@ -31,11 +31,14 @@ internal static class RequestSender
         RequestFactory.FixUri(request, adapter.BaseUrl);
         if (request.GetRequestOption<ResponseHandlerOption>() is null)
         {
-            var ours = adapter as Transport.DeviceCommandsRequestAdapter;
-            var limits = new BodyLimits(
-                request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ours?.Options.MaxResponseContentBytes ?? DefaultMaxResponseBytes,
-                ours?.Options.AttemptTimeout ?? Timeout.InfiniteTimeSpan,
-                ours?.Options.TimeProvider ?? TimeProvider.System);
+            var limits = adapter is Transport.DeviceCommandsRequestAdapter ours
+                ? ours.Limits
+                : new BodyLimits(DefaultMaxResponseBytes, Timeout.InfiniteTimeSpan, TimeProvider.System);
+            if (request.GetRequestOption<ResponseSizeLimitOption>() is { } sizeLimit)
+            {
+                limits = limits with { MaxBytes = sizeLimit.MaxBytes };
+            }
+
             request.AddRequestOptions([new ResponseHandlerOption
             {
                 ResponseHandler = new ResponseReader<TModel>(factory, request.GetRequestOption<HeadersInspectionHandlerOption>(), limits, cancellationToken),
@@ -46,21 +49,47 @@ internal static class RequestSender
         {
             return await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
         }
-        catch (ApiException e) when (e is not ODataError && e.ResponseStatusCode is >= 300 or (> 0 and < 200))
+        catch (Exception e) when (Translate(e, request.HttpMethod, cancellationToken) is { } translated)
         {
-            // an adapter that reads errors itself and could not map this one
-            throw new ODataError(e.Message, e) { ResponseStatusCode = e.ResponseStatusCode, ResponseHeaders = e.ResponseHeaders };
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
-        {
-            // HttpClient refused to buffer a body over its MaxResponseContentBufferSize: a body too large to read
-            throw new ApiException($"The answer to {request.HttpMethod} is larger than the client's limit on response bodies: {e.Message}", e);
-        }
-        catch (Exception e) when (IsReadFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ApiException($"The answer to {request.HttpMethod} could not be read: {e.Message}", e);
+            throw translated;
         }
     }
+
+    /// <summary>
+    /// The URL for a <c>GET</c> with no request configuration through a client from <see cref="DeviceCommandsClient.Create"/>,
+    /// which then goes straight to an <see cref="HttpRequestMessage"/> (<see cref="GetAsync"/>) instead of through a
+    /// <see cref="RequestInformation"/>; null when the request must take the Kiota path (another adapter, a raw URL).
+    /// </summary>
+    public static Uri? DirectUri(IRequestAdapter adapter, string urlTemplate, Dictionary<string, object> pathParameters) =>
+        adapter is Transport.DeviceCommandsRequestAdapter { SendsDirect: true } ours
+            ? RequestFactory.DirectUri(urlTemplate, pathParameters, ours.BaseUrl!)
+            : null;
+
+    /// <summary>Sends a <c>GET</c> for a URL from <see cref="DirectUri"/>: the same request, handlers, reading and errors as <see cref="SendAsync"/>.</summary>
+    public static Task<TModel?> GetAsync<TModel>(IRequestAdapter adapter, Uri uri, ParsableFactory<TModel> factory, CancellationToken cancellationToken, HeadersInspectionHandlerOption? headers = null)
+        where TModel : class, IParsable =>
+        ((Transport.DeviceCommandsRequestAdapter)adapter).GetAsync(uri, factory, headers, cancellationToken);
+
+    /// <summary>
+    /// The typed error for a failure that escaped the reader: an adapter's own <see cref="ApiException"/> for an error
+    /// status becomes an <see cref="ODataError"/>; a body over <see cref="HttpClient"/>'s buffer limit, or one a parser
+    /// choked on, an <see cref="ApiException"/>. Null to let the failure pass unchanged (transport, cancellation).
+    /// </summary>
+    public static Exception? Translate(Exception e, Method method, CancellationToken cancellationToken) => e switch
+    {
+        // an adapter that reads errors itself and could not map this one
+        ApiException api when api is not ODataError && api.ResponseStatusCode is >= 300 or (> 0 and < 200) =>
+            new ODataError(api.Message, api) { ResponseStatusCode = api.ResponseStatusCode, ResponseHeaders = api.ResponseHeaders },
+
+        // HttpClient refused to buffer a body over its MaxResponseContentBufferSize: a body too large to read
+        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } =>
+            new ApiException($"The answer to {method} is larger than the client's limit on response bodies: {e.Message}", e),
+
+        _ when IsReadFailure(e) && !cancellationToken.IsCancellationRequested =>
+            new ApiException($"The answer to {method} could not be read: {e.Message}", e),
+
+        _ => null,
+    };
 
     /// <summary>Writes a model as the request's JSON body with a stock Kiota writer, without any registry.</summary>
     public static void SetJsonContent(RequestInformation request, IParsable body)

@@ -47,16 +47,22 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
             throw new ApiException($"The adapter gave a response of type {typeof(TNativeResponse).Name}; an HttpResponseMessage was expected.");
         }
 
+        var model = await ReadAsync(message, _factory, _headers, _limits, _cancellationToken).ConfigureAwait(false);
+        return model is null ? default : (TResult)(object)model;
+    }
+
+    /// <summary>Reads an answer, and disposes it: the model for a 2xx (null for 204 or no body), else throws an <see cref="ODataError"/>.</summary>
+    public static async Task<TModel?> ReadAsync(HttpResponseMessage message, ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, BodyLimits limits, CancellationToken cancellationToken)
+    {
         using (message)
         {
-            CopyHeaders(message);
+            CopyHeaders(message, headers);
             if (!message.IsSuccessStatusCode)
             {
-                throw await ReadErrorAsync(message, _limits, _cancellationToken).ConfigureAwait(false);
+                throw await ReadErrorAsync(message, limits, cancellationToken).ConfigureAwait(false);
             }
 
-            var model = await ReadModelAsync(message, _factory, _limits, _cancellationToken).ConfigureAwait(false);
-            return model is null ? default : (TResult)(object)model;
+            return await ReadModelAsync(message, factory, limits, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -203,21 +209,21 @@ internal sealed class ResponseReader<TModel> : IResponseHandler
         return headers;
     }
 
-    private void CopyHeaders(HttpResponseMessage message)
+    private static void CopyHeaders(HttpResponseMessage message, HeadersInspectionHandlerOption? headers)
     {
-        if (_headers is not { InspectResponseHeaders: true })
+        if (headers is not { InspectResponseHeaders: true })
         {
             return;
         }
 
         foreach (var header in message.Headers)
         {
-            _headers.ResponseHeaders.Add(header.Key, header.Value);
+            headers.ResponseHeaders.Add(header.Key, header.Value);
         }
 
         foreach (var header in message.Content.Headers)
         {
-            _headers.ResponseHeaders.Add(header.Key, header.Value);
+            headers.ResponseHeaders.Add(header.Key, header.Value);
         }
     }
 

@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Microsoft.Kiota.Serialization.Json;
 
 namespace DeviceCommands.Client.Transport;
@@ -26,7 +28,10 @@ internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter, I
 {
     private const string ClaimsKey = "claims";
 
+    private const string AuthorizationHeader = "Authorization";
+
     private readonly IAuthenticationProvider _authentication;
+    private readonly IAccessTokenProvider? _tokens;
     private readonly HttpClient _httpClient;
 
     public DeviceCommandsRequestAdapter(IAuthenticationProvider authentication, HttpClient httpClient, DeviceCommandsClientOptions options)
@@ -37,9 +42,24 @@ internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter, I
         Options = options;
         Logger = ClientPipeline.Logger(options);
         BaseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/');
+        Limits = new BodyLimits(options.MaxResponseContentBytes, options.AttemptTimeout, options.TimeProvider);
+
+        // a GET with no configuration can skip RequestInformation when the token comes the way these providers get it
+        (SendsDirect, _tokens) = authentication switch
+        {
+            AnonymousAuthenticationProvider => (true, null),
+            BaseBearerTokenAuthenticationProvider bearer => (true, bearer.AccessTokenProvider),
+            _ => (false, null),
+        };
     }
 
     public DeviceCommandsClientOptions Options { get; }
+
+    /// <summary>How the package's requests read their answers: the options' size limit, attempt timeout (for a stalled body) and clock.</summary>
+    public BodyLimits Limits { get; }
+
+    /// <summary>Whether <see cref="GetAsync"/> can send a request without a <see cref="RequestInformation"/>.</summary>
+    public bool SendsDirect { get; }
 
     public ILogger Logger { get; }
 
@@ -67,15 +87,12 @@ internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter, I
     private async Task<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, string? claims, CancellationToken cancellationToken)
     {
         requestInfo.PathParameters["baseurl"] = BaseUrl!;
-        var context = claims is null ? null : new Dictionary<string, object> { [ClaimsKey] = claims };
-        await _authentication.AuthenticateRequestAsync(requestInfo, context, cancellationToken).ConfigureAwait(false);
+        await _authentication.AuthenticateRequestAsync(requestInfo, ClaimsContext(claims), cancellationToken).ConfigureAwait(false);
 
         using var message = ToMessage(requestInfo);
         var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
-        // continuous access evaluation: a 401 that names the claims it wants is answered once with a token for them
-        if (claims is null && response.StatusCode == HttpStatusCode.Unauthorized && (requestInfo.Content?.CanSeek ?? true)
-            && ClaimsChallenge(response.Headers.WwwAuthenticate) is { } challenge)
+        if (claims is null && (requestInfo.Content?.CanSeek ?? true) && ClaimsChallenge(response) is { } challenge)
         {
             response.Dispose();
             requestInfo.Content?.Seek(0, SeekOrigin.Begin);
@@ -84,6 +101,60 @@ internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter, I
 
         return response;
     }
+
+    /// <summary>
+    /// A <c>GET</c> of one of the package's own URLs (<see cref="Requests.RequestSender.DirectUri"/>) with no request
+    /// configuration: the same message as the Kiota path sends (the <c>Accept</c> header, a bearer token from the same
+    /// provider, the same handlers, the same continuous-access-evaluation retry) and the same reading and typed errors,
+    /// without building a <see cref="RequestInformation"/> first. Status polls take this path.
+    /// </summary>
+    public async Task<TModel?> GetAsync<TModel>(Uri uri, ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, CancellationToken cancellationToken)
+        where TModel : class, IParsable
+    {
+        try
+        {
+            var response = await SendGetAsync(uri, claims: null, cancellationToken).ConfigureAwait(false);
+            return await ResponseReader<TModel>.ReadAsync(response, factory, headers, Limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestSender.Translate(e, Microsoft.Kiota.Abstractions.Method.GET, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendGetAsync(Uri uri, string? claims, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        using (var message = new HttpRequestMessage(HttpMethod.Get, uri) { Version = HttpVersion.Version20 })
+        {
+            message.Headers.TryAddWithoutValidation("Accept", "application/json");
+            if (_tokens is not null
+                && await _tokens.GetAuthorizationTokenAsync(uri, ClaimsContext(claims), cancellationToken).ConfigureAwait(false) is { Length: > 0 } token)
+            {
+                message.Headers.TryAddWithoutValidation(AuthorizationHeader, "Bearer " + token);
+            }
+
+            response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (claims is null && ClaimsChallenge(response) is { } challenge)
+        {
+            response.Dispose();
+            return await SendGetAsync(uri, challenge, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private static Dictionary<string, object>? ClaimsContext(string? claims) =>
+        claims is null ? null : new Dictionary<string, object> { [ClaimsKey] = claims };
+
+    /// <summary>
+    /// Continuous access evaluation: the claims a 401 names (<c>WWW-Authenticate: Bearer …, claims="…"</c>), for which
+    /// the request is sent once more with a new token; null for any other answer.
+    /// </summary>
+    private static string? ClaimsChallenge(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.Unauthorized ? ClaimsChallenge(response.Headers.WwwAuthenticate) : null;
 
     private static HttpRequestMessage ToMessage(RequestInformation requestInfo)
     {

@@ -43,6 +43,11 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <exception cref="ApiException">The answer could not be read.</exception>
     public async Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
     {
+        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
+        {
+            return await RequestSender.GetAsync(RequestAdapter, uri, DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+
         var request = ToGetRequestInformation(requestConfiguration);
         return await RequestSender.SendAsync(RequestAdapter, request, DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
     }

@@ -50,6 +50,11 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <exception cref="ApiException">The answer could not be read.</exception>
     public async Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
     {
+        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
+        {
+            return await RequestSender.GetAsync(RequestAdapter, uri, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+
         var request = ToGetRequestInformation(requestConfiguration);
         return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
     }

@@ -33,6 +33,11 @@ public partial class ResponsePayloadRequestBuilder : BaseRequestBuilder
     /// <exception cref="ApiException">The answer could not be read.</exception>
     public async Task<PayloadResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
     {
+        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
+        {
+            return await RequestSender.GetAsync(RequestAdapter, uri, PayloadResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+
         var request = ToGetRequestInformation(requestConfiguration);
         return await RequestSender.SendAsync(RequestAdapter, request, PayloadResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
     }

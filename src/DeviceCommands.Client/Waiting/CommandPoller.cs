@@ -333,7 +333,7 @@ internal sealed class CommandPoller
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         try
         {
-            var command = await Builder().GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
+            var command = await Builder().GetWithHeadersAsync(headers, cancellationToken).ConfigureAwait(false);
             _retryAfter = Transport.RetryAfter.From(headers.ResponseHeaders, _clock);
             return command;
         }

@@ -2,6 +2,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 
@@ -57,6 +58,17 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
 
         var request = ToGetRequestInformation(requestConfiguration);
         return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>GET</c>, with the answer's headers (error answers' too) copied into <paramref name="headers"/>: how the waits poll.</summary>
+    internal async Task<Command?> GetWithHeadersAsync(HeadersInspectionHandlerOption headers, CancellationToken cancellationToken)
+    {
+        if (RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
+        {
+            return await RequestSender.GetAsync(RequestAdapter, uri, Command.CreateFromDiscriminatorValue, cancellationToken, headers).ConfigureAwait(false);
+        }
+
+        return await GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds the <c>GET</c> request without sending it.</summary>

@@ -15,10 +15,29 @@ internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, str
 internal sealed class FieldTable<TModel>
     where TModel : class
 {
+    private readonly FrozenDictionary<string, (string Name, FieldReader<TModel> Reader)>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
     public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
-        => Readers = readers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    {
+        Readers = readers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _bySpan = Readers.ToFrozenDictionary(p => p.Key, p => (p.Key, p.Value), StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public FrozenDictionary<string, FieldReader<TModel>> Readers { get; }
+
+    /// <summary>The reader for a JSON name given as characters, and the model's own spelling of that name.</summary>
+    public bool TryGetReader(ReadOnlySpan<char> jsonName, out string name, [MaybeNullWhen(false)] out FieldReader<TModel> reader)
+    {
+        if (_bySpan.TryGetValue(jsonName, out var entry))
+        {
+            (name, reader) = entry;
+            return true;
+        }
+
+        (name, reader) = (string.Empty, null);
+        return false;
+    }
 
     /// <summary>Whether a JSON name belongs to a typed property (such names are never written from additional data).</summary>
     public bool IsKnown(string jsonName) => Readers.ContainsKey(jsonName);
@@ -36,7 +55,7 @@ internal sealed class FieldTable<TModel>
 /// invokes the delegate it got before it looks up the next name. A caller that holds two looked-up
 /// delegates at once gets a dedicated one for the second, so the view stays correct for any caller.
 /// </remarks>
-internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
+internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>, IFieldSink
     where TModel : class
 {
     private readonly TModel _model;
@@ -123,6 +142,22 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
 
     public bool Remove(KeyValuePair<string, Action<IParseNode>> item) => throw ReadOnly();
 
+    public bool TryRead(ReadOnlySpan<char> jsonName, IParseNode node, bool isJsonNull)
+    {
+        if (!_table.TryGetReader(jsonName, out var name, out var reader))
+        {
+            return false;
+        }
+
+        if (!isJsonNull)
+        {
+            // the name as it was sent: the model's own string when the spelling is the same (the usual case), so nothing is allocated
+            reader(_model, node, jsonName.SequenceEqual(name) ? name : jsonName.ToString());
+        }
+
+        return true;
+    }
+
     private void InvokePending(IParseNode node)
     {
         _pendingUnused = false;
@@ -136,4 +171,17 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     }
 
     private static NotSupportedException ReadOnly() => new("The field deserializers of a model are read-only.");
+}
+
+/// <summary>
+/// Field deserializers that a parse node can drive by a name it holds as characters, so reading a property does not
+/// allocate its name (see <see cref="JsonElementParseNode"/>). Models' <see cref="FieldMap{TModel}"/> implement it.
+/// </summary>
+internal interface IFieldSink
+{
+    /// <summary>
+    /// Reads the property <paramref name="jsonName"/> from <paramref name="node"/> (not at all when it is a JSON null);
+    /// false when the model has no such field.
+    /// </summary>
+    bool TryRead(ReadOnlySpan<char> jsonName, IParseNode node, bool isJsonNull);
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Xml;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Helpers;
@@ -18,6 +21,14 @@ namespace DeviceCommands.Client.Serialization;
 /// </summary>
 internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
 {
+    /// <summary>The longest property name read without allocating it (longer or escaped names are read as strings).</summary>
+    private const int MaxSpanName = 128;
+
+    private JsonElement element = element;
+
+    /// <summary>Whether the value is the string <c>"null"</c> (read without allocating it).</summary>
+    public bool IsNullText => element.ValueKind == JsonValueKind.String && element.ValueEquals(TolerantReader.NullTextUtf8);
+
     public Action<IParsable>? OnBeforeAssignFieldValues { get; set; }
 
     public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
@@ -258,21 +269,47 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
 
         IDictionary<string, object>? additionalData = null;
         var fields = item.GetFieldDeserializers();
+        var sink = fields as IFieldSink;
+
+        // one child node, moved from property to property: readers read a node at once and never keep it
+        var child = Child(default);
+        Span<char> name = stackalloc char[MaxSpanName];
         foreach (var property in element.EnumerateObject())
         {
-            if (fields.TryGetValue(property.Name, out var read))
+            child.element = property.Value;
+            var isJsonNull = property.Value.ValueKind == JsonValueKind.Null;
+            if (sink is not null && TryGetName(property, name, out var length))
             {
-                if (property.Value.ValueKind != JsonValueKind.Null)
+                if (sink.TryRead(name[..length], child, isJsonNull))
                 {
-                    read(Child(property.Value));
+                    continue;
                 }
             }
-            else if (item is IAdditionalDataHolder holder)
+            else if (fields.TryGetValue(property.Name, out var read))
+            {
+                if (!isJsonNull)
+                {
+                    read(child);
+                }
+
+                continue;
+            }
+
+            if (item is IAdditionalDataHolder holder)
             {
                 additionalData ??= holder.AdditionalData ??= new Dictionary<string, object>(StringComparer.Ordinal);
                 additionalData.TryAdd(property.Name, Anything(property.Value)!);
             }
         }
+    }
+
+    /// <summary>A property's name as characters, from its raw UTF-8 (false for a name with escapes, or too long).</summary>
+    private static bool TryGetName(JsonProperty property, Span<char> name, out int length)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        length = 0;
+        return raw.Length <= name.Length && !raw.Contains((byte)'\\')
+            && Utf8.ToUtf16(raw, name, out _, out length, replaceInvalidSequences: false) == OperationStatus.Done;
     }
 
     /// <summary>An unknown property's value: numbers as the smallest fitting type, strings as strings, the rest untyped.</summary>

@@ -17,6 +17,9 @@ internal static class TolerantReader
     /// <summary>The text that the service's reference pages print where a JSON null is meant.</summary>
     public const string NullText = "null";
 
+    /// <summary><see cref="NullText"/> in UTF-8.</summary>
+    public static ReadOnlySpan<byte> NullTextUtf8 => "null"u8;
+
     public static string? ReadString(IParseNode node, IAdditionalDataHolder holder, string jsonName)
     {
         var text = TryGetString(node);
@@ -146,7 +149,7 @@ internal static class TolerantReader
     public static bool ReadsAsNull(UntypedNode? node) => node is null or UntypedNull || node is UntypedString s && s.GetValue() == NullText;
 
     /// <summary>Reads free JSON: any value, as an <see cref="UntypedNode"/>; <c>null</c> and <c>"null"</c> give null.</summary>
-    public static UntypedNode? ReadJson(IParseNode node) => ReadUntyped(node) switch
+    public static UntypedNode? ReadJson(IParseNode node) => node is JsonElementParseNode { IsNullText: true } ? null : ReadUntyped(node) switch
     {
         null or UntypedNull => null,
         UntypedString s when s.GetValue() == NullText => null,
@@ -347,6 +350,11 @@ internal static class TolerantReader
 
     private static string? TryGetString(IParseNode node)
     {
+        if (node is JsonElementParseNode { IsNullText: true })
+        {
+            return NullText; // the client's own node: no copy of the text just to compare it
+        }
+
         try
         {
             return node.GetStringValue();

@@ -29,6 +29,9 @@ public partial class DeviceCommandsClient : BaseRequestBuilder
         PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl ?? DefaultBaseUrl);
     }
 
+    private MeRequestBuilder? _me;
+
     /// <summary>The signed-in user: <c>/me</c>.</summary>
-    public MeRequestBuilder Me => new(PathParameters, RequestAdapter);
+    /// <remarks>One builder per client (it holds no ids, and a request never writes to a builder's parameters).</remarks>
+    public MeRequestBuilder Me => _me ??= new(PathParameters, RequestAdapter);
 }

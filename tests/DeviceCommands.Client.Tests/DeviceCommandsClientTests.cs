@@ -35,6 +35,16 @@ public class DeviceCommandsClientTests
     }
 
     [Fact]
+    public void The_builders_without_ids_are_made_once_per_client()
+    {
+        var client = TestClients.Created(new ScriptedHandler());
+
+        Assert.Same(client.Me, client.Me);
+        Assert.Same(client.Me.Devices, client.Me.Devices);
+        Assert.NotSame(client.Me.Devices["a"], client.Me.Devices["a"]);
+    }
+
+    [Fact]
     public void A_null_adapter_is_refused()
     {
         Assert.Throws<ArgumentNullException>(() => new DeviceCommandsClient(null!));

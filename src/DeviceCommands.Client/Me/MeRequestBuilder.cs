@@ -24,6 +24,9 @@ public partial class MeRequestBuilder : BaseRequestBuilder
     {
     }
 
+    private DevicesRequestBuilder? _devices;
+
     /// <summary>The user's devices: <c>/me/devices</c>.</summary>
-    public DevicesRequestBuilder Devices => new(PathParameters, RequestAdapter);
+    /// <remarks>One builder per <see cref="MeRequestBuilder"/> (it holds no ids, and a request never writes to a builder's parameters).</remarks>
+    public DevicesRequestBuilder Devices => _devices ??= new(PathParameters, RequestAdapter);
 }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Kiota.Abstractions;
 
 
@@ -34,9 +37,14 @@ internal static class RequestFactory
     /// exactly <c>.</c> or <c>..</c> is sent as <c>%2E</c> / <c>%2E%2E</c>, which <see cref="Uri"/> would otherwise
     /// read as a dot segment and remove, changing the path.
     /// </summary>
+    /// <remarks>
+    /// The request gets its own copy of the path parameters: Kiota's <see cref="RequestInformation"/> would share the
+    /// builder's dictionary, which adapters write to (the base URL), so two requests from one builder on two threads
+    /// would write to one dictionary at once, and a change to one request would change the builder.
+    /// </remarks>
     public static RequestInformation Create(Method method, string urlTemplate, Dictionary<string, object> pathParameters)
     {
-        var request = new RequestInformation(method, urlTemplate, pathParameters);
+        var request = new RequestInformation(method, urlTemplate, new Dictionary<string, object>(pathParameters));
         if (!pathParameters.ContainsKey(RawUrlKey) && HasDotSegmentId(pathParameters)
             && Expand(urlTemplate, pathParameters, baseUrl: null) is { } uri)
         {
@@ -73,8 +81,8 @@ internal static class RequestFactory
         pathParameters.ContainsKey(RawUrlKey) ? null : Expand(template, pathParameters, baseUrl);
 
     /// <summary>
-    /// Sets a request's URI. Kiota's setter clears the path parameters, and a request shares its dictionary with the
-    /// builder that made it: it gets a dictionary of its own first, so the builder keeps its ids.
+    /// Sets a request's URI. Kiota's setter clears the path parameters, and a request may share its dictionary with the
+    /// builder that made it (one not made by <see cref="Create"/>): it gets a dictionary of its own first, so the builder keeps its ids.
     /// </summary>
     private static void SetUri(RequestInformation request, Uri uri)
     {
@@ -90,61 +98,116 @@ internal static class RequestFactory
     /// </summary>
     private static Uri? Expand(string? template, IDictionary<string, object> parameters, string? baseUrl)
     {
-        if (string.IsNullOrEmpty(template))
+        if (string.IsNullOrEmpty(template) || Parse(template) is not { } parts)
         {
             return null;
         }
 
-        var builder = new System.Text.StringBuilder(template.Length + 96);
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
         var dotSegment = false;
+        foreach (var (literal, name) in parts)
+        {
+            if (name is null)
+            {
+                text.AppendLiteral(literal);
+            }
+            else if (name == BaseUrlKey)
+            {
+                var value = baseUrl ?? (parameters.TryGetValue(BaseUrlKey, out var b) ? b as string : null);
+                if (string.IsNullOrEmpty(value))
+                {
+                    text.ToStringAndClear();
+                    return null;
+                }
+
+                text.AppendFormatted(value.AsSpan().TrimEnd('/'));
+            }
+            else if (!parameters.TryGetValue(name, out var raw) || raw is not string id)
+            {
+                text.ToStringAndClear();
+                return null;
+            }
+            else if (IsDotSegment(id))
+            {
+                text.AppendLiteral(id.Length == 1 ? "%2E" : "%2E%2E");
+                dotSegment = true;
+            }
+            else
+            {
+                text.AppendLiteral(Uri.EscapeDataString(id));
+            }
+        }
+
+        var options = new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = dotSegment };
+        return Uri.TryCreate(text.ToStringAndClear(), in options, out var uri) && uri.IsAbsoluteUri ? uri : null;
+    }
+
+    private const string BaseUrlKey = "baseurl";
+
+    /// <summary>The package's templates, parsed once: literal text and variable names in turn.</summary>
+    private static readonly ConcurrentDictionary<string, (string Literal, string? Name)[]?> Templates = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A template as literal parts and variables (<c>{+baseurl}</c> as <c>baseurl</c>); null for one with any other
+    /// operator or an unclosed brace. Only a few templates are kept (the package has four; others are parsed each time).
+    /// </summary>
+    private static (string Literal, string? Name)[]? Parse(string template)
+    {
+        if (Templates.TryGetValue(template, out var parsed))
+        {
+            return parsed;
+        }
+
+        var parts = new List<(string, string?)>();
         var i = 0;
         while (i < template.Length)
         {
             var open = template.IndexOf('{', i);
             if (open < 0)
             {
-                builder.Append(template, i, template.Length - i);
+                parts.Add((template[i..], null));
                 break;
             }
 
-            builder.Append(template, i, open - i);
+            if (open > i)
+            {
+                parts.Add((template[i..open], null));
+            }
+
             var close = template.IndexOf('}', open);
             if (close < 0)
             {
-                return null;
+                return Remember(template, null);
             }
 
-            var name = template.AsSpan(open + 1, close - open - 1);
-            if (name.SequenceEqual("+baseurl"))
+            var name = template[(open + 1)..close];
+            if (name == "+" + BaseUrlKey)
             {
-                var value = baseUrl ?? (parameters.TryGetValue("baseurl", out var b) ? b as string : null);
-                if (string.IsNullOrEmpty(value))
-                {
-                    return null;
-                }
-
-                builder.Append(value.TrimEnd('/'));
+                parts.Add((string.Empty, BaseUrlKey));
             }
-            else if (name.IndexOfAny("+#./;?&=,!@|*:") >= 0 || !parameters.TryGetValue(name.ToString(), out var raw) || raw is not string id)
+            else if (name.Length == 0 || name.AsSpan().IndexOfAny("+#./;?&=,!@|*:") >= 0)
             {
-                return null;
-            }
-            else if (IsDotSegment(id))
-            {
-                builder.Append(id.Length == 1 ? "%2E" : "%2E%2E");
-                dotSegment = true;
+                return Remember(template, null);
             }
             else
             {
-                builder.Append(Uri.EscapeDataString(id));
+                parts.Add((string.Empty, name));
             }
 
             i = close + 1;
         }
 
-        var text = builder.ToString();
-        var options = new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = dotSegment };
-        return Uri.TryCreate(text, in options, out var uri) && uri.IsAbsoluteUri ? uri : null;
+        return Remember(template, [.. parts]);
+    }
+
+    private static (string Literal, string? Name)[]? Remember(string template, (string Literal, string? Name)[]? parts)
+    {
+        if (Templates.Count < 64)
+        {
+            Templates.TryAdd(template, parts);
+        }
+
+        return parts;
     }
 
     private static bool HasDotSegmentId(Dictionary<string, object> pathParameters)

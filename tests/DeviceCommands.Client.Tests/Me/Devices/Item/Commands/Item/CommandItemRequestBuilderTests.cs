@@ -220,4 +220,37 @@ public class CommandItemRequestBuilderTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_request_built_from_a_builder_is_its_own_so_changing_it_leaves_the_builder_alone(bool stock)
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var builder = Client(recorder, stock).Me.Devices["d1"].Commands["c1"];
+
+        var request = builder.ToGetRequestInformation();
+        request.PathParameters["command%2Did"] = "other";
+        request.URI = new Uri("https://graph.microsoft.com/beta/elsewhere");
+        await builder.GetAsync(c => c.Headers.Add("x-test", "1"));
+
+        Assert.Equal("/beta/me/devices/d1/commands/c1", recorder.Single.Uri.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task One_builder_can_send_from_many_threads_at_once(bool stock)
+    {
+        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c1","status":"executing"}""");
+        var client = Client(recorder, stock);
+        var builder = client.Me.Devices["d1"].Commands["c1"];
+
+        var commands = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() => i % 2 == 0
+            ? builder.GetAsync(c => c.Headers.Add("x-test", "1"))
+            : client.Me.Devices["d1"].Commands["c1"].GetAsync())));
+
+        Assert.All(commands, c => Assert.Equal(ActionStatus.Executing, c?.Status));
+        Assert.All(recorder.Requests, r => Assert.Equal("/beta/me/devices/d1/commands/c1", r.Uri.AbsolutePath));
+    }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using DeviceCommands.Client.Requests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -21,8 +21,9 @@ namespace DeviceCommands.Client.Transport;
 /// It sends the package's own requests (those that carry the package's response handler) itself: the request goes out
 /// with <see cref="HttpCompletionOption.ResponseHeadersRead"/>, so the body is read once, as a stream, under the size
 /// limit, instead of being buffered by <see cref="HttpClient"/> and then read again; and Kiota's per-request tracing
-/// work is skipped (the client's own handlers trace and log every request). Every other request, and every other
-/// <see cref="IRequestAdapter"/> member, is the stock adapter's.
+/// work is skipped (the client's own handlers trace and log every request). The package's plain GETs (no request
+/// configuration) skip <see cref="RequestInformation"/> altogether (<see cref="GetAsync"/>). Every other request, and
+/// every other <see cref="IRequestAdapter"/> member, is the stock adapter's.
 /// </remarks>
 internal sealed class DeviceCommandsRequestAdapter : HttpClientRequestAdapter, IRequestAdapter
 {

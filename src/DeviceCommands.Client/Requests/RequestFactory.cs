@@ -48,7 +48,7 @@ internal static class RequestFactory
         if (!pathParameters.ContainsKey(RawUrlKey) && HasDotSegmentId(pathParameters)
             && Expand(urlTemplate, pathParameters, baseUrl: null) is { } uri)
         {
-            SetUri(request, uri);
+            request.URI = uri; // clears the request's own copy of the parameters, not the builder's
         }
 
         return request;
@@ -68,7 +68,7 @@ internal static class RequestFactory
 
         if (Expand(request.UrlTemplate, request.PathParameters, baseUrl) is { } uri)
         {
-            SetUri(request, uri);
+            request.URI = uri; // clears the request's own copy of the parameters, not the builder's
         }
     }
 
@@ -79,16 +79,6 @@ internal static class RequestFactory
     /// </summary>
     public static Uri? DirectUri(string template, Dictionary<string, object> pathParameters, string baseUrl) =>
         pathParameters.ContainsKey(RawUrlKey) ? null : Expand(template, pathParameters, baseUrl);
-
-    /// <summary>
-    /// Sets a request's URI. Kiota's setter clears the path parameters, and a request may share its dictionary with the
-    /// builder that made it (one not made by <see cref="Create"/>): it gets a dictionary of its own first, so the builder keeps its ids.
-    /// </summary>
-    private static void SetUri(RequestInformation request, Uri uri)
-    {
-        request.PathParameters = new Dictionary<string, object>(StringComparer.Ordinal);
-        request.URI = uri;
-    }
 
     private const string RawUrlKey = "request-raw-url";
 
@@ -116,7 +106,7 @@ internal static class RequestFactory
                 var value = baseUrl ?? (parameters.TryGetValue(BaseUrlKey, out var b) ? b as string : null);
                 if (string.IsNullOrEmpty(value))
                 {
-                    text.ToStringAndClear();
+                    text.Clear();
                     return null;
                 }
 
@@ -124,7 +114,7 @@ internal static class RequestFactory
             }
             else if (!parameters.TryGetValue(name, out var raw) || raw is not string id)
             {
-                text.ToStringAndClear();
+                text.Clear();
                 return null;
             }
             else if (IsDotSegment(id))

@@ -19,12 +19,13 @@ internal sealed class FieldTable<TModel>
 
     public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
     {
-        Readers = readers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        _bySpan = Readers.ToFrozenDictionary(p => p.Key, p => (p.Key, p.Value), StringComparer.OrdinalIgnoreCase)
-            .GetAlternateLookup<ReadOnlySpan<char>>();
+        // each reader with the model's own spelling of its name: a lookup by characters finds the name too (the frozen
+        // alternate lookup does not return the key it matched)
+        Readers = readers.ToFrozenDictionary(p => p.Key, p => (p.Key, p.Value), StringComparer.OrdinalIgnoreCase);
+        _bySpan = Readers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public FrozenDictionary<string, FieldReader<TModel>> Readers { get; }
+    public FrozenDictionary<string, (string Name, FieldReader<TModel> Reader)> Readers { get; }
 
     /// <summary>The reader for a JSON name given as characters, and the model's own spelling of that name.</summary>
     public bool TryGetReader(ReadOnlySpan<char> jsonName, out string name, [MaybeNullWhen(false)] out FieldReader<TModel> reader)
@@ -75,7 +76,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         get
         {
-            var reader = _table.Readers[key];
+            var reader = _table.Readers[key].Reader;
             if (_pendingUnused)
             {
                 return Dedicated(reader, key);
@@ -91,7 +92,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
 
     public ICollection<string> Keys => _table.Readers.Keys;
 
-    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Dedicated(p.Value, p.Key)).ToArray();
+    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Dedicated(p.Value.Reader, p.Key)).ToArray();
 
     public int Count => _table.Readers.Count;
 
@@ -126,7 +127,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         foreach (var pair in _table.Readers)
         {
-            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Dedicated(pair.Value, pair.Key));
+            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Dedicated(pair.Value.Reader, pair.Key));
         }
     }
 

@@ -1,5 +1,4 @@
 using Azure.Core;
-using DeviceCommands.Client.Transport;
 
 namespace DeviceCommands.Client;
 
@@ -19,8 +18,8 @@ public partial class DeviceCommandsClient
     /// <exception cref="ArgumentException">A setting in <paramref name="options"/> cannot work, or a credential is given for a plain-http, non-loopback base URL.</exception>
     public static DeviceCommandsClient Create(TokenCredential? credential, DeviceCommandsClientOptions? options = null)
     {
-        options ??= new DeviceCommandsClientOptions();
-        options.Validate();
-        return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options.Clone()));
+        options = (options ?? new DeviceCommandsClientOptions()).Clone();
+        options.ValidateFor(credential);
+        return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options));
     }
 }

@@ -13,8 +13,11 @@ public sealed class DeviceCommandsClientOptions
     /// <remarks>The bearer token is sent only to this URL's host, and only over https (http only to a loopback host).</remarks>
     public Uri BaseUrl { get; set; } = new(DeviceCommandsClient.DefaultBaseUrl);
 
-    /// <summary>The innermost transport. Default null: a <see cref="SocketsHttpHandler"/> owned by the client.</summary>
-    /// <remarks>A handler given here is not disposed by the client. Automatic redirects on it should be off; the client follows redirects itself, safely.</remarks>
+    /// <summary>
+    /// The innermost transport. Default null: one <see cref="SocketsHttpHandler"/> shared by every client of the process
+    /// that has none of its own (pooled connections, renewed every 5 minutes so DNS changes are seen).
+    /// </summary>
+    /// <remarks>A handler given here is never disposed by the client. Automatic redirects on it should be off; the client follows redirects itself, safely.</remarks>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     /// <summary>How many times a failed request is retried. Default 3, so at most 4 attempts of one request; 0 turns retries off.</summary>
@@ -64,6 +67,16 @@ public sealed class DeviceCommandsClientOptions
     public string? UserAgentSuffix { get; set; }
 
     internal DeviceCommandsClientOptions Clone() => (DeviceCommandsClientOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a credential is given for a base URL that a token must never go to.</summary>
+    internal void ValidateFor(Azure.Core.TokenCredential? credential)
+    {
+        Validate();
+        if (credential is not null && !Transport.TokenRule.MayCarryToken(BaseUrl, BaseUrl))
+        {
+            throw new ArgumentException("A bearer token is only ever sent over https, or over plain http to a loopback host; BaseUrl is plain http to another host.", nameof(BaseUrl));
+        }
+    }
 
     internal string[] EffectiveScopes() => Scopes is { Count: > 0 } scopes
         ? [.. scopes]

@@ -46,17 +46,22 @@ public static class DeviceCommandsServiceCollectionExtensions
         services.TryAddTransient(static sp =>
         {
             var options = EffectiveOptions(sp);
+            var credential = sp.GetService<TokenCredential>();
+            options.ValidateFor(credential);
             var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-            return new DeviceCommandsClient(ClientPipeline.CreateAdapter(sp.GetService<TokenCredential>(), options, httpClient));
+            return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options, httpClient));
         });
 
+        // the client logs each request itself, without headers; the factory's own loggers would log every header at
+        // Trace, the Authorization header's value included in their state, so they are removed
         return services.AddHttpClient(HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(static sp => EffectiveOptions(sp).HttpMessageHandler is { } given
-                ? new OwnedElsewhereHandler(given)
-                : ClientPipeline.CreateTransport())
+                ? new SharedTransport.NotOwned(given)
+                : SharedTransport.CreateHandler())
             .ConfigureAdditionalHttpMessageHandlers(static (handlers, sp) =>
             {
-                foreach (var handler in ClientPipeline.CreateDelegatingHandlers(EffectiveOptions(sp)))
+                foreach (var handler in ClientPipeline.CreateHandlers(EffectiveOptions(sp)))
                 {
                     handlers.Add(handler);
                 }
@@ -154,13 +159,4 @@ public static class DeviceCommandsServiceCollectionExtensions
 
     private static ArgumentException Invalid(string key, string value) =>
         new($"The configured DeviceCommands client option {key} = '{value}' cannot be read.", key);
-
-    /// <summary>Keeps a handler given in the options alive when the factory rotates its handlers.</summary>
-    private sealed class OwnedElsewhereHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override void Dispose(bool disposing)
-        {
-            // the handler belongs to whoever set it in the options
-        }
-    }
 }

@@ -20,8 +20,8 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
         new("id", static (m, n, k) => m.Id = TolerantReader.ReadString(n, m, k)),
         new("status", static (m, n, k) =>
         {
-            m.Status = TolerantReader.ReadStatus(n, m, k, out var raw);
-            m.RawStatus = raw;
+            m.RawStatus = TolerantReader.ReadString(n, m, k);
+            m.Status = ActionStatusExtensions.TryParse(m.RawStatus, out var status) ? status : null;
         }),
         new("type", static (m, n, k) => m.Type = TolerantReader.ReadString(n, m, k)),
         new("appServiceName", static (m, n, k) => m.AppServiceName = TolerantReader.ReadString(n, m, k)),

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
@@ -9,15 +8,13 @@ using Microsoft.Kiota.Serialization.Json;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
-/// Sends a request built by a request builder through any <see cref="IRequestAdapter"/> and gives back the model,
-/// or a typed error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot
-/// be read. Transport failures (<see cref="HttpRequestException"/>) and cancellation pass through unchanged.
+/// The one way the request builders send: the request's URL is fixed from its template, the answer is read by a
+/// <see cref="ResponseReader{TModel}"/> handed to the adapter as Kiota's response handler, and the request goes to
+/// <see cref="IRequestAdapter.SendAsync{ModelType}"/>, whichever adapter it is. The result is the model or a typed
+/// error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
 /// </summary>
 internal static class RequestSender
 {
-    /// <summary>The default cap on a response body: 4 MiB (the service's bodies are a few hundred bytes).</summary>
-    public const long DefaultMaxResponseBytes = 4 * 1024 * 1024;
-
     /// <summary>Every error status maps to <see cref="ODataError"/>, for adapters that read errors themselves.</summary>
     public static readonly Dictionary<string, ParsableFactory<IParsable>> ErrorMapping = new(StringComparer.Ordinal)
     {
@@ -28,68 +25,23 @@ internal static class RequestSender
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
-        RequestFactory.FixUri(request, adapter.BaseUrl);
+        RequestUrl.Fix(request, adapter.BaseUrl);
         if (request.GetRequestOption<ResponseHandlerOption>() is null)
         {
-            var limits = adapter is Transport.DeviceCommandsRequestAdapter ours
-                ? ours.Limits
-                : new BodyLimits(DefaultMaxResponseBytes, Timeout.InfiniteTimeSpan, TimeProvider.System);
-            if (request.GetRequestOption<ResponseSizeLimitOption>() is { } sizeLimit)
-            {
-                limits = limits with { MaxBytes = sizeLimit.MaxBytes };
-            }
-
-            request.AddRequestOptions([new ResponseHandlerOption
-            {
-                ResponseHandler = new ResponseReader<TModel>(factory, request.GetRequestOption<HeadersInspectionHandlerOption>(), limits, cancellationToken),
-            }]);
+            var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
+            var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
+            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, maxBytes, cancellationToken) }]);
         }
 
         try
         {
             return await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (Translate(e, request.HttpMethod, cancellationToken) is { } translated)
+        catch (Exception e) when (Translate(e, request.HttpMethod) is { } typed)
         {
-            throw translated;
+            throw typed;
         }
     }
-
-    /// <summary>
-    /// The URL for a <c>GET</c> with no request configuration through a client from <see cref="DeviceCommandsClient.Create"/>,
-    /// which then goes straight to an <see cref="HttpRequestMessage"/> (<see cref="GetAsync"/>) instead of through a
-    /// <see cref="RequestInformation"/>; null when the request must take the Kiota path (another adapter, a raw URL).
-    /// </summary>
-    public static Uri? DirectUri(IRequestAdapter adapter, string urlTemplate, Dictionary<string, object> pathParameters) =>
-        adapter is Transport.DeviceCommandsRequestAdapter { SendsDirect: true } ours
-            ? RequestFactory.DirectUri(urlTemplate, pathParameters, ours.BaseUrl!)
-            : null;
-
-    /// <summary>Sends a <c>GET</c> for a URL from <see cref="DirectUri"/>: the same request, handlers, reading and errors as <see cref="SendAsync"/>.</summary>
-    public static Task<TModel?> GetAsync<TModel>(IRequestAdapter adapter, Uri uri, ParsableFactory<TModel> factory, CancellationToken cancellationToken, HeadersInspectionHandlerOption? headers = null)
-        where TModel : class, IParsable =>
-        ((Transport.DeviceCommandsRequestAdapter)adapter).GetAsync(uri, factory, headers, cancellationToken);
-
-    /// <summary>
-    /// The typed error for a failure that escaped the reader: an adapter's own <see cref="ApiException"/> for an error
-    /// status becomes an <see cref="ODataError"/>; a body over <see cref="HttpClient"/>'s buffer limit, or one a parser
-    /// choked on, an <see cref="ApiException"/>. Null to let the failure pass unchanged (transport, cancellation).
-    /// </summary>
-    public static Exception? Translate(Exception e, Method method, CancellationToken cancellationToken) => e switch
-    {
-        // an adapter that reads errors itself and could not map this one
-        ApiException api when api is not ODataError && api.ResponseStatusCode is >= 300 or (> 0 and < 200) =>
-            new ODataError(api.Message, api) { ResponseStatusCode = api.ResponseStatusCode, ResponseHeaders = api.ResponseHeaders },
-
-        // HttpClient refused to buffer a body over its MaxResponseContentBufferSize: a body too large to read
-        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } =>
-            new ApiException($"The answer to {method} is larger than the client's limit on response bodies: {e.Message}", e),
-
-        _ when IsReadFailure(e) && !cancellationToken.IsCancellationRequested =>
-            new ApiException($"The answer to {method} could not be read: {e.Message}", e),
-
-        _ => null,
-    };
 
     /// <summary>Writes a model as the request's JSON body with a stock Kiota writer, without any registry.</summary>
     public static void SetJsonContent(RequestInformation request, IParsable body)
@@ -99,10 +51,26 @@ internal static class RequestSender
         request.SetStreamContent(writer.GetSerializedContent(), "application/json");
     }
 
-    private static bool IsReadFailure(Exception e) =>
-        e is JsonException or InvalidOperationException or FormatException or NullReferenceException or InvalidCastException
-            or OverflowException or DecoderFallbackException or KeyNotFoundException or IndexOutOfRangeException
-        && e is not ObjectDisposedException;
+    /// <summary>
+    /// The typed error for a failure that did not come from the reader: an adapter's own <see cref="ApiException"/> for
+    /// an error status becomes an <see cref="ODataError"/>; a body over <see cref="HttpClient"/>'s buffer limit, or one
+    /// an adapter's own parser refused, an <see cref="ApiException"/>. Null lets the failure pass as it is.
+    /// </summary>
+    private static Exception? Translate(Exception e, Method method) => e switch
+    {
+        // an adapter that reads errors itself (ignoring the response handler) and could not map this one
+        ApiException api when api is not ODataError && api.ResponseStatusCode is >= 300 or (> 0 and < 200) =>
+            new ODataError(api.Message, api) { ResponseStatusCode = api.ResponseStatusCode, ResponseHeaders = api.ResponseHeaders },
+
+        // HttpClient or the attempt refused to buffer a body over the client's limit
+        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } =>
+            new ApiException($"The answer to {method} was refused: its body is larger than the client's limit ({e.Message}).", e),
+
+        // an adapter that parsed the body itself (ignoring the response handler)
+        JsonException => new ApiException($"The answer to {method} is not valid JSON: {e.Message}", e),
+
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -122,5 +90,5 @@ public sealed class ResponseSizeLimitOption : IRequestOption
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, int.MaxValue);
             field = value;
         }
-    } = RequestSender.DefaultMaxResponseBytes;
+    } = ClientContext.DefaultMaxResponseBytes;
 }

@@ -19,7 +19,12 @@ namespace DeviceCommands.Client.Serialization;
 /// built eagerly (no array reads from a disposed document), and an unknown string stays a string (the stock node turns
 /// date-like and GUID-like text into <see cref="DateTime"/> or <see cref="Guid"/>, losing its spelling).
 /// </summary>
-internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
+/// <remarks>
+/// Made <paramref name="careful"/> for a body that may hold strings .NET cannot decode (an invalid UTF-8 byte, an
+/// escaped lone surrogate; see <see cref="JsonBody"/>): such a string is dropped with the property or array item it
+/// belongs to, whether it is the name or the value, and everything else is read.
+/// </remarks>
+internal sealed class JsonElementParseNode(JsonElement element, bool careful = false) : IParseNode
 {
     /// <summary>The longest property name read without allocating it (longer or escaped names are read as strings).</summary>
     private const int MaxSpanName = 128;
@@ -33,7 +38,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
 
     public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
 
-    public string? GetStringValue() => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+    public string? GetStringValue() => element.ValueKind == JsonValueKind.String && (!careful || Decodes(element)) ? element.GetString() : null;
 
     public bool? GetBoolValue() => element.ValueKind switch
     {
@@ -206,7 +211,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
         ArgumentNullException.ThrowIfNull(factory);
         if (typeof(T) == typeof(UntypedNode))
         {
-            return (T)(object)Untyped(element);
+            return (T)(object)Untyped(element, careful);
         }
 
         var item = factory(this);
@@ -223,7 +228,9 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
     }
 
     /// <summary>An untyped copy of a JSON value, built at once (it does not read from the document later).</summary>
-    public static UntypedNode Untyped(JsonElement value)
+    /// <param name="value">The value.</param>
+    /// <param name="careful">Whether to drop the strings that cannot be decoded, with their property or item.</param>
+    public static UntypedNode Untyped(JsonElement value, bool careful = false)
     {
         switch (value.ValueKind)
         {
@@ -231,7 +238,10 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
                 var properties = new Dictionary<string, UntypedNode>(StringComparer.Ordinal);
                 foreach (var property in value.EnumerateObject())
                 {
-                    properties[property.Name] = Untyped(property.Value);
+                    if (!careful || Decodes(property))
+                    {
+                        properties[property.Name] = Untyped(property.Value, careful);
+                    }
                 }
 
                 return new UntypedObject(properties);
@@ -239,7 +249,10 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
                 var items = new List<UntypedNode>(value.GetArrayLength());
                 foreach (var item in value.EnumerateArray())
                 {
-                    items.Add(Untyped(item));
+                    if (!careful || Decodes(item))
+                    {
+                        items.Add(Untyped(item, careful));
+                    }
                 }
 
                 return new UntypedArray(items);
@@ -276,6 +289,11 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
         Span<char> name = stackalloc char[MaxSpanName];
         foreach (var property in element.EnumerateObject())
         {
+            if (careful && !Decodes(property))
+            {
+                continue;
+            }
+
             child.element = property.Value;
             var isJsonNull = property.Value.ValueKind == JsonValueKind.Null;
             if (sink is not null && TryGetName(property, name, out var length))
@@ -298,7 +316,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
             if (item is IAdditionalDataHolder holder)
             {
                 additionalData ??= holder.AdditionalData ??= new Dictionary<string, object>(StringComparer.Ordinal);
-                additionalData.TryAdd(property.Name, Anything(property.Value)!);
+                additionalData.TryAdd(property.Name, Anything(property.Value, careful)!);
             }
         }
     }
@@ -313,7 +331,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
     }
 
     /// <summary>An unknown property's value: numbers as the smallest fitting type, strings as strings, the rest untyped.</summary>
-    private static object? Anything(JsonElement value) => value.ValueKind switch
+    private static object? Anything(JsonElement value, bool careful) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True => true,
@@ -322,9 +340,43 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
             : value.TryGetInt64(out var l) ? l
             : TryGetExactDecimal(value, out var d) ? d
             : value.GetDouble(),
-        JsonValueKind.Object or JsonValueKind.Array => Untyped(value),
+        JsonValueKind.Object or JsonValueKind.Array => Untyped(value, careful),
         _ => null,
     };
+
+    /// <summary>Whether a property's name, and its value if it is a string, can be decoded.</summary>
+    private static bool Decodes(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return Decodes(property.Value);
+    }
+
+    /// <summary>Whether a value can be read: anything but a string that holds an invalid UTF-8 byte or an escaped lone surrogate.</summary>
+    private static bool Decodes(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// A number as a <see cref="decimal"/> when that is exact: plain decimal notation within decimal's range. A number
@@ -336,7 +388,7 @@ internal sealed class JsonElementParseNode(JsonElement element) : IParseNode
         return value.GetRawText().AsSpan().IndexOfAny('e', 'E') < 0 && value.TryGetDecimal(out result);
     }
 
-    private JsonElementParseNode Child(JsonElement value) => new(value)
+    private JsonElementParseNode Child(JsonElement value) => new(value, careful)
     {
         OnBeforeAssignFieldValues = OnBeforeAssignFieldValues,
         OnAfterAssignFieldValues = OnAfterAssignFieldValues,

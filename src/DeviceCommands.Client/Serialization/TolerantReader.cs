@@ -1,5 +1,4 @@
 using System.Globalization;
-using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace DeviceCommands.Client.Serialization;
@@ -20,6 +19,10 @@ internal static class TolerantReader
     /// <summary><see cref="NullText"/> in UTF-8.</summary>
     public static ReadOnlySpan<byte> NullTextUtf8 => "null"u8;
 
+    /// <summary>
+    /// Reads a string; a number or boolean reads as its invariant text, <c>"null"</c> as null, and an object or array
+    /// as null (kept in <paramref name="holder"/>'s additional data).
+    /// </summary>
     public static string? ReadString(IParseNode node, IAdditionalDataHolder holder, string jsonName)
     {
         var text = TryGetString(node);
@@ -119,30 +122,6 @@ internal static class TolerantReader
 
         string[] usFormats = ["M/d/yyyy", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm:ss", "M/d/yyyy h:mm tt"];
         return DateTimeOffset.TryParseExact(text.Trim(), usFormats, CultureInfo.InvariantCulture, Styles, out value);
-    }
-
-    /// <summary>Reads a status; the text as sent goes to <paramref name="rawStatus"/>, an unknown one gives null.</summary>
-    public static ActionStatus? ReadStatus(IParseNode node, IAdditionalDataHolder holder, string jsonName, out string? rawStatus)
-    {
-        var text = TryGetString(node);
-        if (text is null)
-        {
-            var raw = ReadUntyped(node);
-            text = ScalarText(raw);
-            if (text is null)
-            {
-                Keep(holder, jsonName, raw);
-            }
-        }
-
-        if (text is null || text == NullText)
-        {
-            rawStatus = null;
-            return null;
-        }
-
-        rawStatus = text;
-        return ActionStatusExtensions.TryParse(text, out var status) ? status : null;
     }
 
     /// <summary>Whether free JSON is absent as the reader sees it: null, a JSON null or the string <c>"null"</c> (never written).</summary>

@@ -1,4 +1,5 @@
-using System.Net;
+using System.Globalization;
+using DeviceCommands.Client.Requests;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -6,25 +7,36 @@ using Polly.Timeout;
 
 namespace DeviceCommands.Client.Transport;
 
+/// <summary>The settings of <see cref="ResilienceHandler"/>, from the client's options.</summary>
+internal sealed record ResilienceSettings(
+    int MaxRetries,
+    TimeSpan RetryDelay,
+    TimeSpan MaxRetryAfter,
+    TimeSpan AttemptTimeout,
+    long MaxResponseBytes,
+    TimeProvider Clock,
+    Action<ResiliencePipelineBuilder<HttpResponseMessage>>? Configure);
+
 /// <summary>
-/// The client's one retry layer, on Polly v8: retry (outermost), then the user's own strategies, then a per-attempt
-/// timeout. GETs are retried on 408, 429, 500, 502, 503, 504, network failures and attempt timeouts; any other
-/// method (the <c>POST</c> that sends a command) only on 429, when the service did not accept it, so a command is
-/// never sent twice. The delay is the service's <c>Retry-After</c> when it gives one (longer than
-/// <see cref="DeviceCommandsClientOptions.MaxRetryAfter"/> ends the retries with the error), else a jittered
-/// exponential backoff from <see cref="DeviceCommandsClientOptions.RetryDelay"/>.
+/// The client's one retry layer, on Polly v8: retry (outermost), then the user's own strategies, then the attempt
+/// timeout. An attempt is the request and its whole answer: the body is read into memory (up to the size limit) inside
+/// the attempt, so the attempt timeout bounds a body that trickles or stalls too. What is retried is
+/// <see cref="Transient"/>'s rule: a GET on 408, 429, 500, 502, 503, 504, a network failure or an attempt timeout; any
+/// other method (the POST that sends a command) only on 429, so a command is never sent twice. The delay is the
+/// service's <c>Retry-After</c> when it gives one (longer than <see cref="ResilienceSettings.MaxRetryAfter"/> ends the
+/// retries with the answer), else a jittered exponential backoff from <see cref="ResilienceSettings.RetryDelay"/>.
 /// </summary>
 internal sealed class ResilienceHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("DeviceCommands.Client.Request");
 
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly TimeSpan _attemptTimeout;
+    private readonly ResilienceSettings _settings;
 
-    public ResilienceHandler(DeviceCommandsClientOptions options, ILogger logger)
+    public ResilienceHandler(ResilienceSettings settings, ILogger logger)
     {
-        _attemptTimeout = options.AttemptTimeout;
-        _pipeline = Build(options, logger);
+        _settings = settings;
+        _pipeline = Build(settings, logger);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -36,13 +48,16 @@ internal sealed class ResilienceHandler : DelegatingHandler
             var outcome = await _pipeline.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
+                    HttpResponseMessage? response = null;
                     try
                     {
-                        var response = await state.Handler.SendInnerAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
+                        response = await state.Handler.SendInnerAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
+                        await state.Handler.BufferAsync(response, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
                         return Outcome.FromResult(response);
                     }
                     catch (Exception e)
                     {
+                        response?.Dispose();
                         return Outcome.FromException<HttpResponseMessage>(e);
                     }
                 },
@@ -51,7 +66,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
             if (outcome.Exception is TimeoutRejectedException timeout && !cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"The request did not complete within the attempt timeout of {_attemptTimeout}.", timeout);
+                throw new TimeoutException($"The request did not complete within the attempt timeout of {_settings.AttemptTimeout}.", timeout);
             }
 
             outcome.ThrowIfException();
@@ -66,30 +81,51 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private Task<HttpResponseMessage> SendInnerAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(DeviceCommandsClientOptions options, ILogger logger)
+    /// <summary>
+    /// Reads the answer's body into memory within the attempt. A success's body over the limit is refused (HttpClient's
+    /// own <see cref="HttpRequestError.ConfigurationLimitExceeded"/>); an error's is dropped, keeping the status.
+    /// </summary>
+    private async Task BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider, Name = ClientDiagnostics.Name };
-        if (options.MaxRetries > 0)
+        try
         {
-            var timeProvider = options.TimeProvider;
-            var maxRetryAfter = options.MaxRetryAfter;
+            await response.Content.LoadIntoBufferAsync(_settings.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                    $"{_settings.MaxResponseBytes} bytes, MaxResponseContentBytes"), e);
+            }
+
+            response.Content.Dispose();
+            response.Content = new ByteArrayContent([]);
+        }
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> Build(ResilienceSettings settings, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Clock, Name = ClientDiagnostics.Name };
+        if (settings.MaxRetries > 0)
+        {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryDelay,
+                MaxRetryAttempts = settings.MaxRetries,
+                Delay = settings.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, timeProvider, maxRetryAfter, logger)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, settings, logger)),
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? RetryAfter.From(response, timeProvider) : null),
+                    args.Outcome.Result is { } response ? RetryAfter.From(response, settings.Clock) : null),
                 OnRetry = args =>
                 {
                     var request = args.Context.Properties.GetValue(RequestKey, null!);
                     ClientDiagnostics.Retrying(
                         logger,
-                        request?.Method.Method ?? "?",
-                        request?.RequestUri?.AbsolutePath ?? "?",
+                        request.Method.Method,
+                        request.RequestUri?.AbsolutePath ?? "?",
                         args.AttemptNumber + 1,
                         (long)args.RetryDelay.TotalMilliseconds,
                         args.Outcome.Exception is { } e ? DiagnosticsHandler.Describe(e) : $"the service answered {(int)args.Outcome.Result!.StatusCode}");
@@ -98,45 +134,36 @@ internal sealed class ResilienceHandler : DelegatingHandler
             });
         }
 
-        options.ConfigureResilience?.Invoke(builder);
+        settings.Configure?.Invoke(builder);
 
-        if (options.AttemptTimeout != Timeout.InfiniteTimeSpan)
+        if (settings.AttemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            builder.AddTimeout(options.AttemptTimeout);
+            builder.AddTimeout(settings.AttemptTimeout);
         }
 
         return builder.Build();
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider, TimeSpan maxRetryAfter, ILogger logger)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ResilienceSettings settings, ILogger logger)
     {
         var request = context.Properties.GetValue(RequestKey, null!);
-        var idempotent = request is null || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
         if (outcome.Exception is { } exception)
         {
-            if (context.CancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            // the network failed or the attempt timed out: the request may have reached the service, so only a GET is sent again
-            return idempotent && exception is HttpRequestException or TimeoutRejectedException or TimeoutException or IOException;
+            // an attempt that timed out counts as the TimeoutException it becomes
+            return !context.CancellationToken.IsCancellationRequested
+                && Transient.MaySendAgain(request.Method, exception is TimeoutRejectedException ? new TimeoutException() : exception);
         }
 
         var response = outcome.Result!;
-        var status = response.StatusCode;
-        var transient = status == HttpStatusCode.TooManyRequests
-            || (idempotent && status is HttpStatusCode.RequestTimeout or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
-                or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
-        if (!transient)
+        if (!Transient.MaySendAgain(request.Method, (int)response.StatusCode))
         {
             return false;
         }
 
-        if (RetryAfter.From(response, timeProvider) is { } wait && wait > maxRetryAfter)
+        if (RetryAfter.From(response, settings.Clock) is { } wait && wait > settings.MaxRetryAfter)
         {
-            ClientDiagnostics.RetryAfterTooLong(logger, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?",
-                (long)wait.TotalMilliseconds, (long)maxRetryAfter.TotalMilliseconds);
+            ClientDiagnostics.RetryAfterTooLong(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "?",
+                (long)wait.TotalMilliseconds, (long)settings.MaxRetryAfter.TotalMilliseconds);
             return false;
         }
 

@@ -7,6 +7,10 @@ namespace DeviceCommands.Client.Transport;
 /// soon as a redirect leaves the original scheme, host or port (so a token never follows to another host or down to
 /// http). 303, and 301/302 after a POST, continue as GET without a body, as browsers and HttpClient do.
 /// </summary>
+/// <remarks>
+/// It sits outside the retry layer: each hop is a request of its own, retried by its own method's rules, so a GET that
+/// follows a POST may be retried, and the POST before it is never sent again.
+/// </remarks>
 internal sealed class SafeRedirectHandler : DelegatingHandler
 {
     public const int MaxRedirects = 5;
@@ -30,7 +34,7 @@ internal sealed class SafeRedirectHandler : DelegatingHandler
                 next.Method = HttpMethod.Get;
             }
 
-            foreach (var header in request.Headers)
+            foreach (var header in request.Headers.NonValidated)
             {
                 next.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
@@ -45,9 +49,10 @@ internal sealed class SafeRedirectHandler : DelegatingHandler
                 next.Content = request.Content;
             }
 
-            if (!SameOrigin(original, target))
+            if (!TokenRule.SameOrigin(original, target))
             {
-                HostGuardHandler.Strip(next.Headers);
+                next.Headers.Remove("Authorization");
+                next.Headers.Remove("Cookie");
             }
 
             response.Dispose();
@@ -60,7 +65,4 @@ internal sealed class SafeRedirectHandler : DelegatingHandler
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 }

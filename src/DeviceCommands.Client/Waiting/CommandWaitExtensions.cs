@@ -1,6 +1,7 @@
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client;
@@ -58,7 +59,7 @@ public static class CommandWaitExtensions
     public static IAsyncEnumerable<Command> WatchAsync(this CommandItemRequestBuilder command, CommandWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return CommandPoller.Start(command, options).RunAsync(cancellationToken);
+        return CommandPoller.Start(command, options).WatchAsync(cancellationToken);
     }
 
     /// <summary>
@@ -83,21 +84,34 @@ public static class CommandWaitExtensions
         ArgumentNullException.ThrowIfNull(command);
         options ??= new CommandWaitOptions();
         options.Validate();
-        var startedAt = CommandPoller.ClockFor(options, commands.Adapter).GetUtcNow();
-        var sent = await commands.PostAsync(command, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var clock = CommandPoller.ClockFor(options, commands.Adapter);
+        var startedAt = clock.GetUtcNow();
+        Command? sent;
+        using (var budget = DeadlineBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
+        {
+            try
+            {
+                sent = await commands.PostAsync(command, cancellationToken: budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && budget.Token.IsCancellationRequested)
+            {
+                throw new CommandWaitTimeoutException(null, 0, "The service did not answer the POST that sends the command before the wait's deadline, so the command may or may not have been created. It was not sent again.", e);
+            }
+        }
+
         if (sent is null || string.IsNullOrWhiteSpace(sent.Id))
         {
             throw new ApiException("The service accepted the command but its answer carries no command id, so the command cannot be waited for.");
         }
 
-        var poller = CommandPoller.Start(commands[sent.Id], options, startedAt);
-        poller.Observe(sent);
-        if (poller.Ends(sent))
+        if (RequestFactory.WhyNotSendable(sent.Id) is { } reason)
         {
-            return poller.ResultFor(sent);
+            throw new ApiException($"The service created the command, but its id cannot be sent back to ask for its status: {reason} The command was not sent again.");
         }
 
-        return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var poller = CommandPoller.Start(commands[sent.Id], options, startedAt);
+        poller.Observe(sent);
+        return poller.Ends(sent) ? poller.ResultFor(sent) : await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -147,7 +161,7 @@ public static class CommandWaitExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return CommandPoller.Resume(Builder(client, checkpoint), checkpoint, options).StepAsync(checkpoint.LastStatus, cancellationToken);
+        return CommandPoller.Resume(Builder(client, checkpoint), checkpoint, options).PollOnceAsync(cancellationToken);
     }
 
     private static CommandItemRequestBuilder Builder(DeviceCommandsClient client, CommandWaitCheckpoint checkpoint) =>

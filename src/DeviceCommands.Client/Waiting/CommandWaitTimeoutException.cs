@@ -28,6 +28,18 @@ public class CommandWaitTimeoutException : TimeoutException
         Polls = polls;
     }
 
+    /// <summary>Creates the exception with a message of your own and the exception that ended the wait.</summary>
+    /// <param name="lastObserved">The command as last observed; null when no poll succeeded.</param>
+    /// <param name="polls">The number of GET requests made.</param>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">What was under way when the deadline came.</param>
+    public CommandWaitTimeoutException(Command? lastObserved, int polls, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        LastObserved = lastObserved;
+        Polls = polls;
+    }
+
     /// <summary>The command as last observed; null when no poll succeeded.</summary>
     public Command? LastObserved { get; }
 

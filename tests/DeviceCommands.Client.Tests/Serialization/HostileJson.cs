@@ -83,6 +83,25 @@ internal static class HostileJson
         3 => char.ToUpperInvariant(name[0]) + name[1..],
         _ => name,
     };
+    /// <summary>Whether a JSON value is a string that .NET cannot decode (it escapes a lone surrogate): the reader drops it.</summary>
+    public static bool IsUndecodableString(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = document.RootElement.GetString();
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
 }
 
 /// <summary>A transport that answers every request with whatever <see cref="Respond"/> makes, counting the requests.</summary>
@@ -123,4 +142,5 @@ internal sealed class AnswerHandler : HttpMessageHandler
             ("created", DeviceCommandsClient.Create(null, options)),
         ];
     }
+
 }

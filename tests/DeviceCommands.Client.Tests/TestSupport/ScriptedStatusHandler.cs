@@ -35,6 +35,9 @@ internal sealed class ScriptedStatusHandler : HttpMessageHandler
         }
     }
 
+    /// <summary>Called as each GET arrives, before it is answered.</summary>
+    public Action? OnEachPoll { get; set; }
+
     public IReadOnlyList<DateTimeOffset> PollTimes => Requests.Where(r => r.Method == HttpMethod.Get).Select(r => r.At).ToArray();
 
     /// <summary>Anything other than a GET (and the one scripted POST) that arrived.</summary>
@@ -98,6 +101,7 @@ internal sealed class ScriptedStatusHandler : HttpMessageHandler
             throw new InvalidOperationException($"Only GETs may be sent during a wait; got {request.Method} {request.RequestUri}.");
         }
 
+        OnEachPoll?.Invoke();
         var answer = _script.Count > 0 ? _last = _script.Dequeue() : _last ?? throw new InvalidOperationException("The script is empty.");
         return Task.FromResult(answer(request));
     }

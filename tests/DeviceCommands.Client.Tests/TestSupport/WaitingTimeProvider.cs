@@ -35,6 +35,18 @@ internal sealed class WaitingTimeProvider : FakeTimeProvider
         return tracked;
     }
 
+    /// <summary>The timers created and neither fired nor disposed.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_timers)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     /// <summary>The earliest due time among pending timers.</summary>
     public DateTimeOffset? NextDue()
     {
@@ -71,7 +83,20 @@ internal sealed class WaitingTimeProvider : FakeTimeProvider
             if (NextDue() is { } due)
             {
                 var step = due - GetUtcNow();
-                Advance(step > TimeSpan.Zero ? step : TimeSpan.Zero);
+
+                // fire the timers with no synchronization context, so that the continuations they release run at
+                // once, inside Advance (under xunit's context they would be queued, and the clock could move on
+                // while a poll is still being answered)
+                var context = SynchronizationContext.Current;
+                SynchronizationContext.SetSynchronizationContext(null);
+                try
+                {
+                    Advance(step > TimeSpan.Zero ? step : TimeSpan.Zero);
+                }
+                finally
+                {
+                    SynchronizationContext.SetSynchronizationContext(context);
+                }
             }
 
             await Task.Yield();

@@ -253,7 +253,7 @@ public sealed class CommandWaitExtensionsTests
     }
 
     [Fact]
-    public async Task Timeout_throws_with_the_last_observation_and_polls_after_a_last_poll_at_the_deadline()
+    public async Task Timeout_throws_at_the_deadline_with_the_last_observation_after_a_last_poll_just_before_it()
     {
         _handler.Status("requesting", "executing");
         var options = Options(o => o.Timeout = TimeSpan.FromSeconds(20));
@@ -262,12 +262,13 @@ public sealed class CommandWaitExtensionsTests
 
         var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(options)));
 
+        // the last poll is sent a tenth of the timeout (at most 1 s) before the deadline, so it can be answered in time
         var times = _handler.PollTimes;
-        Assert.Equal(deadline, times[^1]);
+        Assert.Equal(deadline - TimeSpan.FromSeconds(1), times[^1]);
         Assert.Equal(deadline, _clock.GetUtcNow());
         var scheduled = ExpectedTimes(options, start, times.Count - 1);
         Assert.Equal(scheduled, times.Take(times.Count - 1));
-        Assert.True(times[^2] + Scheduled(options, times.Count - 1) > deadline);
+        Assert.True(times[^2] + Scheduled(options, times.Count - 1) > deadline - TimeSpan.FromSeconds(1));
         Assert.Equal(times.Count, e.Polls);
         Assert.Equal(ActionStatus.Executing, e.LastObserved?.Status);
         Assert.IsAssignableFrom<TimeoutException>(e);
@@ -277,7 +278,7 @@ public sealed class CommandWaitExtensionsTests
     }
 
     [Fact]
-    public async Task The_last_poll_at_the_deadline_can_still_succeed()
+    public async Task The_last_poll_before_the_deadline_can_still_succeed()
     {
         var options = Options(o => { o.InitialDelay = TimeSpan.FromSeconds(10); o.MaxDelay = TimeSpan.FromSeconds(10); o.Timeout = TimeSpan.FromSeconds(3); });
         _handler.Status("executing", "completed");
@@ -285,7 +286,7 @@ public sealed class CommandWaitExtensionsTests
         var result = await _clock.RunAsync(Command.WaitForCompletionAsync(options));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
-        Assert.Equal(TimeSpan.FromSeconds(3), result.Elapsed);
+        Assert.Equal(TimeSpan.FromSeconds(2.7), result.Elapsed);
     }
 
     [Fact]
@@ -420,13 +421,18 @@ public sealed class CommandWaitExtensionsTests
     }
 
     [Fact]
-    public async Task A_wait_holds_one_timer_per_sleep()
+    public async Task A_sleeping_wait_holds_one_timer()
     {
         _handler.Status("requesting", "executing", "executing", "completed");
+        var pending = new List<int>();
+        _handler.OnEachPoll = () => pending.Add(_clock.PendingTimers);
 
         await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
 
-        Assert.Equal(3, _clock.TimersCreated);
+        // during a poll: its deadline budget only; between polls: the sleep only (the budget is gone)
+        Assert.Equal([1, 1, 1, 1], pending);
+        Assert.Equal(0, _clock.PendingTimers);
+        Assert.Equal(3 + 4, _clock.TimersCreated);
     }
 
     [Fact]
@@ -487,7 +493,8 @@ public sealed class CommandWaitExtensionsTests
 
         var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(_client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(new Command { Type = "LaunchUri" }, Options(o => o.Timeout = TimeSpan.FromSeconds(10)))));
 
-        Assert.Equal(start + TimeSpan.FromSeconds(10), _handler.PollTimes[^1]);
+        Assert.Equal(start + TimeSpan.FromSeconds(9), _handler.PollTimes[^1]);
+        Assert.Equal(start + TimeSpan.FromSeconds(10), _clock.GetUtcNow());
         Assert.Equal(_handler.PollTimes.Count, e.Polls);
     }
 
@@ -547,7 +554,9 @@ public sealed class CommandWaitExtensionsTests
         var all = ExpectedTimes(options, start, 6);
         Assert.Equal(all.Skip(3), handler.PollTimes);
         Assert.Equal(all[^1] - start, result.Elapsed);
-        Assert.Equal(["executing", "completed"], progress.Items.Select(c => c.RawStatus));
+
+        // the checkpoint's last status was "executing": only the change from it is told
+        Assert.Equal(["completed"], progress.Items.Select(c => c.RawStatus));
         Assert.Empty(handler.Violations);
     }
 
@@ -561,7 +570,8 @@ public sealed class CommandWaitExtensionsTests
         var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(_client.ResumeWaitAsync(checkpoint, Options(o => o.Timeout = TimeSpan.FromHours(1)))));
 
         Assert.Equal(start + TimeSpan.FromSeconds(3), _handler.PollTimes[0]);
-        Assert.Equal(start + TimeSpan.FromSeconds(30), _handler.PollTimes[^1]);
+        Assert.Equal(start + TimeSpan.FromSeconds(29), _handler.PollTimes[^1]);
+        Assert.Equal(start + TimeSpan.FromSeconds(30), _clock.GetUtcNow());
         Assert.Equal(2 + _handler.PollTimes.Count, e.Polls);
     }
 

@@ -32,7 +32,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="deviceId"/> is null, empty or white space.</exception>
     public DeviceItemRequestBuilder this[string deviceId]
     {
-        get => new(PathParameters, RequestAdapter, "device%2Did", RequestFactory.RequireId(deviceId, nameof(deviceId)));
+        get => new(PathParameters, RequestAdapter, RequestFactory.DeviceIdKey, RequestFactory.RequireId(deviceId, nameof(deviceId)));
     }
 
     /// <summary>Lists the signed-in user's devices (<c>GET me/devices</c>; needs <c>Device.Read</c>).</summary>
@@ -41,16 +41,8 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <returns>The devices; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public async Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
-    {
-        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
-        {
-            return await RequestSender.GetAsync(RequestAdapter, uri, DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-        }
-
-        var request = ToGetRequestInformation(requestConfiguration);
-        return await RequestSender.SendAsync(RequestAdapter, request, DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+        RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>

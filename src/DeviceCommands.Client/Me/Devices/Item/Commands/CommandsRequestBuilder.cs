@@ -32,7 +32,7 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
     public CommandItemRequestBuilder this[string commandId]
     {
-        get => new(PathParameters, RequestAdapter, "command%2Did", RequestFactory.RequireId(commandId, nameof(commandId)));
+        get => new(PathParameters, RequestAdapter, RequestFactory.CommandIdKey, RequestFactory.RequireId(commandId, nameof(commandId)));
     }
 
     /// <summary>Sends a command to the device (<c>POST me/devices/{id}/commands</c>; needs <c>Device.Command</c>).</summary>
@@ -42,11 +42,8 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <returns>The created command, with its id and first status.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public async Task<Command?> PostAsync(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
-    {
-        var request = ToPostRequestInformation(body, requestConfiguration);
-        return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<Command?> PostAsync(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+        RequestSender.SendAsync(RequestAdapter, ToPostRequestInformation(body, requestConfiguration), Command.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>POST</c> request without sending it; the body is the command's camelCase JSON.</summary>
     /// <param name="body">The command.</param>
@@ -61,6 +58,9 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
         RequestSender.SetJsonContent(request, body);
         return request;
     }
+
+    /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
+    internal IRequestAdapter Adapter => RequestAdapter;
 
     /// <summary>A builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>

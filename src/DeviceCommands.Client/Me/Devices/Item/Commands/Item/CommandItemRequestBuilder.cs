@@ -2,7 +2,6 @@ using DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 
@@ -37,11 +36,14 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <summary>The command's response payload: <c>/me/devices/{id}/commands/{id}/responsePayload</c>.</summary>
     public ResponsePayloadRequestBuilder ResponsePayload => new(PathParameters, RequestAdapter);
 
-    /// <summary>The adapter, for the waiting helpers.</summary>
+    /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
     internal IRequestAdapter Adapter => RequestAdapter;
 
-    /// <summary>The path parameters, for the waiting helpers.</summary>
-    internal IReadOnlyDictionary<string, object> Parameters => PathParameters;
+    /// <summary>The device's id; null for a builder made from a raw URL.</summary>
+    internal string? DeviceId => PathParameters.TryGetValue(RequestFactory.DeviceIdKey, out var id) ? id as string : null;
+
+    /// <summary>The command's id; null for a builder made from a raw URL.</summary>
+    internal string? CommandId => PathParameters.TryGetValue(RequestFactory.CommandIdKey, out var id) ? id as string : null;
 
     /// <summary>Reads the command's status (<c>GET me/devices/{id}/commands/{id}</c>; needs <c>Device.Command</c>).</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
@@ -49,27 +51,8 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <returns>The command; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status (404: no such device or command).</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public async Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
-    {
-        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
-        {
-            return await RequestSender.GetAsync(RequestAdapter, uri, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-        }
-
-        var request = ToGetRequestInformation(requestConfiguration);
-        return await RequestSender.SendAsync(RequestAdapter, request, Command.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The <c>GET</c>, with the answer's headers (error answers' too) copied into <paramref name="headers"/>: how the waits poll.</summary>
-    internal async Task<Command?> GetWithHeadersAsync(HeadersInspectionHandlerOption headers, CancellationToken cancellationToken)
-    {
-        if (RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
-        {
-            return await RequestSender.GetAsync(RequestAdapter, uri, Command.CreateFromDiscriminatorValue, cancellationToken, headers).ConfigureAwait(false);
-        }
-
-        return await GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+        RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), Command.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>GET</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>

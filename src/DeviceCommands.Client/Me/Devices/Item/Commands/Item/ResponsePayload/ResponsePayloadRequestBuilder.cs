@@ -31,16 +31,8 @@ public partial class ResponsePayloadRequestBuilder : BaseRequestBuilder
     /// <returns>The payload response; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public async Task<PayloadResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
-    {
-        if (requestConfiguration is null && RequestSender.DirectUri(RequestAdapter, UrlTemplate, PathParameters) is { } uri)
-        {
-            return await RequestSender.GetAsync(RequestAdapter, uri, PayloadResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-        }
-
-        var request = ToGetRequestInformation(requestConfiguration);
-        return await RequestSender.SendAsync(RequestAdapter, request, PayloadResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<PayloadResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+        RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), PayloadResponse.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>GET</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>

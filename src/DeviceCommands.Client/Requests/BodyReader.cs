@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Requests;
+
+/// <summary>A response body read into a buffer rented from the shared pool; dispose it to give the buffer back.</summary>
+internal readonly struct PooledBody(byte[]? buffer, int length) : IDisposable
+{
+    public ReadOnlyMemory<byte> Memory => buffer is null ? default : buffer.AsMemory(0, length);
+
+    public int Length => length;
+
+    public void Dispose()
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>
+/// Reads a response body under a size limit, into a pooled buffer that never grows past the limit, so a huge or endless
+/// body is refused (or, for an error's body, cut) as soon as it passes the limit, without being held whole.
+/// </summary>
+internal static class BodyReader
+{
+    /// <summary>Reads <paramref name="content"/>; a body over <paramref name="maxBytes"/> throws <see cref="ApiException"/>, or with <paramref name="truncate"/> is cut there.</summary>
+    public static async Task<PooledBody> ReadAsync(HttpContent content, long maxBytes, bool truncate, CancellationToken cancellationToken)
+    {
+        var limit = (int)Math.Clamp(maxBytes, 0, Array.MaxLength);
+        if (!truncate && content.Headers.ContentLength is long declared && declared > limit)
+        {
+            throw TooLarge(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {limit} bytes."));
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            // pooled sizes are powers of two: renting limit + 1 would double the buffer, so a body that fills the
+            // limit exactly is probed for one more byte instead
+            var initial = content.Headers.ContentLength is long known and > 0 ? (int)Math.Min(known + 1, limit) : 4096;
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Min(initial, limit), 256));
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    if (length == limit)
+                    {
+                        if (!truncate && await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                            throw TooLarge(string.Create(CultureInfo.InvariantCulture, $"The answer's body is larger than the limit of {limit} bytes."));
+                        }
+
+                        break;
+                    }
+
+                    if (length == buffer.Length)
+                    {
+                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
+                        buffer.AsSpan(0, length).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+
+                return new PooledBody(buffer, length);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+    }
+
+    private static ApiException TooLarge(string message) => new(message);
+}

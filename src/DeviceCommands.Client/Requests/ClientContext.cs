@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Requests;
+
+/// <summary>
+/// What a client made by <see cref="DeviceCommandsClient.Create"/> knows beyond its adapter: its clock and logger (for
+/// the waits) and its limit on response bodies (for the reader). Its adapter implements this; any other adapter gets the
+/// defaults.
+/// </summary>
+internal interface IClientContext
+{
+    /// <summary>The client's clock.</summary>
+    TimeProvider Clock { get; }
+
+    /// <summary>The client's logger.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>The largest response body the client reads.</summary>
+    long MaxResponseBytes { get; }
+}
+
+/// <summary>The <see cref="IClientContext"/> of an adapter, or the defaults for one that has none.</summary>
+internal static class ClientContext
+{
+    /// <summary>The default cap on a response body: 4 MiB (the service's bodies are a few hundred bytes).</summary>
+    public const long DefaultMaxResponseBytes = 4 * 1024 * 1024;
+
+    public static TimeProvider ClockOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.Clock ?? TimeProvider.System;
+
+    public static ILogger LoggerOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.Logger ?? NullLogger.Instance;
+
+    public static long MaxResponseBytesOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.MaxResponseBytes ?? DefaultMaxResponseBytes;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Kiota.Abstractions;
+
+namespace DeviceCommands.Client.Requests;
+
+/// <summary>
+/// Expands the package's URL templates: literal text, <c>{+baseurl}</c> and simple <c>{name}</c> variables, each id
+/// percent-encoded as one path segment (RFC 6570's simple expansion, at a fraction of the cost of Kiota's general
+/// template engine). A template with any other operator is left to Kiota.
+/// </summary>
+internal static class RequestUrl
+{
+    private const string BaseUrlKey = "baseurl";
+
+    /// <summary>Kiota's path parameter for a request made from a raw URL (internal to Kiota: RequestInformation.RawUrlKey).</summary>
+    private const string RawUrlKey = "request-raw-url";
+
+    /// <summary>
+    /// Fixes the request's URI just before it is sent, against the adapter's base URL. Requests for a raw URL, with a
+    /// URI already set, or with query parameters are left as they are.
+    /// </summary>
+    public static void Fix(RequestInformation request, string? baseUrl)
+    {
+        if (request.PathParameters.Count == 0 || request.PathParameters.ContainsKey(RawUrlKey) || request.QueryParameters.Count > 0)
+        {
+            return;
+        }
+
+        if (Expand(request.UrlTemplate, request.PathParameters, baseUrl) is { } uri)
+        {
+            request.URI = uri; // clears the request's own copy of the parameters, not the builder's
+        }
+    }
+
+    /// <summary>
+    /// Sets the URI at once of a request with an id that is exactly <c>.</c> or <c>..</c>: sent as <c>%2E</c> /
+    /// <c>%2E%2E</c>, which <see cref="Uri"/> would otherwise read as a dot segment and remove, changing the path.
+    /// </summary>
+    public static void FixDotSegments(RequestInformation request)
+    {
+        foreach (var pair in request.PathParameters)
+        {
+            if (pair.Key != BaseUrlKey && pair.Value is string s && IsDotSegment(s))
+            {
+                if (!request.PathParameters.ContainsKey(RawUrlKey) && Expand(request.UrlTemplate, request.PathParameters, baseUrl: null) is { } uri)
+                {
+                    request.URI = uri;
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>The template expanded; null for a template this expansion does not cover, or a variable it lacks.</summary>
+    private static Uri? Expand(string? template, IDictionary<string, object> parameters, string? baseUrl)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return null;
+        }
+
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        var dotSegment = false;
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf('{', i);
+            if (open < 0)
+            {
+                text.AppendFormatted(template.AsSpan(i));
+                break;
+            }
+
+            text.AppendFormatted(template.AsSpan(i, open - i));
+            var close = template.IndexOf('}', open);
+            if (close < 0 || Value(template.AsSpan(open + 1, close - open - 1), parameters, baseUrl) is not { } value)
+            {
+                text.Clear();
+                return null;
+            }
+
+            if (value.IsBaseUrl)
+            {
+                text.AppendFormatted(value.Text.AsSpan().TrimEnd('/'));
+            }
+            else if (IsDotSegment(value.Text))
+            {
+                text.AppendLiteral(value.Text.Length == 1 ? "%2E" : "%2E%2E");
+                dotSegment = true;
+            }
+            else
+            {
+                text.AppendLiteral(Uri.EscapeDataString(value.Text));
+            }
+
+            i = close + 1;
+        }
+
+        var options = new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = dotSegment };
+        return Uri.TryCreate(text.ToStringAndClear(), in options, out var uri) && uri.IsAbsoluteUri ? uri : null;
+    }
+
+    /// <summary>The value of one template expression: <c>+baseurl</c> or a simple variable holding a string; null for anything else.</summary>
+    private static (string Text, bool IsBaseUrl)? Value(ReadOnlySpan<char> expression, IDictionary<string, object> parameters, string? baseUrl)
+    {
+        if (expression.SequenceEqual("+" + BaseUrlKey))
+        {
+            var value = baseUrl ?? (parameters.TryGetValue(BaseUrlKey, out var b) ? b as string : null);
+            return string.IsNullOrEmpty(value) ? null : (value, true);
+        }
+
+        if (expression.IsEmpty || expression.IndexOfAny("+#./;?&=,!@|*:") >= 0)
+        {
+            return null;
+        }
+
+        // the package's own variables are looked up by their constant names, so expanding them allocates no key
+        var key = expression.SequenceEqual(RequestFactory.DeviceIdKey) ? RequestFactory.DeviceIdKey
+            : expression.SequenceEqual(RequestFactory.CommandIdKey) ? RequestFactory.CommandIdKey
+            : expression.ToString();
+        return parameters.TryGetValue(key, out var raw) && raw is string id ? (id, false) : null;
+    }
+
+    private static bool IsDotSegment(string s) => s is "." or "..";
+}

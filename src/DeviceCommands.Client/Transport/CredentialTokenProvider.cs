@@ -1,0 +1,44 @@
+using System.Text;
+using Azure.Core;
+using Microsoft.Kiota.Abstractions.Authentication;
+
+namespace DeviceCommands.Client.Transport;
+
+/// <summary>
+/// Kiota's token provider over an Azure.Identity <see cref="TokenCredential"/>: a token only for a request that
+/// <see cref="TokenRule.MayCarryToken"/> allows (an empty one, so no header, for any other), continuous access
+/// evaluation on, and the claims of a challenge (Kiota passes them base64-encoded) decoded for the credential.
+/// </summary>
+/// <remarks>
+/// The credential is awaited under the caller's token even if it ignores that token, so a credential that stalls
+/// cannot hold a wait past its deadline. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
+/// header is, before anything is sent.
+/// </remarks>
+internal sealed class CredentialTokenProvider(TokenCredential credential, Uri baseUrl, string[] scopes) : IAccessTokenProvider
+{
+    private const string ClaimsKey = "claims";
+
+    public AllowedHostsValidator AllowedHostsValidator { get; } = new([baseUrl.Host]);
+
+    public async Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default)
+    {
+        if (!TokenRule.MayCarryToken(baseUrl, uri))
+        {
+            return string.Empty;
+        }
+
+        var claims = additionalAuthenticationContext?.GetValueOrDefault(ClaimsKey) is string { Length: > 0 } encoded ? Decode(encoded) : null;
+        var pending = credential.GetTokenAsync(new TokenRequestContext(scopes, claims: claims, isCaeEnabled: true), cancellationToken);
+        var token = pending.IsCompletedSuccessfully
+            ? pending.Result
+            : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return token.Token;
+    }
+
+    /// <summary>The claims of a challenge: base64 as Graph sends them, or the text itself if it is not base64.</summary>
+    private static string Decode(string claims)
+    {
+        var bytes = new byte[claims.Length];
+        return Convert.TryFromBase64String(claims, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : claims;
+    }
+}

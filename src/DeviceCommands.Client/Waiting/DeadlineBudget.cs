@@ -32,7 +32,12 @@ internal readonly struct DeadlineBudget : IDisposable
         }
 
         var left = end - clock.GetUtcNow();
-        var source = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxTimer ? left : MaxTimer, clock);
+        if (left <= TimeSpan.Zero)
+        {
+            return new(null, default, new CancellationToken(canceled: true));
+        }
+
+        var source = new CancellationTokenSource(left < MaxTimer ? left : MaxTimer, clock);
         var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
         return new(source, link, source.Token);
     }

@@ -48,23 +48,19 @@ internal sealed class FieldTable<TModel>
 }
 
 /// <summary>
-/// A read-only <see cref="IDictionary{TKey, TValue}"/> over a <see cref="FieldTable{TModel}"/>, bound to one model.
+/// A read-only <see cref="IDictionary{TKey, TValue}"/> over a <see cref="FieldTable{TModel}"/>, bound to one model: what
+/// <see cref="IParsable.GetFieldDeserializers"/> returns.
 /// </summary>
 /// <remarks>
-/// Kiota's generated models build a new dictionary of one delegate per property on every read. This view
-/// allocates itself and one delegate, reused for each property in turn: a parse node looks a name up and
-/// invokes the delegate it got before it looks up the next name. A caller that holds two looked-up
-/// delegates at once gets a dedicated one for the second, so the view stays correct for any caller.
+/// The client's own parse node reads through <see cref="IFieldSink"/> and looks each name up by its characters, so it
+/// makes no delegate at all. Any other parse node (Kiota's stock one) gets a delegate of its own for each lookup, so
+/// delegates it holds at the same time never interfere.
 /// </remarks>
 internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>, IFieldSink
     where TModel : class
 {
     private readonly TModel _model;
     private readonly FieldTable<TModel> _table;
-    private Action<IParseNode>? _shared;
-    private FieldReader<TModel>? _pendingReader;
-    private string? _pendingName;
-    private bool _pendingUnused;
 
     public FieldMap(TModel model, FieldTable<TModel> table)
     {
@@ -76,23 +72,16 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         get
         {
-            var reader = _table.Readers[key].Reader;
-            if (_pendingUnused)
-            {
-                return Dedicated(reader, key);
-            }
-
-            _pendingReader = reader;
-            _pendingName = key;
-            _pendingUnused = true;
-            return _shared ??= InvokePending;
+            // the name as the node looked it up (as it was sent), for values kept in additional data
+            return Bound(_table.Readers[key].Reader, key);
         }
+
         set => throw ReadOnly();
     }
 
     public ICollection<string> Keys => _table.Readers.Keys;
 
-    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Dedicated(p.Value.Reader, p.Key)).ToArray();
+    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Bound(p.Value.Reader, p.Value.Name)).ToArray();
 
     public int Count => _table.Readers.Count;
 
@@ -102,9 +91,9 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out Action<IParseNode> value)
     {
-        if (_table.Readers.ContainsKey(key))
+        if (_table.Readers.TryGetValue(key, out var entry))
         {
-            value = this[key];
+            value = Bound(entry.Reader, key);
             return true;
         }
 
@@ -127,7 +116,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         foreach (var pair in _table.Readers)
         {
-            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Dedicated(pair.Value.Reader, pair.Key));
+            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Bound(pair.Value.Reader, pair.Value.Name));
         }
     }
 
@@ -159,13 +148,8 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
         return true;
     }
 
-    private void InvokePending(IParseNode node)
-    {
-        _pendingUnused = false;
-        _pendingReader!(_model, node, _pendingName!);
-    }
-
-    private Action<IParseNode> Dedicated(FieldReader<TModel> reader, string name)
+    /// <summary>A delegate that reads into this map's model under the JSON name <paramref name="name"/>.</summary>
+    private Action<IParseNode> Bound(FieldReader<TModel> reader, string name)
     {
         var model = _model;
         return node => reader(model, node, name);

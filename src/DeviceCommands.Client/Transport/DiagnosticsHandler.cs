@@ -47,7 +47,7 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
 
             if (logged)
             {
-                ClientDiagnostics.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                Log.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
             }
             return response;
         }
@@ -55,7 +55,11 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             activity?.SetTag("error.type", e.GetType().FullName);
-            ClientDiagnostics.RequestFailed(logger, method, request.RequestUri?.AbsolutePath ?? string.Empty, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.RequestFailed(logger, method, request.RequestUri?.AbsolutePath ?? string.Empty, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
+            }
+
             throw;
         }
     }

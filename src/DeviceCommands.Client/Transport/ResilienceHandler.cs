@@ -2,7 +2,6 @@ using System.Globalization;
 using DeviceCommands.Client.Requests;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace DeviceCommands.Client.Transport;
@@ -18,55 +17,122 @@ internal sealed record ResilienceSettings(
     Action<ResiliencePipelineBuilder<HttpResponseMessage>>? Configure);
 
 /// <summary>
-/// The client's one retry layer, on Polly v8: retry (outermost), then the user's own strategies, then the attempt
-/// timeout. An attempt is the request and its whole answer: the body is read into memory (up to the size limit) inside
-/// the attempt, so the attempt timeout bounds a body that trickles or stalls too. What is retried is
-/// <see cref="Transient"/>'s rule: a GET on 408, 429, 500, 502, 503, 504, a network failure or an attempt timeout; any
-/// other method (the POST that sends a command) only on 429, so a command is never sent twice. The delay is the
-/// service's <c>Retry-After</c> when it gives one (longer than <see cref="ResilienceSettings.MaxRetryAfter"/> ends the
-/// retries with the answer), else a jittered exponential backoff from <see cref="ResilienceSettings.RetryDelay"/>.
+/// The client's one retry layer: each attempt (under the attempt timeout, inside the user's own Polly strategies when
+/// <see cref="ResilienceSettings.Configure"/> adds some), then the decision to send again. An attempt is the request
+/// and its whole answer: the body is read into memory (up to the size limit) inside it, so the attempt timeout bounds
+/// a body that trickles or stalls too. What is sent again is <see cref="Transient"/>'s rule: a GET after 408, 429, 500,
+/// 502, 503, 504, a network failure or an attempt timeout; any other method (the POST that sends a command) only after
+/// 429, so a command is never sent twice. The delay is the service's <c>Retry-After</c> when it gives one (longer than
+/// <see cref="ResilienceSettings.MaxRetryAfter"/> ends the retries with that answer), else <see cref="RetryBackoff"/>.
 /// </summary>
+/// <remarks>
+/// The loop is the client's own rather than a Polly retry strategy: building a Polly pipeline validates its options
+/// through DataAnnotations, which costs tens of milliseconds of start-up in every process. Polly is built only for the
+/// strategies a user adds.
+/// </remarks>
 internal sealed class ResilienceHandler : DelegatingHandler
 {
-    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("DeviceCommands.Client.Request");
-
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ResilienceSettings _settings;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage>? _userStrategies;
 
     public ResilienceHandler(ResilienceSettings settings, ILogger logger)
     {
         _settings = settings;
-        _pipeline = Build(settings, logger);
+        _logger = logger;
+        if (settings.Configure is { } configure)
+        {
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Clock, Name = ClientDiagnostics.Name };
+            configure(builder);
+            _userStrategies = builder.Build();
+        }
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        for (var retry = 1; ; retry++)
+        {
+            TimeSpan delay;
+            HttpResponseMessage response;
+            try
+            {
+                response = await AttemptAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (retry <= _settings.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e))
+            {
+                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, Random.Shared.NextDouble());
+                if (_logger.IsEnabled(LogLevel.Warning))
+                {
+                    Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, DiagnosticsHandler.Describe(e));
+                }
+
+                await Task.Delay(delay, _settings.Clock, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (retry > _settings.MaxRetries || !Transient.MaySendAgain(request.Method, status))
+            {
+                return response;
+            }
+
+            if (RetryAfter.From(response, _settings.Clock) is { } hint)
+            {
+                if (hint > _settings.MaxRetryAfter)
+                {
+                    if (_logger.IsEnabled(LogLevel.Warning))
+                    {
+                        Log.RetryAfterTooLong(_logger, request.Method.Method, PathOf(request), (long)hint.TotalMilliseconds, (long)_settings.MaxRetryAfter.TotalMilliseconds);
+                    }
+
+                    return response;
+                }
+
+                delay = hint;
+            }
+            else
+            {
+                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, Random.Shared.NextDouble());
+            }
+
+            response.Dispose();
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, string.Create(CultureInfo.InvariantCulture, $"the service answered {status}"));
+            }
+
+            await Task.Delay(delay, _settings.Clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One attempt, through the user's strategies when there are some; a timeout of theirs counts as an attempt timeout.</summary>
+    private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_userStrategies is null)
+        {
+            return await TimedAttemptAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RequestKey, request);
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
+            var outcome = await _userStrategies.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
-                    HttpResponseMessage? response = null;
                     try
                     {
-                        response = await state.Handler.SendInnerAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
-                        await state.Handler.BufferAsync(response, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext);
-                        return Outcome.FromResult(response);
+                        return Outcome.FromResult(await state.Handler.TimedAttemptAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext));
                     }
                     catch (Exception e)
                     {
-                        response?.Dispose();
                         return Outcome.FromException<HttpResponseMessage>(e);
                     }
                 },
                 context,
                 (Handler: this, Request: request)).ConfigureAwait(false);
-
-            if (outcome.Exception is TimeoutRejectedException timeout && !cancellationToken.IsCancellationRequested)
+            if (outcome.Exception is TimeoutRejectedException rejected && !cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"The request did not complete within the attempt timeout of {_settings.AttemptTimeout}.", timeout);
+                throw new TimeoutException("A timeout strategy of ConfigureResilience ended the attempt.", rejected);
             }
 
             outcome.ThrowIfException();
@@ -78,8 +144,28 @@ internal sealed class ResilienceHandler : DelegatingHandler
         }
     }
 
-    private Task<HttpResponseMessage> SendInnerAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>Sends the request and reads its whole answer under the attempt timeout.</summary>
+    private async Task<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var budget = TimeBudget.For(_settings.AttemptTimeout, _settings.Clock, cancellationToken);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, budget.Token).ConfigureAwait(false);
+            await BufferAsync(response, budget.Token).ConfigureAwait(false);
+            return response;
+        }
+        catch (Exception e) when (budget.IsSpent && e is OperationCanceledException or HttpRequestException or IOException)
+        {
+            response?.Dispose();
+            throw new TimeoutException($"The request did not complete within the attempt timeout of {_settings.AttemptTimeout}.", e);
+        }
+        catch
+        {
+            response?.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Reads the answer's body into memory within the attempt. A success's body over the limit is refused (HttpClient's
@@ -104,69 +190,5 @@ internal sealed class ResilienceHandler : DelegatingHandler
         }
     }
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(ResilienceSettings settings, ILogger logger)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Clock, Name = ClientDiagnostics.Name };
-        if (settings.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = settings.MaxRetries,
-                Delay = settings.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, settings, logger)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? RetryAfter.From(response, settings.Clock) : null),
-                OnRetry = args =>
-                {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    ClientDiagnostics.Retrying(
-                        logger,
-                        request.Method.Method,
-                        request.RequestUri?.AbsolutePath ?? "?",
-                        args.AttemptNumber + 1,
-                        (long)args.RetryDelay.TotalMilliseconds,
-                        args.Outcome.Exception is { } e ? DiagnosticsHandler.Describe(e) : $"the service answered {(int)args.Outcome.Result!.StatusCode}");
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        settings.Configure?.Invoke(builder);
-
-        if (settings.AttemptTimeout != Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(settings.AttemptTimeout);
-        }
-
-        return builder.Build();
-    }
-
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ResilienceSettings settings, ILogger logger)
-    {
-        var request = context.Properties.GetValue(RequestKey, null!);
-        if (outcome.Exception is { } exception)
-        {
-            // an attempt that timed out counts as the TimeoutException it becomes
-            return !context.CancellationToken.IsCancellationRequested
-                && Transient.MaySendAgain(request.Method, exception is TimeoutRejectedException ? new TimeoutException() : exception);
-        }
-
-        var response = outcome.Result!;
-        if (!Transient.MaySendAgain(request.Method, (int)response.StatusCode))
-        {
-            return false;
-        }
-
-        if (RetryAfter.From(response, settings.Clock) is { } wait && wait > settings.MaxRetryAfter)
-        {
-            ClientDiagnostics.RetryAfterTooLong(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "?",
-                (long)wait.TotalMilliseconds, (long)settings.MaxRetryAfter.TotalMilliseconds);
-            return false;
-        }
-
-        return true;
-    }
+    private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "?";
 }

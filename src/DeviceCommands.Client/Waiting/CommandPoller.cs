@@ -14,7 +14,7 @@ namespace DeviceCommands.Client;
 /// The state of one wait: where it is (polls, start, deadline, next poll) and what it last saw. It has one loop
 /// (<see cref="WatchAsync"/>, which <see cref="WaitAsync"/> runs to its end) and one step for durable engines
 /// (<see cref="PollOnceAsync"/>); both poll the command through its builder's public <c>GetAsync</c>, each poll under
-/// the time left to the deadline (<see cref="DeadlineBudget"/>). Between polls it holds one timer and no thread.
+/// the time left to the deadline (<see cref="TimeBudget"/>). Between polls it holds one timer and no thread.
 /// </summary>
 internal sealed class CommandPoller
 {
@@ -106,7 +106,11 @@ internal sealed class CommandPoller
         }
 
         (_observed, _lastStatus) = (true, status);
-        ClientDiagnostics.CommandStatusChanged(_logger, _command.CommandId ?? "?", _command.DeviceId ?? "?", status ?? "(none)", _polls);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.CommandStatusChanged(_logger, _command.CommandId ?? "?", _command.DeviceId ?? "?", status ?? "(none)", _polls);
+        }
+
         _activity?.SetTag(StatusTag, status ?? "(none)");
         _options.Progress?.Report(command);
         return true;
@@ -220,7 +224,7 @@ internal sealed class CommandPoller
         }
 
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
-        using var budget = DeadlineBudget.Until(_deadline, _clock, cancellationToken);
+        using var budget = TimeBudget.Until(_deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
@@ -303,8 +307,8 @@ internal sealed class CommandPoller
     {
         var remaining = target - _clock.GetUtcNow();
         return remaining <= TimeSpan.Zero ? TimeSpan.Zero
-            : remaining < DeadlineBudget.MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds))
-            : DeadlineBudget.MaxTimer;
+            : remaining < TimeBudget.MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds))
+            : TimeBudget.MaxTimer;
     }
 
     // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next

@@ -2,6 +2,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Transport;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client;
@@ -87,13 +88,13 @@ public static class CommandWaitExtensions
         var clock = CommandPoller.ClockFor(options, commands.Adapter);
         var startedAt = clock.GetUtcNow();
         Command? sent;
-        using (var budget = DeadlineBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
+        using (var budget = TimeBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
         {
             try
             {
                 sent = await commands.PostAsync(command, cancellationToken: budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && budget.Token.IsCancellationRequested)
+            catch (OperationCanceledException e) when (budget.IsSpent)
             {
                 throw new CommandWaitTimeoutException(null, 0, "The service did not answer the POST that sends the command before the wait's deadline, so the command may or may not have been created. It was not sent again.", e);
             }

@@ -1,0 +1,102 @@
+using System.Net;
+using Azure.Core;
+using DeviceCommands.Client;
+using DeviceCommands.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeviceCommands.IntegrationTests.Promises;
+
+/// <summary>
+/// Promise 6: the loopback rule is one rule. A credential is accepted for plain http to any loopback host (127.0.0.0/8,
+/// localhost), and its token is then sent; refused by Create (and the DI registration) for plain http elsewhere;
+/// fine for https.
+/// </summary>
+public sealed class LoopbackRulePromiseTests
+{
+    private const string Token = "loopback-token-4f2a";
+
+    [Theory]
+    [InlineData("127.0.0.2")]
+    [InlineData("127.255.255.254")]
+    [InlineData("::1")]
+    public async Task A_credential_for_plain_http_to_any_loopback_address_is_accepted_and_its_token_is_sent(string address)
+    {
+        var ip = IPAddress.Parse(address);
+        await using var server = new TinyLoopbackServer(ip, Promise.Requesting);
+        var credential = new FixedCredential(Token);
+        var host = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address;
+        var client = Promise.Client(new Uri($"http://{host}:{server.Port}/beta"), credential);
+
+        var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
+
+        Assert.Equal("c", command?.Id);
+        var head = Assert.Single(server.Heads);
+        Assert.StartsWith("GET /beta/me/devices/d/commands/c HTTP/1.1\r\n", head, StringComparison.Ordinal);
+        Assert.Contains($"\r\nAuthorization: Bearer {Token}\r\n", head, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_credential_for_plain_http_to_localhost_is_accepted_and_its_token_is_sent()
+    {
+        await using var server = RawHttpServer.Start();
+        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        var client = Promise.Client(new Uri($"http://localhost:{server.Port}/beta"), new FixedCredential(Token));
+
+        var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
+
+        Assert.Equal("c", command?.Id);
+        Assert.Equal($"Bearer {Token}", Assert.Single(server.Requests).Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task A_WithUrl_to_another_loopback_host_gets_no_token()
+    {
+        await using var other = new TinyLoopbackServer(IPAddress.Parse("127.0.0.2"), "{\"value\":[]}");
+        await using var server = RawHttpServer.Start();
+        var client = Promise.Client(server, new FixedCredential(Token));
+
+        await client.Me.Devices.WithUrl($"http://127.0.0.2:{other.Port}/beta/me/devices").GetAsync();
+
+        var head = Assert.Single(other.Heads);
+        Assert.DoesNotContain("Authorization", head, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Token, head, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://example.com")]
+    [InlineData("http://example.com/beta")]
+    [InlineData("http://10.0.0.1/beta")]
+    [InlineData("http://localhost.example.com/beta")]
+    [InlineData("http://127.0.0.1.example.com/beta")]
+    public void A_credential_for_plain_http_to_a_host_that_is_not_loopback_is_refused_by_Create(string baseUrl)
+    {
+        var options = new DeviceCommandsClientOptions { BaseUrl = new Uri(baseUrl) };
+
+        var error = Assert.Throws<ArgumentException>(() => DeviceCommandsClient.Create(new FixedCredential(Token), options));
+
+        Assert.DoesNotContain(Token, error.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(DeviceCommandsClient.Create(null, options)); // without a token, any URL
+    }
+
+    [Fact]
+    public void A_credential_for_plain_http_to_a_host_that_is_not_loopback_is_refused_by_the_DI_registration()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TokenCredential>(new FixedCredential(Token));
+        services.AddDeviceCommandsClient(o => o.BaseUrl = new Uri("http://example.com/beta"));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+    }
+
+    [Theory]
+    [InlineData("https://example.com")]
+    [InlineData("https://graph.microsoft.com/beta")]
+    [InlineData("https://127.0.0.1:8443/beta")]
+    public void A_credential_for_https_is_accepted(string baseUrl)
+    {
+        var client = DeviceCommandsClient.Create(new FixedCredential(Token), new DeviceCommandsClientOptions { BaseUrl = new Uri(baseUrl) });
+
+        Assert.NotNull(client.Me.Devices);
+    }
+}

@@ -5,7 +5,7 @@ using Microsoft.Kiota.Abstractions;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
-/// What a client made by <see cref="DeviceCommandsClient.Create"/> knows beyond its adapter: its clock and logger (for
+/// What a client made by <c>DeviceCommandsClient.Create</c> knows beyond its adapter: its clock and logger (for
 /// the waits) and its limit on response bodies (for the reader). Its adapter implements this; any other adapter gets the
 /// defaults.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
-/// The process-wide transport of every client made by <see cref="DeviceCommandsClient.Create"/> without a handler of
+/// The process-wide transport of every client made by <c>DeviceCommandsClient.Create</c> without a handler of
 /// its own: one pooled <see cref="SocketsHttpHandler"/>, so a client per user or per request costs no socket. Pooled
 /// connections are replaced every <see cref="PooledConnectionLifetime"/>, so a DNS change is seen. No client disposes it.
 /// </summary>

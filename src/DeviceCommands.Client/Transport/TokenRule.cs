@@ -1,7 +1,7 @@
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
-/// The one rule for where the bearer token may go, used wherever the client decides it: by <see cref="DeviceCommandsClient.Create"/>
+/// The one rule for where the bearer token may go, used wherever the client decides it: by <c>DeviceCommandsClient.Create</c>
 /// (which refuses a credential for a base URL the rule refuses), by the token provider (which asks for a token only
 /// for such a request), by the redirect handler and by the last handler before the network.
 /// </summary>

@@ -23,7 +23,7 @@ public sealed class CommandPollResult
         Result = result;
     }
 
-    /// <summary>The command observed by this poll; null when the poll failed transiently (429, 5xx, network, timeout).</summary>
+    /// <summary>The command observed by this poll; null when the poll failed transiently (408, 429, 500, 502, 503, 504, a network failure, an attempt timeout).</summary>
     public Command? Command { get; }
 
     /// <summary>Whether the observed status differs from the one in the checkpoint the poll started from.</summary>

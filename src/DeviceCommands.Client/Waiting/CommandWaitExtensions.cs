@@ -20,9 +20,10 @@ namespace DeviceCommands.Client;
 /// <para>
 /// Outcomes: a status for which <see cref="CommandWaitOptions.IsTerminal"/> (by default
 /// <see cref="ActionStatusExtensions.IsTerminal(ActionStatus)"/>) holds ends the wait with a
-/// <see cref="CommandWaitResult"/>, successful or not (see <see cref="CommandWaitResult.EnsureSuccess"/>). Transient
-/// failures of a poll (HTTP 408, 429, 5xx, <see cref="HttpRequestException"/>, a per-request timeout) do not end it;
-/// 400, 401, 403, 404 and other errors end it at once with the <see cref="ODataError"/>. The timeout ends it with
+/// <see cref="CommandWaitResult"/>, successful or not (see <see cref="CommandWaitResult.EnsureSuccess"/>). What the
+/// retry layer also calls transient does not end it: HTTP 408, 429, 500, 502, 503, 504, a network failure
+/// (<see cref="HttpRequestException"/>), an attempt timeout; any other error (400, 401, 403, 404, 501, …) ends it at
+/// once with the <see cref="ODataError"/>. The timeout ends it with
 /// <see cref="CommandWaitTimeoutException"/>, the caller's token with <see cref="OperationCanceledException"/>.
 /// A wait only ever sends GETs: cancelling or timing out a wait never cancels the command.
 /// </para>
@@ -96,7 +97,7 @@ public static class CommandWaitExtensions
             }
             catch (OperationCanceledException e) when (budget.IsSpent)
             {
-                throw new CommandWaitTimeoutException(null, 0, "The service did not answer the POST that sends the command before the wait's deadline, so the command may or may not have been created. It was not sent again.", e);
+                throw new CommandWaitTimeoutException(null, 0, "The POST that sends the command did not complete before the wait's deadline (it was still being sent, retried or answered), so the command may or may not have been created. It was not sent again.", e);
             }
         }
 

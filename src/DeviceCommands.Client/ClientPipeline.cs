@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
-using Microsoft.Kiota.Serialization.Json;
 
 namespace DeviceCommands.Client;
 
@@ -44,11 +43,7 @@ internal static class ClientPipeline
         httpClient.DefaultRequestVersion = HttpVersion.Version20;
         httpClient.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         httpClient.DefaultRequestHeaders.UserAgent.Clear();
-        httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(ClientDiagnostics.UserAgent);
-        if (!string.IsNullOrWhiteSpace(options.UserAgentSuffix))
-        {
-            httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgentSuffix);
-        }
+        httpClient.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", UserAgent(options.UserAgentSuffix));
 
         IAuthenticationProvider authentication = credential is null
             ? new AnonymousAuthenticationProvider()
@@ -74,22 +69,23 @@ internal static class ClientPipeline
         ];
     }
 
+    /// <summary>
+    /// The <c>User-Agent</c>: <c>DeviceCommands.Client/{version}</c>, then the caller's suffix, checked here (a
+    /// <see cref="FormatException"/> for one that is not a valid product list). It is kept as text, so that no request
+    /// copies parsed header objects.
+    /// </summary>
+    private static string UserAgent(string? suffix)
+    {
+        if (string.IsNullOrWhiteSpace(suffix))
+        {
+            return ClientDiagnostics.UserAgent;
+        }
+
+        using var probe = new HttpRequestMessage();
+        probe.Headers.UserAgent.ParseAdd(suffix);
+        return $"{ClientDiagnostics.UserAgent} {suffix.Trim()}";
+    }
+
     private static ILogger Logger(DeviceCommandsClientOptions options) =>
         options.LoggerFactory?.CreateLogger(ClientDiagnostics.Name) ?? NullLogger.Instance;
-}
-
-/// <summary>
-/// The adapter of a client from <see cref="DeviceCommandsClient.Create"/>: Kiota's stock adapter with private JSON
-/// factories (Kiota's process-wide registries are never touched), that also knows the client's clock, logger and body
-/// limit (<see cref="IClientContext"/>) for the waits and the reader. Every request goes through the stock adapter's
-/// own <c>SendAsync</c>.
-/// </summary>
-internal sealed class ClientAdapter(IAuthenticationProvider authentication, HttpClient httpClient, TimeProvider clock, ILogger logger, long maxResponseBytes)
-    : HttpClientRequestAdapter(authentication, new JsonParseNodeFactory(), new JsonSerializationWriterFactory(), httpClient), IClientContext
-{
-    public TimeProvider Clock { get; } = clock;
-
-    public ILogger Logger { get; } = logger;
-
-    public long MaxResponseBytes { get; } = maxResponseBytes;
 }

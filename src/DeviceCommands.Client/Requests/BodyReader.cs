@@ -27,7 +27,7 @@ internal readonly struct PooledBody(byte[]? buffer, int length) : IDisposable
 internal static class BodyReader
 {
     /// <summary>Reads <paramref name="content"/>; a body over <paramref name="maxBytes"/> throws <see cref="ApiException"/>, or with <paramref name="truncate"/> is cut there.</summary>
-    public static async Task<PooledBody> ReadAsync(HttpContent content, long maxBytes, bool truncate, CancellationToken cancellationToken)
+    public static async ValueTask<PooledBody> ReadAsync(HttpContent content, long maxBytes, bool truncate, CancellationToken cancellationToken)
     {
         var limit = (int)Math.Clamp(maxBytes, 0, Array.MaxLength);
         if (!truncate && content.Headers.ContentLength is long declared && declared > limit)

@@ -14,13 +14,21 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
     /// <summary>Graph's header for a caller-chosen request id.</summary>
     public const string ClientRequestIdHeader = "client-request-id";
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Headers.Contains(ClientRequestIdHeader))
         {
             request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, NewRequestId());
         }
 
+        // with no listener and no logger, nothing is timed or recorded
+        return ClientDiagnostics.ActivitySource.HasListeners() || logger.IsEnabled(LogLevel.Warning)
+            ? SendObservedAsync(request, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendObservedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var method = request.Method.Method;
         var traced = ClientDiagnostics.ActivitySource.HasListeners();
         var logged = logger.IsEnabled(LogLevel.Information);

@@ -106,17 +106,15 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>One attempt, through the user's strategies when there are some; a timeout of theirs counts as an attempt timeout.</summary>
-    private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (_userStrategies is null)
-        {
-            return await TimedAttemptAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    private Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _userStrategies is null ? TimedAttemptAsync(request, cancellationToken) : AttemptWithUserStrategiesAsync(_userStrategies, request, cancellationToken);
 
+    private async Task<HttpResponseMessage> AttemptWithUserStrategiesAsync(ResiliencePipeline<HttpResponseMessage> strategies, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            var outcome = await _userStrategies.ExecuteOutcomeAsync(
+            var outcome = await strategies.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
                     try

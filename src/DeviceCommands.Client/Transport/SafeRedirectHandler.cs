@@ -15,9 +15,15 @@ internal sealed class SafeRedirectHandler : DelegatingHandler
 {
     public const int MaxRedirects = 5;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var sending = base.SendAsync(request, cancellationToken);
+        return sending.IsCompletedSuccessfully && !IsRedirect(sending.Result.StatusCode) ? sending : FollowAsync(request, sending, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> FollowAsync(HttpRequestMessage request, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    {
+        var response = await sending.ConfigureAwait(false);
         var original = request.RequestUri!;
         for (var redirects = 0; redirects < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location; redirects++)
         {

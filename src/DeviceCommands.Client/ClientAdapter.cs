@@ -1,0 +1,109 @@
+using System.Net;
+using DeviceCommands.Client.Requests;
+using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using Microsoft.Kiota.Serialization.Json;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// The adapter of a client from <see cref="DeviceCommandsClient.Create"/>: Kiota's stock adapter with private JSON
+/// factories (Kiota's process-wide registries are never touched), that also knows the client's clock, logger and body
+/// limit (<see cref="IClientContext"/>) for the waits and the reader.
+/// </summary>
+/// <remarks>
+/// A request that carries a response handler (every request of the builders carries the client's reader) is sent
+/// here: the message is made by Kiota's own <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/> (which
+/// authenticates it), sent, and the answer handed to the handler. This is the stock adapter's own path minus its
+/// per-request tracing work, which decodes the URL template and runs a regular expression over it for every request
+/// even when nothing listens (the client's diagnostics handler traces every request), and minus HttpClient's second
+/// read of a body the attempt has already read. A 401 that names claims (continuous access evaluation) is sent once
+/// more with a token for those claims, as the stock adapter does. Any other request is the stock adapter's.
+/// </remarks>
+internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter, IClientContext
+{
+    private const string ClaimsKey = "claims";
+
+    private readonly IAuthenticationProvider _authentication;
+    private readonly HttpClient _httpClient;
+
+    public ClientAdapter(IAuthenticationProvider authentication, HttpClient httpClient, TimeProvider clock, ILogger logger, long maxResponseBytes)
+        : base(authentication, new JsonParseNodeFactory(), new JsonSerializationWriterFactory(), httpClient)
+    {
+        _authentication = authentication;
+        _httpClient = httpClient;
+        Clock = clock;
+        Logger = logger;
+        MaxResponseBytes = maxResponseBytes;
+    }
+
+    public TimeProvider Clock { get; }
+
+    public ILogger Logger { get; }
+
+    public long MaxResponseBytes { get; }
+
+    async Task<TModel?> IRequestAdapter.SendAsync<TModel>(RequestInformation requestInfo, ParsableFactory<TModel> factory, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
+        where TModel : default
+    {
+        ArgumentNullException.ThrowIfNull(requestInfo);
+        if (requestInfo.GetRequestOption<ResponseHandlerOption>()?.ResponseHandler is not { } handler)
+        {
+            return await SendAsync(requestInfo, factory, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await SendRequestAsync(requestInfo, cancellationToken).ConfigureAwait(false);
+        return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(response, errorMapping).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
+    {
+        // Kiota's own message (authenticated); disposing it would dispose the body's stream, which a retry reads again
+        using var message = (await ConvertToNativeRequestAsync<HttpRequestMessage>(requestInfo, cancellationToken).ConfigureAwait(false))!;
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (ClaimsOf(response) is not { } claims || !(requestInfo.Content?.CanSeek ?? true))
+        {
+            return response;
+        }
+
+        response.Dispose();
+        requestInfo.Content?.Seek(0, SeekOrigin.Begin);
+        await _authentication.AuthenticateRequestAsync(requestInfo, new Dictionary<string, object> { [ClaimsKey] = claims }, cancellationToken).ConfigureAwait(false);
+        using var again = (await ConvertToNativeRequestAsync<HttpRequestMessage>(requestInfo, cancellationToken).ConfigureAwait(false))!;
+        return await SendAsync(again, cancellationToken).ConfigureAwait(false);
+    }
+
+    // the attempt has read the body already: HttpClient need not read it again
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken) =>
+        _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    /// <summary>The <c>claims</c> of a 401's Bearer challenge (<c>WWW-Authenticate: Bearer …, claims="…"</c>); null for any other answer.</summary>
+    private static string? ClaimsOf(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+
+        foreach (var challenge in response.Headers.WwwAuthenticate)
+        {
+            if (string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) && challenge.Parameter is { } parameters)
+            {
+                foreach (var part in parameters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (part.StartsWith(ClaimsKey, StringComparison.OrdinalIgnoreCase) && part.IndexOf('"', StringComparison.Ordinal) is var open and >= 0
+                        && part.LastIndexOf('"') is var close && close > open + 1)
+                    {
+                        return part[(open + 1)..close];
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

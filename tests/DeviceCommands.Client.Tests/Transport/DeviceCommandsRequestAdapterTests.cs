@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Transport;
@@ -51,7 +50,7 @@ public class DeviceCommandsRequestAdapterTests
     {
         foreach (var get in new[] { "devices", "command", "payload" })
         {
-            var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+            var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
             var client = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler, MaxRetries = 0 });
 
             await Get(client, get, direct: true, deviceId, commandId);
@@ -118,7 +117,7 @@ public class DeviceCommandsRequestAdapterTests
     [MemberData(nameof(Gets))]
     public async Task Without_a_credential_no_Authorization_header_is_sent(string get, bool direct)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler });
 
         await Get(client, get, direct);
@@ -130,7 +129,7 @@ public class DeviceCommandsRequestAdapterTests
     [MemberData(nameof(Gets))]
     public async Task A_body_the_parser_cannot_read_is_an_ApiException_with_the_status_on_either_path(string get, bool direct)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{\"id\":");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{\"id\":");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler });
 
         var error = await Assert.ThrowsAsync<ApiException>(() => Get(client, get, direct));

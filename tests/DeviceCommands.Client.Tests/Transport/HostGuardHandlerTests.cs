@@ -1,6 +1,5 @@
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
 
 namespace DeviceCommands.Client.Tests.Transport;
 

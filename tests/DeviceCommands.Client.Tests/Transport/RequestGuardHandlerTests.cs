@@ -4,7 +4,7 @@ using DeviceCommands.Client.Models;
 namespace DeviceCommands.Client.Tests.Transport;
 
 /// <summary>Where the bearer token goes: only to the base URL's host, only over https (http only to loopback).</summary>
-public class HostGuardHandlerTests
+public class RequestGuardHandlerTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 

@@ -75,7 +75,7 @@ public sealed class FakeCredential : TokenCredential
         new(Token, honoursCancellation ? Stall.HonoursCancellation : Stall.IgnoresCancellation, null);
 
     /// <summary>A credential that throws <paramref name="exception"/> on every token request.</summary>
-    /// <param name="exception">What it throws (for example an <see cref="AuthenticationFailedException"/>).</param>
+    /// <param name="exception">What it throws (for example an Azure.Identity AuthenticationFailedException).</param>
     /// <returns>The credential.</returns>
     public static FakeCredential Throwing(Exception exception)
     {

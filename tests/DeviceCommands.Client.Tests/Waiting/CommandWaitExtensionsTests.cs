@@ -673,8 +673,8 @@ public sealed class CommandWaitExtensionsTests
     public async Task Without_a_TimeProvider_option_a_Create_client_uses_its_own_clock()
     {
         _handler.Status("executing", "completed");
-        // no attempt timeout or retries: their timers would be on the same fake clock as the wait's
-        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock, AttemptTimeout = Timeout.InfiniteTimeSpan, MaxRetries = 0 });
+        // the attempt timeout and the retries keep time on the same clock as the wait: it never moves while a request is answered
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock });
         var start = _clock.GetUtcNow();
 
         var result = await _clock.RunAsync(() => client.Me.Devices[DeviceId].Commands[CommandId].WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = Seed }));

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
-using Microsoft.Extensions.Time.Testing;
+using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 
@@ -13,7 +13,7 @@ namespace DeviceCommands.Client.Benchmarks;
 /// <summary>
 /// Issue 6, part 4: many waits at once. Starts N (default 10,000) concurrent
 /// <see cref="CommandWaitExtensions.WaitForCompletionAsync"/> calls on one client over an in-memory handler whose
-/// commands stay <c>executing</c> until released, on a <see cref="FakeTimeProvider"/>; advances the fake clock so that
+/// commands stay <c>executing</c> until released, on a <see cref="VirtualClock"/>; advances the clock by hand so that
 /// each wait polls a few times; measures the memory retained per wait, the threads, and the CPU time per poll; then
 /// releases the commands and checks that every wait completes.
 /// </summary>
@@ -43,7 +43,7 @@ public static class ManyWaitsReport
             }
         }
 
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new VirtualClock();
         using var handler = new ReleasableHandler();
         using var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(handler, disposeHandler: false))
         {
@@ -80,7 +80,7 @@ public static class ManyWaitsReport
         var startPolls = handler.Requests;
         var afterStart = GC.GetTotalMemory(forceFullCollection: true);
 
-        // let every wait poll a few more times: the fake clock moves one second at a time
+        // let every wait poll a few more times: the clock moves one second at a time
         var threadsMax = threadsBefore;
         var poolMax = poolBefore;
         var cpuPolls = process.TotalProcessorTime;
@@ -121,7 +121,7 @@ public static class ManyWaitsReport
         GC.KeepAlive(tasks);
 
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} concurrent waits on one client (`DeviceCommandsClient` over `HttpClientRequestAdapter` + in-memory handler), one shared `CommandWaitOptions` (defaults, `Timeout = null`), `FakeTimeProvider` advanced 1 s at a time for {seconds} s."));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} concurrent waits on one client (`DeviceCommandsClient` over `HttpClientRequestAdapter` + in-memory handler), one shared `CommandWaitOptions` (defaults, `Timeout = null`), `VirtualClock` advanced 1 s at a time for {seconds} s."));
         w.WriteLine();
         w.WriteLine("| measure | value |");
         w.WriteLine("|---|---:|");
@@ -134,7 +134,7 @@ public static class ManyWaitsReport
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| CPU per poll, later polls (timer fire + GET + read) | {pollCpu.TotalMicroseconds / Math.Max(1, laterPolls):F1} µs |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| CPU per poll, whole run (start to every wait completed) | {totalCpu.TotalMicroseconds / Math.Max(1, totalPolls):F1} µs |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| allocated per later poll | {pollAllocated / (double)Math.Max(1, laterPolls):N0} B |"));
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| completed after release | {completed:N0} of {waits:N0} (fake clock advanced {advanced} s more) |"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| completed after release | {completed:N0} of {waits:N0} (clock advanced {advanced} s more) |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wall time | {wall.Elapsed.TotalSeconds:F1} s |"));
         Console.WriteLine(w.ToString());
         Console.WriteLine(await BreakdownAsync(client, handler, waits));
@@ -149,7 +149,7 @@ public static class ManyWaitsReport
     {
         handler.Reset();
         var ids = Ids(count, "part");
-        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var fake = new VirtualClock();
 
         var builders = new CommandItemRequestBuilder[count];
         var builderBytes = Retained(count, () =>
@@ -200,7 +200,7 @@ public static class ManyWaitsReport
         w.WriteLine("|---|---:|");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the command builder (`client.Me.Devices[id].Commands[id]`: path-parameter dictionary, request adapter reference) | {builderBytes:N0} B |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the last observed `Command` (model, its strings, additional data) | {commandBytes:N0} B |"));
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| a pending `Task.Delay` on the `FakeTimeProvider` (promise + fake timer) | {fakeDelayBytes:N0} B |"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| a pending `Task.Delay` on the `VirtualClock` (promise + virtual timer) | {fakeDelayBytes:N0} B |"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| a pending `Task.Delay` on `TimeProvider.System` with a token (promise + system timer), for comparison | {systemDelayBytes:N0} B |"));
         return w.ToString();
     }
@@ -224,7 +224,7 @@ public static class ManyWaitsReport
     private static string[] Ids(int count, string prefix) =>
         [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i:D6}"))];
 
-    private static async Task RunBatchAsync(DeviceCommandsClient client, FakeTimeProvider clock, ReleasableHandler handler, CommandWaitOptions options, string[] ids, int seconds)
+    private static async Task RunBatchAsync(DeviceCommandsClient client, VirtualClock clock, ReleasableHandler handler, CommandWaitOptions options, string[] ids, int seconds)
     {
         handler.Reset();
         var tasks = ids.Select(id => Command(client, id).WaitForCompletionAsync(options)).ToArray();

@@ -1,8 +1,8 @@
-using DeviceCommands.Client.Tests.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 
@@ -161,17 +161,17 @@ public static class ScheduleReport
         return ends;
     }
 
-    /// <summary>Our real wait code, one command at a time, each on its own fake clock driven to its next timer.</summary>
+    /// <summary>Our real wait code, one command at a time, each on its own <see cref="VirtualClock"/>, which moves itself to its next timer.</summary>
     private static async Task<ScheduleRow> RunOursAsync(CommandItemRequestBuilder builder, ScriptedCommandHandler handler, double t, double[] ends, HintMode hints, string name, PolicyKind kind)
     {
         var polls = new int[ends.Length];
         var detection = new double[ends.Length];
         for (var i = 0; i < ends.Length; i++)
         {
-            var clock = new WaitingTimeProvider();
+            var clock = new VirtualClock();
             handler.Reset(clock, TimeSpan.FromSeconds(ends[i]), hints);
             var options = new CommandWaitOptions { TimeProvider = clock, JitterSeed = 1_000_000 + i, Timeout = null };
-            var result = await clock.RunAsync(builder.WaitForCompletionAsync(options));
+            var result = await clock.RunAsync(() => builder.WaitForCompletionAsync(options));
             if (result.Status != ActionStatus.Completed || result.Polls != handler.Requests)
             {
                 throw new InvalidOperationException($"Wait {i} at T = {t}: status {result.Status}, {result.Polls} polls, {handler.Requests} requests.");

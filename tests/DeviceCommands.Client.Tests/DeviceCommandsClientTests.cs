@@ -53,7 +53,7 @@ public class DeviceCommandsClientTests
     [Fact]
     public async Task Create_uses_the_base_url_of_the_options()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"value":[]}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"value":[]}""");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = new Uri("http://127.0.0.1:5080/beta/"), HttpMessageHandler = recorder.Handler });
 
         await client.Me.Devices.GetAsync();
@@ -105,7 +105,7 @@ public class ProcessWideRegistryTests
         var parsers = ParseNodeFactoryRegistry.DefaultInstance.ContentTypeAssociatedFactories.ToArray();
         var writers = SerializationWriterFactoryRegistry.DefaultInstance.ContentTypeAssociatedFactories.ToArray();
 
-        var recorder = Recorder.Answering(HttpStatusCode.OK, Fixture.Read("status-value-wrapper.json"));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, Fixture.Read("status-value-wrapper.json"));
         await TestClients.Stock(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync();
         await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync();
         await TestClients.Stock(recorder.Handler).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
@@ -125,7 +125,7 @@ public class ProcessWideRegistryTests
     [Fact]
     public async Task A_stock_adapter_with_empty_registries_still_reads_and_writes()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.Created, """{"id":"1","status":"requesting"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.Created, """{"id":"1","status":"requesting"}""");
         var empty = new HttpClientRequestAdapter(
             new AnonymousAuthenticationProvider(),
             new ParseNodeFactoryRegistry(),

@@ -2,16 +2,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DeviceCommands.Emulator.Tests;
 
-/// <summary>A started emulator on a fake clock, with a raw HttpClient whose base address is the emulator's BaseUrl.</summary>
+/// <summary>A started emulator on a <see cref="VirtualClock"/> (moved by hand), with a raw HttpClient whose base address is the emulator's BaseUrl.</summary>
 internal sealed class TestEmulator : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 4, 27, 10, 0, 0, TimeSpan.Zero);
 
-    private TestEmulator(DeviceCommandsEmulator emulator, FakeTimeProvider time)
+    private TestEmulator(DeviceCommandsEmulator emulator, VirtualClock time)
     {
         Emulator = emulator;
         Time = time;
@@ -20,13 +19,13 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public DeviceCommandsEmulator Emulator { get; }
 
-    public FakeTimeProvider Time { get; }
+    public VirtualClock Time { get; }
 
     public HttpClient Http { get; }
 
     public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null)
     {
-        FakeTimeProvider time = new(Start);
+        VirtualClock time = new(Start);
         EmulatorOptions options = new() { TimeProvider = time };
         configure?.Invoke(options);
         return new TestEmulator(await DeviceCommandsEmulator.StartAsync(options), time);

@@ -44,16 +44,17 @@ public class ClientAgainstEmulatorTests
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(40), CleanJson = cleanJson });
         var client = Client(emulator);
-        var seen = new List<ActionStatus?>();
+        var progress = new ProgressRecorder<Command>();
         var options = new CommandWaitOptions
         {
             InitialDelay = FastWait.InitialDelay,
             MaxDelay = FastWait.MaxDelay,
             Timeout = FastWait.Timeout,
-            Progress = new Recorder(c => { lock (seen) { seen.Add(c.Status); } }),
+            Progress = progress,
         };
 
         var result = await client.Me.Devices[deviceId].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), options);
+        var seen = progress.Items.Select(c => c.Status).ToList();
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(expected == ActionStatus.Completed, result.Succeeded);
@@ -128,7 +129,7 @@ public class ClientAgainstEmulatorTests
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { RequireToken = true });
 
         var error = await Assert.ThrowsAsync<ODataError>(() => Client(emulator).Me.Devices.GetAsync());
-        var devices = await Client(emulator, new StaticCredential()).Me.Devices.GetAsync();
+        var devices = await Client(emulator, new FakeCredential("emulator-accepts-any-token")).Me.Devices.GetAsync();
 
         Assert.Equal(401, error.ResponseStatusCode);
         Assert.Equal(5, devices?.Value?.Count);
@@ -207,19 +208,5 @@ public class ClientAgainstEmulatorTests
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.InRange(result.Polls, 1, 8);
-    }
-
-    private sealed class Recorder(Action<Command> report) : IProgress<Command>
-    {
-        public void Report(Command value) => report(value);
-    }
-
-    private sealed class StaticCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new("emulator-accepts-any-token", DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

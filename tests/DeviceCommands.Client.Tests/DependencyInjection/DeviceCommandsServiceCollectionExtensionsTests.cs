@@ -1,6 +1,5 @@
 using System.Net;
 using Azure.Core;
-using DeviceCommands.Client.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -17,7 +17,7 @@ public class ExtremeNumberPayloadTests
     [InlineData("1.5E3", 1500.0)]
     public async Task A_payload_number_with_an_exponent_reads_as_the_double_it_is(string json, double expected)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, $$"""{"id":"1","payload":{"n":{{json}}},"extra":{{json}}}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, $$"""{"id":"1","payload":{"n":{{json}}},"extra":{{json}}}""");
 
         var command = await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -30,7 +30,7 @@ public class ExtremeNumberPayloadTests
     [Fact]
     public async Task A_plain_decimal_stays_exact()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1","payload":{"n":12345678901234567890.123456789}}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"1","payload":{"n":12345678901234567890.123456789}}""");
 
         var command = await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync();
 

@@ -1,5 +1,4 @@
 using System.Net;
-using DeviceCommands.Client.Tests.TestSupport;
 
 namespace DeviceCommands.Client.Tests.Issues;
 
@@ -12,7 +11,7 @@ public class LoneSurrogateIdTests
     [Fact] // not a theory: xunit's serialization of theory data would turn a lone surrogate into U+FFFD
     public void An_id_with_a_lone_surrogate_throws_ArgumentException_at_the_indexer()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         var client = TestClients.Created(recorder.Handler);
 
         foreach (var id in new[] { "\ud800", "a\udfffb", "x\ud83d", "\ude80\ud83d" })
@@ -27,7 +26,7 @@ public class LoneSurrogateIdTests
     [Fact]
     public async Task A_surrogate_pair_is_a_valid_id()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{\"id\":\"c\"}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{\"id\":\"c\"}");
 
         await TestClients.Created(recorder.Handler).Me.Devices["🚀"].Commands["c"].GetAsync();
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Requests;
@@ -12,14 +13,14 @@ public class ResponseReaderTests
 {
     public static TheoryData<bool> Adapters => new(true, false);
 
-    private static Task<Command?> Get(Recorder recorder, bool stock) =>
+    private static Task<Command?> Get(MockHttpRecorder recorder, bool stock) =>
         (stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler)).Me.Devices["d"].Commands["c"].GetAsync();
 
     [Theory]
     [MemberData(nameof(Adapters))]
     public async Task An_odata_error_body_becomes_an_ODataError_with_code_message_and_status(bool stock)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.NotFound, Fixture.Read("odata-error.json"), configure: r => r.Headers.Add("request-id", "abc"));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.NotFound, Fixture.Read("odata-error.json"), configure: r => r.Headers.Add("request-id", "abc"));
 
         var error = await Assert.ThrowsAsync<ODataError>(() => Get(recorder, stock));
 
@@ -52,7 +53,7 @@ public class ResponseReaderTests
     [MemberData(nameof(ErrorShapes))]
     public async Task Every_error_status_becomes_an_ODataError_whatever_its_body(bool stock, int status, string? body, string? mediaType)
     {
-        var recorder = Recorder.Answering((HttpStatusCode)status, body, mediaType);
+        var recorder = MockHttpRecorder.Answering((HttpStatusCode)status, body, mediaType);
 
         var error = await Assert.ThrowsAsync<ODataError>(() => Get(recorder, stock));
 
@@ -63,7 +64,7 @@ public class ResponseReaderTests
     [Fact]
     public async Task An_html_error_page_keeps_its_start_for_diagnostics()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.BadGateway, "<html>gateway</html>", "text/html");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.BadGateway, "<html>gateway</html>", "text/html");
 
         var error = await Assert.ThrowsAsync<ODataError>(() => Get(recorder, stock: false));
 
@@ -91,7 +92,7 @@ public class ResponseReaderTests
     [MemberData(nameof(UnreadableBodies))]
     public async Task A_success_body_that_is_not_json_throws_ApiException_with_the_parsers_exception(bool stock, string body)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
         var error = await Assert.ThrowsAsync<ApiException>(() => Get(recorder, stock));
 
@@ -126,7 +127,7 @@ public class ResponseReaderTests
     [MemberData(nameof(MangledButParseableBodies))]
     public async Task A_json_body_of_the_wrong_shapes_reads_without_any_exception(bool stock, string body)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
         var command = await Get(recorder, stock);
 
@@ -136,7 +137,7 @@ public class ResponseReaderTests
     [Fact]
     public async Task A_json_body_that_is_not_an_object_throws_ApiException()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "[1,2,3]");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "[1,2,3]");
 
         var error = await Assert.ThrowsAsync<ApiException>(() => Get(recorder, stock: false));
 
@@ -147,7 +148,7 @@ public class ResponseReaderTests
     public async Task A_body_larger_than_the_limit_is_refused_with_ApiException()
     {
         var body = "{\"id\":\"" + new string('x', 5 * 1024 * 1024) + "\"}";
-        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
         var error = await Assert.ThrowsAsync<ApiException>(() => Get(recorder, stock: false));
 
@@ -158,7 +159,7 @@ public class ResponseReaderTests
     public async Task Through_a_stock_adapter_the_size_limit_is_a_request_option()
     {
         var body = "{\"id\":\"" + new string('x', 64 * 1024) + "\"}";
-        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
         var error = await Assert.ThrowsAsync<ApiException>(() => TestClients.Stock(recorder.Handler).Me.Devices["d"].Commands["c"]
             .GetAsync(c => c.Options.Add(new DeviceCommands.Client.Requests.ResponseSizeLimitOption { MaxBytes = 1024 })));
@@ -172,7 +173,7 @@ public class ResponseReaderTests
     {
         // The body never arrived whole: that is the network's failure (HttpRequestException, which the retry layer
         // treats as transient), unlike a body that arrived whole but is cut short (ApiException above).
-        var recorder = Recorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(new BreakingStream(Encoding.UTF8.GetBytes("{\"id\":\"1\","))));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(new BreakingStream(Encoding.UTF8.GetBytes("{\"id\":\"1\","))));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => Get(recorder, stock: false));
 
@@ -183,7 +184,7 @@ public class ResponseReaderTests
     public async Task An_endless_body_is_refused_after_reading_no_more_than_the_limit()
     {
         var endless = new EndlessStream();
-        var recorder = Recorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(endless));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(endless));
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler, MaxResponseContentBytes = 64 * 1024 });
 
         var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices["d"].Commands["c"].GetAsync());
@@ -195,7 +196,7 @@ public class ResponseReaderTests
     [Fact]
     public async Task A_body_that_stalls_is_abandoned_at_the_attempt_timeout_which_bounds_the_body_too()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         // a handler that answers at once: the headers arrive, the attempt is over, and only the body can stall
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, configure: r => r.Content = new StreamContent(new StallingStream("{\"id\":"u8.ToArray())));
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
@@ -203,7 +204,7 @@ public class ResponseReaderTests
             HttpMessageHandler = handler, TimeProvider = clock, AttemptTimeout = TimeSpan.FromSeconds(5), MaxRetries = 0,
         });
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.Drive(client.Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Contains("attempt timeout of 00:00:05", error.Message, StringComparison.Ordinal);
     }

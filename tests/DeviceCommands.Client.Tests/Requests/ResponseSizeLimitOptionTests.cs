@@ -46,9 +46,9 @@ public class ResponseSizeLimitOptionTests
         // {"id":"xxx…"} of exactly `limit` bytes, read under a limit of `limit` (reads), or `limit - 1` (refused)
         var body = Encoding.UTF8.GetBytes("{\"id\":\"" + new string('x', limit - 9) + "\"}");
         var max = reads ? body.Length : body.Length - 1;
-        var handler = new AnswerHandler { Respond = _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new TrickleContent(body, declareLength) } };
+        var handler = new ScriptedHandler { Respond = _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new TrickleContent(body, declareLength) } };
 
-        foreach (var (name, client) in handler.Clients())
+        foreach (var (name, client) in TestClients.Both(handler))
         {
             var get = client.Me.Devices["d"].Commands["c"].GetAsync(c => c.Options.Add(new ResponseSizeLimitOption { MaxBytes = max }));
 

@@ -2,7 +2,6 @@ using System.Net;
 using CsCheck;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.Serialization;
-using DeviceCommands.Client.Tests.TestSupport;
 
 namespace DeviceCommands.Client.Tests.Security;
 
@@ -22,7 +21,7 @@ public class HostileIdAndHeaderTests
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, "{\"id\":\"c\"}");
         var client = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0 });
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{\"id\":\"c\"}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{\"id\":\"c\"}");
         var recorded = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions { HttpMessageHandler = recorder.Handler, MaxRetries = 0 });
         var cases = 0;
 

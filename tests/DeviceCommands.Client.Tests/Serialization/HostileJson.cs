@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using CsCheck;
-using Microsoft.Kiota.Abstractions.Authentication;
-using Microsoft.Kiota.Http.HttpClientLibrary;
 
 namespace DeviceCommands.Client.Tests.Serialization;
 
@@ -102,45 +99,4 @@ internal static class HostileJson
             return true;
         }
     }
-}
-
-/// <summary>A transport that answers every request with whatever <see cref="Respond"/> makes, counting the requests.</summary>
-internal sealed class AnswerHandler : HttpMessageHandler
-{
-    public Func<HttpRequestMessage, HttpResponseMessage> Respond { get; set; } = _ => new HttpResponseMessage(HttpStatusCode.NoContent);
-
-    public int Requests;
-
-    public static HttpResponseMessage Json(HttpStatusCode status, byte[] body) =>
-        new(status) { Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } } };
-
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref Requests);
-        return Task.FromResult(Respond(request));
-    }
-
-    /// <summary>Both ways of building a client: a stock Kiota adapter (Kiota's defaults), and <c>Create</c> with retries off.</summary>
-    /// <remarks>
-    /// A stock adapter's <see cref="HttpClient"/> buffers a whole body before any Kiota code sees it, so with
-    /// <paramref name="maxResponseBytes"/> its <see cref="HttpClient.MaxResponseContentBufferSize"/> is set to the
-    /// same limit, as the README asks of users who bring their own adapter.
-    /// </remarks>
-    public (string Name, DeviceCommandsClient Client)[] Clients(long? maxResponseBytes = null)
-    {
-        var stockHttp = new HttpClient(this, disposeHandler: false);
-        var options = new DeviceCommandsClientOptions { HttpMessageHandler = this, MaxRetries = 0 };
-        if (maxResponseBytes is long max)
-        {
-            options.MaxResponseContentBytes = max;
-            stockHttp.MaxResponseContentBufferSize = max;
-        }
-
-        return
-        [
-            ("stock", new DeviceCommandsClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: stockHttp))),
-            ("created", DeviceCommandsClient.Create(null, options)),
-        ];
-    }
-
 }

@@ -32,9 +32,9 @@ public class JsonBodyTests
     [MemberData(nameof(Bodies))]
     public async Task The_command_is_read_whatever_else_the_body_holds(string what, byte[] body)
     {
-        var handler = new AnswerHandler { Respond = _ => AnswerHandler.Json(HttpStatusCode.Created, body) };
+        var handler = new ScriptedHandler { Respond = _ => ScriptedHandler.Json(HttpStatusCode.Created, body) };
 
-        foreach (var (name, client) in handler.Clients())
+        foreach (var (name, client) in TestClients.Both(handler))
         {
             var command = await client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
 
@@ -47,9 +47,9 @@ public class JsonBodyTests
     public async Task Only_the_string_that_cannot_be_decoded_is_dropped_and_its_neighbours_are_kept()
     {
         var body = Body("{\"id\":\"c1\",\"bad\":\"", Bad, "\",\"good\":\"yes\",\"payload\":{\"k\":\"v\",\"broken\":\"", Bad, "\",\"list\":[1,\"", Bad, "\",3]}}");
-        var handler = new AnswerHandler { Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, body) };
+        var handler = new ScriptedHandler { Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, body) };
 
-        foreach (var (name, client) in handler.Clients())
+        foreach (var (name, client) in TestClients.Both(handler))
         {
             var command = (await client.Me.Devices["d"].Commands["c1"].GetAsync())!;
 
@@ -65,9 +65,9 @@ public class JsonBodyTests
     public async Task A_known_string_that_cannot_be_decoded_reads_as_absent()
     {
         var body = Body("{\"id\":\"a", Bad, "\",\"status\":\"completed\",\"type\":\"a\\ud800b\"}");
-        var handler = new AnswerHandler { Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, body) };
+        var handler = new ScriptedHandler { Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, body) };
 
-        foreach (var (_, client) in handler.Clients())
+        foreach (var (_, client) in TestClients.Both(handler))
         {
             var command = (await client.Me.Devices["d"].Commands["c"].GetAsync())!;
 

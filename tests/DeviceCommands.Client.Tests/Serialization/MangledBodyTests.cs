@@ -38,14 +38,14 @@ public class MangledBodyTests
     [Fact]
     public async Task Mangled_bodies_read_or_throw_ApiException_in_bounded_time()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         var (read, refused, slowest) = (0, 0, TimeSpan.Zero);
 
         await Mangled.SampleDeterministicAsync(
             async body =>
             {
-                handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, body);
+                handler.Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, body);
                 foreach (var (_, client) in clients)
                 {
                     var watch = Stopwatch.StartNew();
@@ -91,9 +91,9 @@ public class MangledBodyTests
     [MemberData(nameof(DeepBodies))]
     public async Task Nesting_10000_deep_throws_ApiException_at_once(string what, string body)
     {
-        var handler = new AnswerHandler { Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body)) };
+        var handler = new ScriptedHandler { Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body)) };
 
-        foreach (var (name, client) in handler.Clients())
+        foreach (var (name, client) in TestClients.Both(handler))
         {
             var watch = Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices["d"].Commands["c"].GetAsync());
@@ -156,7 +156,7 @@ public class MangledBodyTests
     public async Task An_endless_body_is_refused_past_the_limit_without_being_held_whole(bool declareLength, long limit)
     {
         var contents = new List<EndlessContent>();
-        var handler = new AnswerHandler
+        var handler = new ScriptedHandler
         {
             Respond = _ =>
             {
@@ -167,7 +167,7 @@ public class MangledBodyTests
         };
         var max = limit;
 
-        foreach (var (name, client) in handler.Clients(limit))
+        foreach (var (name, client) in TestClients.Both(handler, limit))
         {
             GC.Collect();
             var allocated = GC.GetTotalAllocatedBytes(precise: true);

@@ -86,14 +86,14 @@ public class ModelRoundTripPropertyTests
     private static string? N(string? s) => s == "null" ? null : s;
 
     /// <summary>Written, read with the stock node, written again: the same JSON; and read through both clients: the same JSON.</summary>
-    private static async Task<T> RoundTrip<T>(T model, ParsableFactory<T> factory, Func<DeviceCommandsClient, Task<T?>> viaClient, AnswerHandler handler, (string, DeviceCommandsClient)[] clients)
+    private static async Task<T> RoundTrip<T>(T model, ParsableFactory<T> factory, Func<DeviceCommandsClient, Task<T?>> viaClient, ScriptedHandler handler, IReadOnlyList<(string Name, DeviceCommandsClient Client)> clients)
         where T : class, IParsable
     {
         var written = Json.Write(model);
         using var document = System.Text.Json.JsonDocument.Parse(written); // a stock node's untyped arrays are lazy over it
         var read = new Microsoft.Kiota.Serialization.Json.JsonParseNode(document.RootElement).GetObjectValue(factory);
         Assert.True(Json.SameJson(written, Json.Write(read)), $"{written}\n{Json.Write(read)}");
-        handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, System.Text.Encoding.UTF8.GetBytes(written));
+        handler.Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, System.Text.Encoding.UTF8.GetBytes(written));
         foreach (var (name, client) in clients)
         {
             var again = await viaClient(client);
@@ -106,8 +106,8 @@ public class ModelRoundTripPropertyTests
     [Fact]
     public async Task Every_command_round_trips()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         await Commands.SampleDeterministicAsync(
             async command =>
             {
@@ -135,8 +135,8 @@ public class ModelRoundTripPropertyTests
     [Fact]
     public async Task Every_payload_response_round_trips()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         await Payloads.SampleDeterministicAsync(
             async payload =>
             {
@@ -153,8 +153,8 @@ public class ModelRoundTripPropertyTests
     [Fact]
     public async Task Every_device_list_and_error_round_trips()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         await Gen.Select(Devices.List[0, 3], Text, Text, Text).SampleDeterministicAsync(
             async (devices, link, code, message) =>
             {

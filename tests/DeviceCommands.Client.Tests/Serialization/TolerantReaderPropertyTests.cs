@@ -1,4 +1,3 @@
-using DeviceCommands.Client.Tests.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -41,8 +40,8 @@ public class TolerantReaderPropertyTests
     [MemberData(nameof(Endpoints))]
     public async Task Any_json_value_in_any_property_reads_or_throws_ApiException_in_bounded_time(string endpoint)
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         var times = new List<TimeSpan>();
         var gen = endpoint switch
         {
@@ -54,7 +53,7 @@ public class TolerantReaderPropertyTests
         await gen.SampleDeterministicAsync(
             async body =>
             {
-                handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body));
+                handler.Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body));
                 foreach (var (_, client) in clients)
                 {
                     var watch = Stopwatch.StartNew();
@@ -80,8 +79,8 @@ public class TolerantReaderPropertyTests
     [Fact]
     public async Task Any_body_with_any_error_status_is_an_ODataError_with_that_status()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         var bodies = Gen.Frequency(
             (3, HostileJson.Body("error", "code", "message", "innerError")),
             (2, Gen.Select(HostileJson.Body("code", "message", "innerError"), b => "{\"error\":" + b + "}")),
@@ -91,7 +90,7 @@ public class TolerantReaderPropertyTests
         await Gen.Select(bodies, Gen.Int[300, 599]).SampleDeterministicAsync(
             async (body, status) =>
             {
-                handler.Respond = _ => AnswerHandler.Json((HttpStatusCode)status, Encoding.UTF8.GetBytes(body));
+                handler.Respond = _ => ScriptedHandler.Json((HttpStatusCode)status, Encoding.UTF8.GetBytes(body));
                 foreach (var (_, client) in clients)
                 {
                     var error = await Assert.ThrowsAsync<ODataError>(() => client.Me.Devices["d"].Commands["c"].GetAsync());
@@ -106,8 +105,8 @@ public class TolerantReaderPropertyTests
     [Fact]
     public async Task A_string_in_any_string_property_reads_exactly_and_an_unknown_property_is_kept()
     {
-        var handler = new AnswerHandler();
-        var clients = handler.Clients();
+        var handler = new ScriptedHandler();
+        var clients = TestClients.Both(handler);
         string[] strings = ["id", "type", "appServiceName", "packageFamilyName", "error", "permissionTicket", "postBackUri"];
         var gen = Gen.Select(HostileJson.Name(strings).Where(n => strings.Contains(n, StringComparer.OrdinalIgnoreCase)), HostileJson.ValidText, HostileJson.ValidText.Where(n => !CommandNames.Contains(n, StringComparer.OrdinalIgnoreCase)), HostileJson.Value);
 
@@ -115,7 +114,7 @@ public class TolerantReaderPropertyTests
             async (name, text, unknown, value) =>
             {
                 var body = HostileJson.Object([(name, HostileJson.Quote(text)), (unknown, value)]);
-                handler.Respond = _ => AnswerHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body));
+                handler.Respond = _ => ScriptedHandler.Json(HttpStatusCode.OK, Encoding.UTF8.GetBytes(body));
                 foreach (var (_, client) in clients)
                 {
                     var command = (await client.Me.Devices["d"].Commands["c"].GetAsync())!;

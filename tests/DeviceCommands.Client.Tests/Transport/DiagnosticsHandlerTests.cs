@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using DeviceCommands.Client.Tests.TestSupport;
 using DeviceCommands.Client.Transport;
+using DeviceCommands.Emulator;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.Tests.Transport;
@@ -11,12 +11,12 @@ public class DiagnosticsHandlerTests
     [Fact]
     public async Task Each_request_is_logged_with_method_path_status_and_duration_and_each_retry_with_reason_and_delay()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var logs = new LogCapture();
         var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "2")).Always(HttpStatusCode.OK, """{"id":"c"}""");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, LoggerFactory = logs });
 
-        await clock.Drive(client.Me.Devices["dev"].Commands["cmd"].GetAsync());
+        await clock.RunAsync(() => client.Me.Devices["dev"].Commands["cmd"].GetAsync());
 
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("Retrying HTTP GET /beta/me/devices/dev/commands/cmd (retry 1) in 2000 ms because the service answered 503", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("HTTP GET /beta/me/devices/dev/commands/cmd answered 200 in ", StringComparison.Ordinal));

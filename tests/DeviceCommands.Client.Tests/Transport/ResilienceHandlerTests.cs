@@ -1,7 +1,6 @@
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
-using Microsoft.Extensions.Time.Testing;
+using DeviceCommands.Emulator;
 using Polly;
 using Polly.Simmy;
 
@@ -11,7 +10,7 @@ public class ResilienceHandlerTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, FakeTimeProvider clock, int maxRetries = 3, Action<DeviceCommandsClientOptions>? configure = null)
+    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, int maxRetries = 3, Action<DeviceCommandsClientOptions>? configure = null)
     {
         var options = new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, MaxRetries = maxRetries };
         configure?.Invoke(options);
@@ -27,10 +26,10 @@ public class ResilienceHandlerTests
     [InlineData(504)]
     public async Task A_get_that_always_fails_transiently_is_sent_MaxRetries_plus_one_times_then_throws_the_last_ODataError(int status)
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status, """{"error":{"code":"Busy","message":"try later"}}""");
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Equal(4, handler.Requests.Count);
         Assert.Equal(status, error.ResponseStatusCode);
@@ -43,10 +42,10 @@ public class ResilienceHandlerTests
     [InlineData(5, 6)]
     public async Task MaxRetries_bounds_the_attempts_exactly(int maxRetries, int attempts)
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.Drive(Client(handler, clock, maxRetries).Me.Devices.GetAsync(), TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock, maxRetries).Me.Devices.GetAsync()));
 
         Assert.Equal(attempts, handler.Requests.Count);
     }
@@ -60,10 +59,10 @@ public class ResilienceHandlerTests
     [InlineData(501)]
     public async Task A_get_that_fails_permanently_is_sent_once(int status)
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status);
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(status, error.ResponseStatusCode);
@@ -72,10 +71,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_get_recovers_when_a_retry_succeeds()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable).Throw(new HttpRequestException("reset")).Answer(HttpStatusCode.OK, Status);
 
-        var command = await clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1));
+        var command = await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal(ActionStatus.Executing, command?.Status);
         Assert.Equal(3, handler.Requests.Count);
@@ -89,10 +88,10 @@ public class ResilienceHandlerTests
     [InlineData(408)]
     public async Task A_post_that_fails_with_a_server_error_is_sent_exactly_once(int status)
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.Single(handler.Requests);
     }
@@ -100,10 +99,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_post_that_fails_on_the_network_is_sent_exactly_once()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("reset")).Always(HttpStatusCode.Created, Status);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        await Assert.ThrowsAsync<HttpRequestException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.Single(handler.Requests);
     }
@@ -111,10 +110,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_post_that_times_out_is_sent_exactly_once()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        await Assert.ThrowsAsync<TimeoutException>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))), TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.Single(handler.Requests);
     }
@@ -122,12 +121,12 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_post_throttled_with_429_is_retried_because_the_service_did_not_accept_it()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", "2"))
             .Answer(HttpStatusCode.Created, Status);
 
-        var command = await clock.Drive(Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        var command = await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
 
         Assert.Equal("c", command?.Id);
         Assert.Equal(2, handler.Requests.Count);
@@ -138,12 +137,12 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Retry_after_in_seconds_is_honoured()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "7"))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
 
         var gap = handler.Requests[1].At - handler.Requests[0].At;
         Assert.InRange(gap, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7.5));
@@ -152,13 +151,13 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Retry_after_as_an_http_date_is_read_against_the_time_provider()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var at = clock.GetUtcNow().AddSeconds(12);
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(at))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.InRange(handler.Requests[1].At, at, at.AddSeconds(0.5));
     }
@@ -166,12 +165,12 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Retry_after_ms_is_honoured()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("retry-after-ms", "3500"))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.InRange(handler.Requests[1].At - handler.Requests[0].At, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(4));
     }
@@ -179,10 +178,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_retry_after_longer_than_the_bound_ends_the_retries_with_the_error()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", "3600"));
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.Drive(Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(429, error.ResponseStatusCode);
@@ -191,11 +190,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Without_retry_after_the_backoff_grows_from_the_retry_delay()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.Drive(
-            Client(handler, clock, 3, o => o.RetryDelay = TimeSpan.FromSeconds(2)).Me.Devices.GetAsync(), TimeSpan.FromMilliseconds(50)));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock, 3, o => o.RetryDelay = TimeSpan.FromSeconds(2)).Me.Devices.GetAsync()));
 
         var gaps = handler.Requests.Zip(handler.Requests.Skip(1), (a, b) => b.At - a.At).ToList();
         Assert.Equal(3, gaps.Count);
@@ -206,11 +204,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task An_attempt_that_hangs_times_out_and_a_get_is_retried()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Hang().Answer(HttpStatusCode.OK, Status);
 
-        var command = await clock.Drive(
-            Client(handler, clock, 3, o => o.AttemptTimeout = TimeSpan.FromSeconds(10)).Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1));
+        var command = await clock.RunAsync(() => Client(handler, clock, 3, o => o.AttemptTimeout = TimeSpan.FromSeconds(10)).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal("c", command?.Id);
         Assert.Equal(2, handler.Requests.Count);
@@ -220,11 +217,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Exhausted_attempt_timeouts_surface_as_TimeoutException_not_cancellation()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.Drive(
-            Client(handler, clock, 2, o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).Me.Devices.GetAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => Client(handler, clock, 2, o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).Me.Devices.GetAsync()));
 
         Assert.Equal(3, handler.Requests.Count);
         Assert.IsNotType<OperationCanceledException>(error);
@@ -233,7 +229,7 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task The_callers_cancellation_surfaces_as_OperationCanceledException_and_stops_retrying()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "30"));
         using var cts = new CancellationTokenSource();
 
@@ -248,10 +244,10 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Exhausted_network_failures_on_a_get_surface_as_the_last_HttpRequestException_never_an_AggregateException()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("a")).Throw(new HttpRequestException("b")).Throw(new HttpRequestException("c")).Throw(new HttpRequestException("last"));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => clock.Drive(Client(handler, clock).Me.Devices.GetAsync(), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices.GetAsync()));
 
         Assert.Equal("last", error.Message);
         Assert.Equal(4, handler.Requests.Count);
@@ -260,12 +256,12 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task A_retry_keeps_the_client_request_id_and_a_new_request_gets_a_new_one()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.TooManyRequests).Always(HttpStatusCode.Created, Status);
         var client = Client(handler, clock);
 
-        await clock.Drive(client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))), TimeSpan.FromSeconds(1));
-        await clock.Drive(client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))), TimeSpan.FromSeconds(1));
+        await clock.RunAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        await clock.RunAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
 
         Assert.Equal(3, handler.Requests.Count);
         Assert.True(Guid.TryParse(handler.Requests[0].ClientRequestId, out _));
@@ -276,7 +272,7 @@ public class ResilienceHandlerTests
     [Fact]
     public async Task Users_can_add_their_own_polly_strategies_inside_the_client_retry()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, Status);
         var injected = 0;
 
@@ -287,7 +283,7 @@ public class ResilienceHandlerTests
             OutcomeGenerator = _ => ValueTask.FromResult<Outcome<HttpResponseMessage>?>(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))),
         }));
 
-        var command = await clock.Drive(client.Me.Devices["d"].Commands["c"].GetAsync(), TimeSpan.FromSeconds(1));
+        var command = await clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal("c", command?.Id);
         Assert.Single(handler.Requests);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using DeviceCommands.Client.Tests.TestSupport;
 using DeviceCommands.Client.Transport;
+using DeviceCommands.Emulator;
 
 namespace DeviceCommands.Client.Tests.Transport;
 
@@ -13,13 +13,13 @@ public class RetryAfterTests
     [InlineData("120", 120)]
     public void Delta_seconds_read_as_a_delay(string value, int seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), RetryAfter.Parse(value, FakeTime.Create()));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetryAfter.Parse(value, new VirtualClock()));
     }
 
     [Fact]
     public void An_http_date_reads_against_the_clock_and_a_past_date_is_zero()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
 
         Assert.Equal(TimeSpan.FromSeconds(30), RetryAfter.Parse(clock.GetUtcNow().AddSeconds(30).ToString("r"), clock));
         Assert.Equal(TimeSpan.Zero, RetryAfter.Parse(clock.GetUtcNow().AddSeconds(-30).ToString("r"), clock));
@@ -32,7 +32,7 @@ public class RetryAfterTests
     [InlineData("-5")]
     public void Anything_else_is_no_hint(string? value)
     {
-        Assert.Null(RetryAfter.Parse(value, FakeTime.Create()));
+        Assert.Null(RetryAfter.Parse(value, new VirtualClock()));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class RetryAfterTests
         response.Headers.Add("Retry-After", "10");
         response.Headers.Add("retry-after-ms", "250");
 
-        Assert.Equal(TimeSpan.FromMilliseconds(250), RetryAfter.From(response, FakeTime.Create()));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), RetryAfter.From(response, new VirtualClock()));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class RetryAfterTests
     {
         var headers = new Dictionary<string, IEnumerable<string>> { ["retry-after"] = ["4"] };
 
-        Assert.Equal(TimeSpan.FromSeconds(4), RetryAfter.From(headers, FakeTime.Create()));
+        Assert.Equal(TimeSpan.FromSeconds(4), RetryAfter.From(headers, new VirtualClock()));
     }
 
     [Theory]

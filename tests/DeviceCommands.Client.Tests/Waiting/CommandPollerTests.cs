@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.Emulator;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.Tests.Waiting;
@@ -12,7 +12,7 @@ public class CommandPollerTests
     [Fact]
     public async Task A_whole_send_and_wait_logs_each_status_change_and_no_token()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         var logs = new LogCapture();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.Created, """{"id":"cmd-1","status":"requesting"}""")
@@ -25,7 +25,7 @@ public class CommandPollerTests
             HttpMessageHandler = handler, TimeProvider = clock, LoggerFactory = logs, MaxRetries = 0,
         });
 
-        var result = await clock.Drive(client.Me.Devices["dev-1"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { JitterSeed = 1 }));
+        var result = await clock.RunAsync(() => client.Me.Devices["dev-1"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { JitterSeed = 1 }));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         var changes = logs.Lines.Where(l => l.Message.StartsWith("Command cmd-1 on device dev-1 is now", StringComparison.Ordinal)).Select(l => l.Message.Split(' ')[7]).ToList();
@@ -39,14 +39,14 @@ public class CommandPollerTests
     [Fact]
     public async Task A_wait_is_one_span_tagged_with_the_final_status_and_its_polls_are_child_spans()
     {
-        var clock = FakeTime.Create();
+        var clock = new VirtualClock();
         using var capture = new SpanCapture();
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.OK, """{"id":"span-cmd","status":"executing"}""")
             .Always(HttpStatusCode.OK, """{"id":"span-cmd","status":"expired"}""");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock });
 
-        await clock.Drive(client.Me.Devices["span-dev"].Commands["span-cmd"].WaitForCompletionAsync());
+        await clock.RunAsync(() => client.Me.Devices["span-dev"].Commands["span-cmd"].WaitForCompletionAsync());
 
         var spans = capture.Spans;
         var wait = Assert.Single(spans, s => s.DisplayName == "WaitForCommand" && (string?)s.GetTagItem("devicecommands.command.id") == "span-cmd");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Waiting;
@@ -12,14 +12,14 @@ public sealed class CommandWaitExtensionsTests
     private const string CommandId = "cmd-1";
     private const int Seed = 42;
 
-    private readonly WaitingTimeProvider _clock = new();
-    private readonly ScriptedStatusHandler _handler;
+    private readonly VirtualClock _clock = new();
+    private readonly ScriptedHandler _handler;
     private readonly DeviceCommandsClient _client;
 
     public CommandWaitExtensionsTests()
     {
-        _handler = new ScriptedStatusHandler(_clock, CommandId);
-        _client = WaitingClients.Over(_handler);
+        _handler = new ScriptedHandler(_clock, CommandId) { GetsOnly = true };
+        _client = TestClients.Stock(_handler);
     }
 
     private global::DeviceCommands.Client.Me.Devices.Item.Commands.Item.CommandItemRequestBuilder Command => _client.Me.Devices[DeviceId].Commands[CommandId];
@@ -59,7 +59,7 @@ public sealed class CommandWaitExtensionsTests
         var options = Options();
         var start = _clock.GetUtcNow();
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.True(result.Succeeded);
@@ -79,7 +79,7 @@ public sealed class CommandWaitExtensionsTests
         var options = Options(o => o.InitialDelay = TimeSpan.FromSeconds(2));
         var start = _clock.GetUtcNow();
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         var times = _handler.PollTimes;
         Assert.Equal(start, times[0]);
@@ -93,7 +93,7 @@ public sealed class CommandWaitExtensionsTests
         _handler.Status(Enumerable.Repeat("executing", 30).Append("completed").ToArray());
         var options = Options(o => { o.MaxDelay = TimeSpan.FromSeconds(10); o.Timeout = null; });
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         Assert.Equal(31, result.Polls);
         var times = _handler.PollTimes;
@@ -107,9 +107,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task Progress_sees_each_status_change_once_including_the_first()
     {
         _handler.Status("requesting", "requesting", "sentToTarget", "executing", "executing", "executing", "completed");
-        var progress = new WaitingClients.Recorder<Command>();
+        var progress = new ProgressRecorder<Command>();
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
 
         Assert.Equal(7, result.Polls);
         Assert.Equal(["requesting", "sentToTarget", "executing", "completed"], progress.Items.Select(c => c.RawStatus));
@@ -119,9 +119,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task Unknown_statuses_are_changes_compared_by_raw_text()
     {
         _handler.Status("queued", "queued", "delivered", "completed");
-        var progress = new WaitingClients.Recorder<Command>();
+        var progress = new ProgressRecorder<Command>();
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(["queued", "delivered", "completed"], progress.Items.Select(c => c.RawStatus));
@@ -133,7 +133,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status("requesting", "executing", "executing", "failedToSend", "completed");
 
-        var seen = await _clock.RunAsync(Collect(Command.WatchAsync(Options())));
+        var seen = await _clock.RunAsync(() => Collect(Command.WatchAsync(Options())));
 
         Assert.Equal([ActionStatus.Requesting, ActionStatus.Executing, ActionStatus.FailedToSend], seen.Select(c => c.Status));
         Assert.Equal(4, _handler.PollTimes.Count);
@@ -144,9 +144,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task Watch_and_Progress_see_the_same_sequence()
     {
         _handler.Status("requesting", "requesting", "completed");
-        var progress = new WaitingClients.Recorder<Command>();
+        var progress = new ProgressRecorder<Command>();
 
-        var seen = await _clock.RunAsync(Collect(Command.WatchAsync(Options(o => o.Progress = progress))));
+        var seen = await _clock.RunAsync(() => Collect(Command.WatchAsync(Options(o => o.Progress = progress))));
 
         Assert.Equal(seen, progress.Items);
     }
@@ -156,7 +156,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status("executing", "executionFailed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal(ActionStatus.ExecutionFailed, result.Status);
         Assert.False(result.Succeeded);
@@ -172,7 +172,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status(status, status, "completed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(3, result.Polls);
@@ -183,7 +183,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status("executing", "custom", "completed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.IsTerminal = s => s.IsTerminal() || s == ActionStatus.Custom)));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.IsTerminal = s => s.IsTerminal() || s == ActionStatus.Custom)));
 
         Assert.Equal(ActionStatus.Custom, result.Status);
         Assert.Equal(2, result.Polls);
@@ -194,7 +194,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status("delivered");
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(20)))));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(20)))));
 
         Assert.Equal("delivered", e.LastObserved?.RawStatus);
     }
@@ -204,7 +204,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status("executing", "delivered", "completed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.IsTerminalCommand = c => c.RawStatus == "delivered")));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.IsTerminalCommand = c => c.RawStatus == "delivered")));
 
         Assert.Equal(ActionStatus.Custom, result.Status);
         Assert.Equal("delivered", result.Command.RawStatus);
@@ -216,18 +216,18 @@ public sealed class CommandWaitExtensionsTests
     public async Task Transient_failures_keep_the_wait_going_and_count_as_polls()
     {
         _handler.Status("requesting")
-            .Respond(HttpStatusCode.TooManyRequests)
-            .Respond(HttpStatusCode.ServiceUnavailable, "<html>busy</html>")
-            .Respond(HttpStatusCode.InternalServerError, """{"error":{"code":"x","message":"y"}}""")
-            .Respond(HttpStatusCode.BadGateway)
-            .Respond(HttpStatusCode.RequestTimeout)
-            .Throw(() => new HttpRequestException("connection reset"))
-            .Throw(() => new TaskCanceledException("per-request timeout", new TimeoutException()))
-            .Throw(() => new TimeoutException())
+            .Answer(HttpStatusCode.TooManyRequests, null)
+            .Answer(HttpStatusCode.ServiceUnavailable, "<html>busy</html>")
+            .Answer(HttpStatusCode.InternalServerError, """{"error":{"code":"x","message":"y"}}""")
+            .Answer(HttpStatusCode.BadGateway, null)
+            .Answer(HttpStatusCode.RequestTimeout, null)
+            .Throw(new HttpRequestException("connection reset"))
+            .Throw(new TaskCanceledException("per-request timeout", new TimeoutException()))
+            .Throw(new TimeoutException())
             .Status("completed");
-        var progress = new WaitingClients.Recorder<Command>();
+        var progress = new ProgressRecorder<Command>();
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Progress = progress)));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(10, result.Polls);
@@ -243,9 +243,9 @@ public sealed class CommandWaitExtensionsTests
     [InlineData(HttpStatusCode.Gone)]
     public async Task Permanent_errors_end_the_wait_at_once_with_the_ODataError(HttpStatusCode code)
     {
-        _handler.Status("requesting").Respond(code, """{"error":{"code":"nope","message":"no such command"}}""").Status("completed");
+        _handler.Status("requesting").Answer(code, """{"error":{"code":"nope","message":"no such command"}}""").Status("completed");
 
-        var e = await Assert.ThrowsAsync<ODataError>(() => _clock.RunAsync(Command.WaitForCompletionAsync(Options())));
+        var e = await Assert.ThrowsAsync<ODataError>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options())));
 
         Assert.Equal((int)code, e.ResponseStatusCode);
         Assert.Equal("nope", e.Error?.Code);
@@ -260,7 +260,7 @@ public sealed class CommandWaitExtensionsTests
         var start = _clock.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(20);
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(options)));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(options)));
 
         // the last poll is sent a tenth of the timeout (at most 1 s) before the deadline, so it can be answered in time
         var times = _handler.PollTimes;
@@ -283,7 +283,7 @@ public sealed class CommandWaitExtensionsTests
         var options = Options(o => { o.InitialDelay = TimeSpan.FromSeconds(10); o.MaxDelay = TimeSpan.FromSeconds(10); o.Timeout = TimeSpan.FromSeconds(3); });
         _handler.Status("executing", "completed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(TimeSpan.FromSeconds(2.7), result.Elapsed);
@@ -292,9 +292,9 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task Timeout_with_only_failures_has_no_last_observation()
     {
-        _handler.Respond(HttpStatusCode.ServiceUnavailable);
+        _handler.Answer(HttpStatusCode.ServiceUnavailable, null);
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(5)))));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(5)))));
 
         Assert.Null(e.LastObserved);
         Assert.Equal(_handler.PollTimes.Count, e.Polls);
@@ -303,10 +303,10 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task Retry_After_in_seconds_on_a_2xx_poll_is_honoured()
     {
-        _handler.Respond(HttpStatusCode.OK, ScriptedStatusHandler.Body("executing"), ("Retry-After", "7")).Status("completed");
+        _handler.Answer(HttpStatusCode.OK, ScriptedHandler.Body("executing"), ("Retry-After", "7")).Status("completed");
         var start = _clock.GetUtcNow();
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal([start, start + TimeSpan.FromSeconds(7)], _handler.PollTimes);
     }
@@ -316,9 +316,9 @@ public sealed class CommandWaitExtensionsTests
     {
         var start = _clock.GetUtcNow();
         var at = start + TimeSpan.FromSeconds(12);
-        _handler.Respond(HttpStatusCode.ServiceUnavailable, null, ("Retry-After", at.ToString("r", CultureInfo.InvariantCulture))).Status("completed");
+        _handler.Answer(HttpStatusCode.ServiceUnavailable, null, ("Retry-After", at.ToString("r", CultureInfo.InvariantCulture))).Status("completed");
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal([start, at], _handler.PollTimes);
         Assert.Equal(2, result.Polls);
@@ -328,9 +328,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task Retry_After_on_a_429_is_honoured()
     {
         var start = _clock.GetUtcNow();
-        _handler.Respond(HttpStatusCode.TooManyRequests, null, ("Retry-After", "4")).Status("completed");
+        _handler.Answer(HttpStatusCode.TooManyRequests, null, ("Retry-After", "4")).Status("completed");
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal([start, start + TimeSpan.FromSeconds(4)], _handler.PollTimes);
     }
@@ -340,9 +340,9 @@ public sealed class CommandWaitExtensionsTests
     {
         var options = Options(o => o.InitialDelay = TimeSpan.FromSeconds(5));
         var start = _clock.GetUtcNow();
-        _handler.Respond(HttpStatusCode.OK, ScriptedStatusHandler.Body("executing"), ("Retry-After", "1")).Status("completed");
+        _handler.Answer(HttpStatusCode.OK, ScriptedHandler.Body("executing"), ("Retry-After", "1")).Status("completed");
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         Assert.Equal([start, start + TimeSpan.FromSeconds(1)], _handler.PollTimes);
     }
@@ -351,9 +351,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task A_retry_after_of_zero_cannot_make_the_wait_poll_in_a_tight_loop()
     {
         var start = _clock.GetUtcNow();
-        _handler.Respond(HttpStatusCode.OK, ScriptedStatusHandler.Body("executing"), ("Retry-After", "0")).Status("completed");
+        _handler.Answer(HttpStatusCode.OK, ScriptedHandler.Body("executing"), ("Retry-After", "0")).Status("completed");
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal([start, start + TimeSpan.FromMilliseconds(100)], _handler.PollTimes);
     }
@@ -362,9 +362,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task A_retry_after_ms_hint_is_followed_to_the_millisecond()
     {
         var start = _clock.GetUtcNow();
-        _handler.Respond(HttpStatusCode.OK, ScriptedStatusHandler.Body("sentToTarget"), ("Retry-After", "1"), ("retry-after-ms", "350")).Status("completed");
+        _handler.Answer(HttpStatusCode.OK, ScriptedHandler.Body("sentToTarget"), ("Retry-After", "1"), ("retry-after-ms", "350")).Status("completed");
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options()));
 
         Assert.Equal([start, start + TimeSpan.FromMilliseconds(350)], _handler.PollTimes);
     }
@@ -373,9 +373,9 @@ public sealed class CommandWaitExtensionsTests
     public async Task A_Retry_After_past_the_deadline_times_out_at_the_deadline_without_polling_again()
     {
         var start = _clock.GetUtcNow();
-        _handler.Respond(HttpStatusCode.OK, ScriptedStatusHandler.Body("executing"), ("Retry-After", "120")).Status("completed");
+        _handler.Answer(HttpStatusCode.OK, ScriptedHandler.Body("executing"), ("Retry-After", "120")).Status("completed");
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(30)))));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(30)))));
 
         Assert.Equal([start], _handler.PollTimes);
         Assert.Equal(start + TimeSpan.FromSeconds(30), _clock.GetUtcNow());
@@ -414,7 +414,7 @@ public sealed class CommandWaitExtensionsTests
     {
         _handler.Status(Enumerable.Repeat("executing", 200).Append("completed").ToArray());
 
-        var result = await _clock.RunAsync(Command.WaitForCompletionAsync(Options(o => o.Timeout = null)));
+        var result = await _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = null)));
 
         Assert.Equal(201, result.Polls);
         Assert.True(result.Elapsed > TimeSpan.FromMinutes(60), result.Elapsed.ToString());
@@ -424,15 +424,25 @@ public sealed class CommandWaitExtensionsTests
     public async Task A_sleeping_wait_holds_one_timer()
     {
         _handler.Status("requesting", "executing", "executing", "completed");
-        var pending = new List<int>();
-        _handler.OnEachPoll = () => pending.Add(_clock.PendingTimers);
+        var during = new List<int>();
+        _handler.OnEachPoll = () => during.Add(_clock.PendingTimers);
+        var between = new List<int>();
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(Options()));
+        // the clock moved by hand, so that it stands still between two polls
+        var wait = Command.WaitForCompletionAsync(Options());
+        for (var step = 0; step < 10 && !wait.IsCompleted; step++)
+        {
+            between.Add(_clock.PendingTimers);
+            Assert.Equal(_handler.PollTimes[^1] + Scheduled(Options(), _handler.PollTimes.Count), _clock.NextTimerDue);
+            _clock.Advance(_clock.NextTimerDue!.Value - _clock.GetUtcNow());
+        }
+
+        await wait;
 
         // during a poll: its deadline budget only; between polls: the sleep only (the budget is gone)
-        Assert.Equal([1, 1, 1, 1], pending);
+        Assert.Equal([1, 1, 1, 1], during);
+        Assert.Equal([1, 1, 1], between);
         Assert.Equal(0, _clock.PendingTimers);
-        Assert.Equal(3 + 4, _clock.TimersCreated);
     }
 
     [Fact]
@@ -447,10 +457,10 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task SendAndWait_posts_once_then_only_gets()
     {
-        _handler.OnPost(HttpStatusCode.Created, ScriptedStatusHandler.Body("requesting")).Status("requesting", "executing", "completed");
-        var progress = new WaitingClients.Recorder<Command>();
+        _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("requesting")).Status("requesting", "executing", "completed");
+        var progress = new ProgressRecorder<Command>();
 
-        var result = await _clock.RunAsync(_client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(global::DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://example.com")), Options(o => o.Progress = progress)));
+        var result = await _clock.RunAsync(() => _client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(global::DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://example.com")), Options(o => o.Progress = progress)));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(3, result.Polls);
@@ -465,7 +475,7 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task SendAndWait_returns_at_once_when_the_POST_answer_is_terminal()
     {
-        _handler.OnPost(HttpStatusCode.Created, ScriptedStatusHandler.Body("completed"));
+        _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("completed"));
 
         var result = await _client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(new Command { Type = "LaunchUri" }, Options());
 
@@ -488,10 +498,10 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task SendAndWait_timeout_counts_from_before_the_POST()
     {
-        _handler.OnPost(HttpStatusCode.Created, ScriptedStatusHandler.Body("requesting")).Status("executing");
+        _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("requesting")).Status("executing");
         var start = _clock.GetUtcNow();
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(_client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(new Command { Type = "LaunchUri" }, Options(o => o.Timeout = TimeSpan.FromSeconds(10)))));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => _client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(new Command { Type = "LaunchUri" }, Options(o => o.Timeout = TimeSpan.FromSeconds(10)))));
 
         Assert.Equal(start + TimeSpan.FromSeconds(9), _handler.PollTimes[^1]);
         Assert.Equal(start + TimeSpan.FromSeconds(10), _clock.GetUtcNow());
@@ -506,7 +516,7 @@ public sealed class CommandWaitExtensionsTests
         var options = Options(o => o.Checkpoint = checkpoints.Add);
         var start = _clock.GetUtcNow();
 
-        await _clock.RunAsync(Command.WaitForCompletionAsync(options));
+        await _clock.RunAsync(() => Command.WaitForCompletionAsync(options));
 
         Assert.Equal([1, 2], checkpoints.Select(c => c.Polls));
         Assert.All(checkpoints, c =>
@@ -536,18 +546,18 @@ public sealed class CommandWaitExtensionsTests
             }
         };
         _handler.Status("requesting", "sentToTarget", "executing");
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _clock.RunAsync(Command.WaitForCompletionAsync(options, stop.Token)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(options, stop.Token)));
         Assert.Equal(3, _handler.PollTimes.Count);
 
         // another process: a new client, new handler, same clock, some time later
         _clock.Advance(TimeSpan.FromMilliseconds(100));
-        var handler = new ScriptedStatusHandler(_clock, CommandId).Status("executing", "executing", "completed");
-        var client = WaitingClients.Over(handler);
+        var handler = new ScriptedHandler(_clock, CommandId) { GetsOnly = true }.Status("executing", "executing", "completed");
+        var client = TestClients.Stock(handler);
         var checkpoint = CommandWaitCheckpoint.Parse(stored!);
-        var progress = new WaitingClients.Recorder<Command>();
+        var progress = new ProgressRecorder<Command>();
         var resumed = Options(o => { o.Timeout = TimeSpan.FromSeconds(1); o.Progress = progress; });
 
-        var result = await _clock.RunAsync(client.ResumeWaitAsync(checkpoint, resumed));
+        var result = await _clock.RunAsync(() => client.ResumeWaitAsync(checkpoint, resumed));
 
         Assert.Equal(6, result.Polls);
         Assert.Equal(ActionStatus.Completed, result.Status);
@@ -567,7 +577,7 @@ public sealed class CommandWaitExtensionsTests
         var checkpoint = new CommandWaitCheckpoint(DeviceId, CommandId, 2, start, start + TimeSpan.FromSeconds(30), start + TimeSpan.FromSeconds(3), "executing");
         _handler.Status("executing");
 
-        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(_client.ResumeWaitAsync(checkpoint, Options(o => o.Timeout = TimeSpan.FromHours(1)))));
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => _client.ResumeWaitAsync(checkpoint, Options(o => o.Timeout = TimeSpan.FromHours(1)))));
 
         Assert.Equal(start + TimeSpan.FromSeconds(3), _handler.PollTimes[0]);
         Assert.Equal(start + TimeSpan.FromSeconds(29), _handler.PollTimes[^1]);
@@ -583,7 +593,7 @@ public sealed class CommandWaitExtensionsTests
         _handler.Status("executing", "completed");
         var options = Options(o => o.MaxDelay = TimeSpan.FromSeconds(30));
 
-        var result = await _clock.RunAsync(_client.ResumeWaitAsync(checkpoint, options));
+        var result = await _clock.RunAsync(() => _client.ResumeWaitAsync(checkpoint, options));
 
         Assert.Equal(1_000_002, result.Polls);
         var gap = _handler.PollTimes[1] - _handler.PollTimes[0];
@@ -606,7 +616,7 @@ public sealed class CommandWaitExtensionsTests
     [Fact]
     public async Task PollOnce_drives_a_wait_one_step_at_a_time()
     {
-        _handler.Status("requesting", "requesting").Respond(HttpStatusCode.ServiceUnavailable, null, ("Retry-After", "9")).Status("completed");
+        _handler.Status("requesting", "requesting").Answer(HttpStatusCode.ServiceUnavailable, null, ("Retry-After", "9")).Status("completed");
         var options = Options();
         var start = _clock.GetUtcNow();
         var checkpoint = CommandWaitCheckpoint.Start(DeviceId, CommandId, options);
@@ -663,11 +673,11 @@ public sealed class CommandWaitExtensionsTests
     public async Task Without_a_TimeProvider_option_a_Create_client_uses_its_own_clock()
     {
         _handler.Status("executing", "completed");
-        // no attempt timeout or retries: their timers would be on the same fake clock as the wait's
-        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock, AttemptTimeout = Timeout.InfiniteTimeSpan, MaxRetries = 0 });
+        // the attempt timeout and the retries keep time on the same clock as the wait: it never moves while a request is answered
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = _handler, TimeProvider = _clock });
         var start = _clock.GetUtcNow();
 
-        var result = await _clock.RunAsync(client.Me.Devices[DeviceId].Commands[CommandId].WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = Seed }));
+        var result = await _clock.RunAsync(() => client.Me.Devices[DeviceId].Commands[CommandId].WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = Seed }));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(start + Scheduled(new CommandWaitOptions { JitterSeed = Seed }, 1), _handler.PollTimes[1]);

@@ -11,7 +11,7 @@ public class DevicesRequestBuilderTests
     [InlineData(false)]
     public async Task GetAsync_reads_the_pascal_case_list_example(bool stock)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, Fixture.Read("devices-pascal-case.json"));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, Fixture.Read("devices-pascal-case.json"));
         var client = stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
 
         var list = await client.Me.Devices.GetAsync();
@@ -25,7 +25,7 @@ public class DevicesRequestBuilderTests
     [Fact]
     public async Task A_next_link_is_followed_with_WithUrl()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"value":[{"id":"2"}]}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"value":[{"id":"2"}]}""");
         var client = TestClients.Created(recorder.Handler);
 
         var page = await client.Me.Devices.WithUrl("https://graph.microsoft.com/beta/me/devices?$skiptoken=abc").GetAsync();

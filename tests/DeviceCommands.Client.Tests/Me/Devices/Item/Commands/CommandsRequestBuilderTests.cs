@@ -14,7 +14,7 @@ public class CommandsRequestBuilderTests
     [InlineData(false)]
     public async Task PostAsync_sends_the_launch_uri_body_and_reads_the_created_command(bool stock)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.Created, Created);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.Created, Created);
         var client = stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
 
         var command = await client.Me.Devices["device-1"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
@@ -30,7 +30,7 @@ public class CommandsRequestBuilderTests
     [Fact]
     public async Task PostAsync_sends_the_app_service_body()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.Created, Created);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.Created, Created);
         var command = Command.AppService("com.microsoft.test.cdppingpongservice", "5085ShawnHenry.RomanTestApp_jsjw7knzsgcce",
             new Dictionary<string, object?> { ["Type"] = "Toast", ["Title"] = "Hello", ["Subtitle"] = "World!" });
 
@@ -42,7 +42,7 @@ public class CommandsRequestBuilderTests
     [Fact]
     public void ToPostRequestInformation_carries_a_json_body_without_sending()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.Created, Created);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.Created, Created);
         var request = TestClients.Created(recorder.Handler).Me.Devices["d"].Commands.ToPostRequestInformation(new Command { Type = "LaunchUri" });
 
         Assert.Equal(Method.POST, request.HttpMethod);
@@ -62,7 +62,7 @@ public class CommandsRequestBuilderTests
     [Fact]
     public async Task A_rejected_post_throws_an_ODataError()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.BadRequest, """{"error":{"code":"BadRequest","message":"uri is required"}}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.BadRequest, """{"error":{"code":"BadRequest","message":"uri is required"}}""");
 
         var error = await Assert.ThrowsAsync<ODataError>(() =>
             TestClients.Created(recorder.Handler).Me.Devices["d"].Commands.PostAsync(new Command { Type = "LaunchUri" }));

@@ -23,14 +23,14 @@ public class CommandItemRequestBuilderTests
         return data;
     }
 
-    private static DeviceCommandsClient Client(Recorder recorder, bool stock) =>
+    private static DeviceCommandsClient Client(MockHttpRecorder recorder, bool stock) =>
         stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
 
     [Theory]
     [MemberData(nameof(StatusBodiesThroughBothAdapters))]
     public async Task GetAsync_reads_each_reference_status_body(string fixture, bool stockAdapter)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
 
         var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -52,7 +52,7 @@ public class CommandItemRequestBuilderTests
             {"value":{"ID":"x","Status":"brandNewStatus","type":"null","ResponsePayload":{"Type":"Ok","CreationDate":"date-time","MsIgnoredParameter":"3"},
              "payload":"payload-JSON","postbackURI":"null","extra":[1,[2,3]]}}
             """;
-        var recorder = Recorder.Answering(HttpStatusCode.OK, body);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
         var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -83,7 +83,7 @@ public class CommandItemRequestBuilderTests
     [InlineData("0158355AD4D680CC4E2994CC009EFFD7337D1335FCA6ED266â€¦", "0158355AD4D680CC4E2994CC009EFFD7337D1335FCA6ED266%C3%A2%E2%82%AC%C2%A6")]
     public async Task Ids_are_sent_as_one_percent_encoded_path_segment(string id, string encoded)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1","status":"executing"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"1","status":"executing"}""");
         var client = TestClients.Created(recorder.Handler);
 
         await client.Me.Devices[id].Commands[id].GetAsync();
@@ -111,7 +111,7 @@ public class CommandItemRequestBuilderTests
     [InlineData("\t\n")]
     public void A_missing_id_throws_ArgumentException_before_anything_is_sent(string? id)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         var client = TestClients.Created(recorder.Handler);
 
         Assert.ThrowsAny<ArgumentException>(() => client.Me.Devices[id!]);
@@ -134,7 +134,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task A_builder_sends_the_same_url_every_time_it_is_used()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
         var builder = TestClients.Created(recorder.Handler).Me.Devices[".."].Commands["c/1"];
 
         await builder.GetAsync();
@@ -156,7 +156,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task A_long_id_within_the_limit_is_sent_whole()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"1"}""");
         var id = new string('a', 5000);
 
         await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands[id].GetAsync();
@@ -167,7 +167,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public void ToGetRequestInformation_builds_the_request_without_sending_it()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         var builder = TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"];
 
         var request = builder.ToGetRequestInformation(c => c.Headers.Add("x-test", "1"));
@@ -182,7 +182,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task WithUrl_sends_to_the_raw_url()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c","status":"completed"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"c","status":"completed"}""");
         var builder = TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"];
 
         var command = await builder.WithUrl("https://graph.microsoft.com/beta/me/devices/x/commands/y").GetAsync();
@@ -194,7 +194,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task A_headers_inspection_option_receives_the_answers_headers()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c"}""", configure: r => r.Headers.Add("Retry-After", "7"));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"c"}""", configure: r => r.Headers.Add("Retry-After", "7"));
         var option = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
 
         await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync(c => c.Options.Add(option));
@@ -205,7 +205,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task An_empty_success_body_reads_as_null()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.NoContent, null);
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.NoContent, null);
 
         Assert.Null(await TestClients.Created(recorder.Handler).Me.Devices["d"].Commands["c"].GetAsync());
     }
@@ -213,7 +213,7 @@ public class CommandItemRequestBuilderTests
     [Fact]
     public async Task A_cancelled_call_throws_OperationCanceledException()
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
@@ -226,7 +226,7 @@ public class CommandItemRequestBuilderTests
     [InlineData(false)]
     public async Task A_request_built_from_a_builder_is_its_own_so_changing_it_leaves_the_builder_alone(bool stock)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, "{}");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
         var builder = Client(recorder, stock).Me.Devices["d1"].Commands["c1"];
 
         var request = builder.ToGetRequestInformation();
@@ -242,7 +242,7 @@ public class CommandItemRequestBuilderTests
     [InlineData(false)]
     public async Task One_builder_can_send_from_many_threads_at_once(bool stock)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, """{"id":"c1","status":"executing"}""");
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"c1","status":"executing"}""");
         var client = Client(recorder, stock);
         var builder = client.Me.Devices["d1"].Commands["c1"];
 

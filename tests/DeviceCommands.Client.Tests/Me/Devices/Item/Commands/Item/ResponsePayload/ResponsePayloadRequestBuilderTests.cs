@@ -12,7 +12,7 @@ public class ResponsePayloadRequestBuilderTests
     [InlineData("payload-placeholder-date.json", false, false)]
     public async Task GetAsync_reads_both_reference_payload_bodies(string fixture, bool stock, bool hasDate)
     {
-        var recorder = Recorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
         var client = stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
 
         var payload = await client.Me.Devices["d"].Commands["c"].ResponsePayload.GetAsync();

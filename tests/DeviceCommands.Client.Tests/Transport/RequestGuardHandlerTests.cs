@@ -1,11 +1,10 @@
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Tests.TestSupport;
 
 namespace DeviceCommands.Client.Tests.Transport;
 
 /// <summary>Where the bearer token goes: only to the base URL's host, only over https (http only to loopback).</summary>
-public class HostGuardHandlerTests
+public class RequestGuardHandlerTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using DeviceCommands.Client.Transport;
 
-namespace DeviceCommands.Client.Tests.TestSupport;
+namespace DeviceCommands.TestSupport;
 
 /// <summary>Listens to the package's <see cref="ActivitySource"/> and keeps every span that ends.</summary>
-internal sealed class SpanCapture : IDisposable
+public sealed class SpanCapture : IDisposable
 {
     private readonly ActivityListener _listener;
     private readonly List<Activity> _spans = [];
 
+    /// <summary>Starts listening.</summary>
     public SpanCapture()
     {
         _listener = new ActivityListener
@@ -20,6 +21,7 @@ internal sealed class SpanCapture : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
+    /// <summary>The spans that have ended so far.</summary>
     public List<Activity> Spans
     {
         get
@@ -31,5 +33,6 @@ internal sealed class SpanCapture : IDisposable
         }
     }
 
+    /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
 }

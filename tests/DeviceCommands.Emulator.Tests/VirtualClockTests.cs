@@ -1,0 +1,314 @@
+namespace DeviceCommands.Emulator.Tests;
+
+public sealed class VirtualClockTests
+{
+    private static readonly DateTimeOffset Start = VirtualClock.DefaultStart;
+
+    [Fact]
+    public void A_new_clock_starts_at_the_default_start_or_the_given_instant()
+    {
+        var given = new DateTimeOffset(2030, 6, 1, 12, 0, 0, TimeSpan.FromHours(2));
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new VirtualClock().GetUtcNow());
+        Assert.Equal(given, new VirtualClock(given).GetUtcNow());
+        Assert.Equal(TimeSpan.Zero, new VirtualClock(given).GetUtcNow().Offset);
+        Assert.Null(new VirtualClock().NextTimerDue);
+    }
+
+    [Fact]
+    public void Timers_fire_in_due_order_each_at_its_own_due_time()
+    {
+        var clock = new VirtualClock();
+        var fired = new List<(string Name, DateTimeOffset At)>();
+        using var late = clock.CreateTimer(_ => fired.Add(("late", clock.GetUtcNow())), null, TimeSpan.FromSeconds(3), Timeout.InfiniteTimeSpan);
+        using var early = clock.CreateTimer(_ => fired.Add(("early", clock.GetUtcNow())), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        using var middle = clock.CreateTimer(_ => fired.Add(("middle", clock.GetUtcNow())), null, TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        Assert.Equal(3, clock.PendingTimers);
+        Assert.Equal(Start.AddSeconds(1), clock.NextTimerDue);
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal([("early", Start.AddSeconds(1)), ("middle", Start.AddSeconds(2)), ("late", Start.AddSeconds(3))], fired);
+        Assert.Equal(Start.AddSeconds(5), clock.GetUtcNow());
+        Assert.Equal(0, clock.PendingTimers);
+        Assert.Null(clock.NextTimerDue);
+    }
+
+    [Fact]
+    public void A_timer_due_after_the_advance_does_not_fire_and_zero_fires_the_timers_already_due()
+    {
+        var clock = new VirtualClock();
+        var fired = new List<DateTimeOffset>();
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        using var now = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.Zero);
+        clock.Advance(TimeSpan.FromMilliseconds(1999));
+
+        Assert.Equal([Start], fired);
+        Assert.Equal(1, clock.PendingTimers);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal([Start, Start.AddSeconds(2)], fired);
+    }
+
+    [Fact]
+    public void Timers_due_at_the_same_time_fire_in_the_order_they_were_made()
+    {
+        var clock = new VirtualClock();
+        var fired = new List<string>();
+        var timers = new[] { "first", "second", "third", "fourth" }
+            .Select(name => clock.CreateTimer(_ => fired.Add(name), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan))
+            .ToList();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["first", "second", "third", "fourth"], fired);
+        timers.ForEach(t => t.Dispose());
+    }
+
+    [Fact]
+    public void A_periodic_timer_fires_once_per_period_at_each_of_its_times_and_stays_pending()
+    {
+        var clock = new VirtualClock();
+        var fired = new List<DateTimeOffset>();
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal([Start.AddSeconds(1), Start.AddSeconds(3), Start.AddSeconds(5)], fired);
+        Assert.Equal(1, clock.PendingTimers);
+        Assert.Equal(Start.AddSeconds(7), clock.NextTimerDue);
+    }
+
+    [Fact]
+    public void Change_moves_a_timer_from_now_and_an_infinite_due_time_stops_it()
+    {
+        var clock = new VirtualClock();
+        var fired = new List<DateTimeOffset>();
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(timer.Change(TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan));
+        Assert.Equal(Start.AddSeconds(3), clock.NextTimerDue);
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([Start.AddSeconds(3)], fired);
+
+        Assert.True(timer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan));
+        Assert.True(timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        Assert.Equal(0, clock.PendingTimers);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Single(fired);
+    }
+
+    [Fact]
+    public async Task A_disposed_timer_never_fires_and_Change_after_Dispose_returns_false()
+    {
+        var clock = new VirtualClock();
+        var fired = 0;
+        var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var other = clock.CreateTimer(_ => fired++, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+
+        timer.Dispose();
+        await other.DisposeAsync();
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, fired);
+        Assert.Equal(0, clock.PendingTimers);
+        Assert.False(timer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan));
+        Assert.False(other.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan));
+        Assert.Equal(0, clock.PendingTimers);
+    }
+
+    [Fact]
+    public void A_negative_advance_throws_and_leaves_the_clock_where_it_was()
+    {
+        var clock = new VirtualClock();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromTicks(-1)));
+
+        Assert.Equal(Start, clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void Timestamps_follow_the_clock()
+    {
+        var clock = new VirtualClock();
+        var before = clock.GetTimestamp();
+
+        clock.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(TimeSpan.FromMinutes(3), clock.GetElapsedTime(before));
+    }
+
+    [Fact]
+    public async Task RunAsync_completes_ten_one_hour_delays_with_the_clock_exactly_ten_hours_later()
+    {
+        var clock = new VirtualClock();
+        var times = new List<DateTimeOffset>();
+
+        await clock.RunAsync(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Delay(TimeSpan.FromHours(1), clock);
+                times.Add(clock.GetUtcNow());
+            }
+        });
+
+        Assert.Equal(Start.AddHours(10), clock.GetUtcNow());
+        Assert.Equal(Enumerable.Range(1, 10).Select(h => Start.AddHours(h)), times);
+        Assert.Equal(0, clock.PendingTimers);
+    }
+
+    [Fact]
+    public async Task RunAsync_returns_the_works_result_and_its_exception()
+    {
+        var clock = new VirtualClock();
+
+        var result = await clock.RunAsync(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), clock);
+            return clock.GetUtcNow();
+        });
+        var error = await Assert.ThrowsAsync<FormatException>(() => clock.RunAsync(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), clock);
+            throw new FormatException("from the work");
+        }));
+
+        Assert.Equal(Start.AddMinutes(1), result);
+        Assert.Equal("from the work", error.Message);
+    }
+
+    [Fact]
+    public async Task A_CancellationTokenSource_on_the_clock_cancels_at_its_virtual_time()
+    {
+        var clock = new VirtualClock();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5), clock);
+        DateTimeOffset? cancelledAt = null;
+        using var registration = cts.Token.Register(() => cancelledAt = clock.GetUtcNow());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clock.RunAsync(() => Task.Delay(Timeout.Infinite, cts.Token)));
+
+        Assert.Equal(Start.AddMinutes(5), cancelledAt);
+        Assert.Equal(Start.AddMinutes(5), clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void A_CancellationTokenSource_on_the_clock_moved_by_hand_cancels_neither_early_nor_late()
+    {
+        var clock = new VirtualClock();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30), clock);
+
+        clock.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
+        Assert.False(cts.IsCancellationRequested);
+
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.True(cts.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task RunAsync_does_not_move_the_clock_while_marked_work_is_under_way()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var clock = new VirtualClock();
+
+            var winner = await clock.RunAsync(async () =>
+            {
+                // like a request answered on another thread: marked before it starts, unmarked once it has answered
+                var mark = clock.BeginWork();
+                var answer = new TaskCompletionSource<string>();
+                _ = Task.Run(async () =>
+                {
+                    using (mark)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(30)).ConfigureAwait(false);
+                        answer.SetResult("work");
+                    }
+                });
+                var timeout = Task.Delay(TimeSpan.FromSeconds(1), clock);
+
+                return await Task.WhenAny(answer.Task, timeout) == answer.Task ? "work" : "timeout";
+            });
+
+            Assert.Equal("work", winner);
+            Assert.Equal(Start, clock.GetUtcNow());
+            Assert.Equal(1, clock.PendingTimers);
+        }
+    }
+
+    [Fact]
+    public async Task A_work_mark_disposed_twice_counts_once()
+    {
+        var clock = new VirtualClock();
+        var first = clock.BeginWork();
+        var second = clock.BeginWork();
+        first.Dispose();
+        first.Dispose();
+        second.Dispose();
+
+        // no mark is left: RunAsync moves the clock to the delay at once
+        await clock.RunAsync(() => Task.Delay(TimeSpan.FromDays(1), clock));
+
+        Assert.Equal(Start.AddDays(1), clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RunAsync_reports_a_stall_when_the_work_waits_on_something_other_than_the_clock()
+    {
+        var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
+        var never = new TaskCompletionSource();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => clock.RunAsync(() => never.Task));
+
+        Assert.Contains("neither this clock's timers nor work marked with BeginWork", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Start, clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task The_same_wait_run_twice_gives_the_same_times()
+    {
+        var first = await RunWaitAsync();
+        var second = await RunWaitAsync();
+
+        Assert.Equal(first, second);
+        Assert.True(first.Count > 20, $"{first.Count} polls");
+        Assert.True(first.Select(p => p.Poller).Distinct().Count() == 3, "the three pollers interleave");
+    }
+
+    /// <summary>Three pollers at once, each sleeping a seeded jittered delay between polls until its own deadline.</summary>
+    private static async Task<List<(int Poller, TimeSpan At)>> RunWaitAsync()
+    {
+        var clock = new VirtualClock();
+        var polls = new List<(int Poller, TimeSpan At)>();
+        await clock.RunAsync(() => Task.WhenAll(Enumerable.Range(0, 3).Select(async poller =>
+        {
+            var random = new Random(poller);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2 + poller), clock);
+            try
+            {
+                for (var poll = 1; ; poll++)
+                {
+                    lock (polls)
+                    {
+                        polls.Add((poller, clock.GetUtcNow() - Start));
+                    }
+
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(1.5, poll)) * (0.8 + (0.4 * random.NextDouble())));
+                    await Task.Delay(delay, clock, deadline.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // the poller's deadline
+            }
+        })));
+
+        Assert.Equal(Start.AddMinutes(4), clock.GetUtcNow());
+        return polls;
+    }
+}

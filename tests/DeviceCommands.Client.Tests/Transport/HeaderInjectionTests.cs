@@ -1,5 +1,5 @@
 using System.Net;
-using DeviceCommands.Client.Tests.TestSupport;
+using DeviceCommands.TestSupport;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Transport;
@@ -19,7 +19,7 @@ public class HeaderInjectionTests
     public async Task A_caller_header_that_cannot_be_sent_as_it_is_is_refused_and_nothing_is_sent(string value)
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"id":"c"}""");
-        var client = TestClients.Created(handler, maxRetries: 3);
+        var client = TestClients.Created(handler, o => o.MaxRetries = 3);
 
         var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices["d"].Commands["c"].GetAsync(c => c.Headers.Add("X-Note", value)));
 

@@ -17,9 +17,9 @@ namespace DeviceCommands.Emulator;
 /// </para>
 /// <para>
 /// Timers fire on the thread that moves the clock, with no synchronization context, so the continuations they release
-/// (code awaiting with <c>ConfigureAwait(false)</c>) run at once, inside the move. A handler that answers requests on
-/// other threads marks each request with <see cref="BeginWork"/> (the in-memory emulator's handler does), so the
-/// clock never moves while a request is being answered, and an attempt timeout cannot fire because of a jump.
+/// (code awaiting with <c>ConfigureAwait(false)</c>) run at once, inside the move. A test double that answers requests
+/// on other threads marks each request with <see cref="BeginWork"/>, so the clock never moves while a request is being
+/// answered, and an attempt timeout cannot fire because of a jump.
 /// </para>
 /// </remarks>
 public sealed class VirtualClock : TimeProvider

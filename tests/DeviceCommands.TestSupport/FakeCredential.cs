@@ -4,7 +4,7 @@ namespace DeviceCommands.TestSupport;
 
 /// <summary>
 /// A credential that hands out a recognisable token (<see cref="Token"/>, or <see cref="ClaimsToken"/> for a request
-/// that names claims) and records what it was asked for; or one that stalls (<see cref="Stalling"/>) or throws
+/// that names claims; or tokens of the caller's choosing) and records what it was asked for; or one that stalls (<see cref="Stalling"/>) or throws
 /// (<see cref="Throwing"/>).
 /// </summary>
 public sealed class FakeCredential : TokenCredential
@@ -19,20 +19,25 @@ public sealed class FakeCredential : TokenCredential
     private readonly List<string[]> _scopes = [];
     private readonly List<string?> _claims = [];
     private readonly string _token;
+    private readonly string _claimsToken;
     private readonly Stall _stall;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Exception? _failure;
 
-    /// <summary>Creates a credential that gives <paramref name="token"/> (and <see cref="ClaimsToken"/> when claims are named).</summary>
+    /// <summary>Creates a credential that gives <paramref name="token"/>, and <paramref name="claimsToken"/> for a request that names claims.</summary>
     /// <param name="token">The token text.</param>
-    public FakeCredential(string token = Token)
-        : this(token, Stall.None, null)
+    /// <param name="claimsToken">The token text for a request that names claims (pass <paramref name="token"/> for one token throughout).</param>
+    public FakeCredential(string token = Token, string claimsToken = ClaimsToken)
+        : this(token, claimsToken, Stall.None, null)
     {
     }
 
-    private FakeCredential(string token, Stall stall, Exception? failure)
+    private FakeCredential(string token, string claimsToken, Stall stall, Exception? failure)
     {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(claimsToken);
         _token = token;
+        _claimsToken = claimsToken;
         _stall = stall;
         _failure = failure;
     }
@@ -72,7 +77,7 @@ public sealed class FakeCredential : TokenCredential
     /// <param name="honoursCancellation">Whether a cancelled token ends the stall.</param>
     /// <returns>The credential.</returns>
     public static FakeCredential Stalling(bool honoursCancellation = true) =>
-        new(Token, honoursCancellation ? Stall.HonoursCancellation : Stall.IgnoresCancellation, null);
+        new(Token, ClaimsToken, honoursCancellation ? Stall.HonoursCancellation : Stall.IgnoresCancellation, null);
 
     /// <summary>A credential that throws <paramref name="exception"/> on every token request.</summary>
     /// <param name="exception">What it throws (for example an Azure.Identity AuthenticationFailedException).</param>
@@ -80,7 +85,7 @@ public sealed class FakeCredential : TokenCredential
     public static FakeCredential Throwing(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return new(Token, Stall.None, exception);
+        return new(Token, ClaimsToken, Stall.None, exception);
     }
 
     /// <summary>Lets a stalling credential's pending and later token requests complete.</summary>
@@ -104,7 +109,7 @@ public sealed class FakeCredential : TokenCredential
             return ValueTask.FromException<AccessToken>(_failure);
         }
 
-        var token = new AccessToken(requestContext.Claims is null ? _token : ClaimsToken, DateTimeOffset.UtcNow.AddHours(1));
+        var token = new AccessToken(requestContext.Claims is null ? _token : _claimsToken, DateTimeOffset.UtcNow.AddHours(1));
         return _stall == Stall.None || _released.Task.IsCompleted ? ValueTask.FromResult(token) : StallAsync(token, cancellationToken);
     }
 

@@ -52,17 +52,22 @@ public sealed class RawHttpServer : IAsyncDisposable
     private int _rejected;
     private bool _disposed;
 
-    private RawHttpServer(string basePath)
+    private RawHttpServer(string basePath, IPAddress address)
     {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(address, 0);
         _listener.Start(512);
+        Address = address;
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        BaseUrl = new Uri($"http://127.0.0.1:{Port}{basePath}");
+        string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        BaseUrl = new Uri($"http://{host}:{Port}{basePath}");
         _acceptLoop = Task.Run(AcceptLoopAsync); // on the pool, not on the caller's synchronization context
     }
 
-    /// <summary>The service root, <c>http://127.0.0.1:{port}/beta</c> by default (no trailing slash).</summary>
+    /// <summary>The service root, <c>http://127.0.0.1:{port}/beta</c> by default (no trailing slash; an IPv6 address in brackets).</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>The loopback address it listens on (127.0.0.1 unless <see cref="Start"/> was given another).</summary>
+    public IPAddress Address { get; }
 
     /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
@@ -133,18 +138,26 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a server on a free loopback port (127.0.0.1, port 0).</summary>
+    /// <summary>Starts a server on a free port of a loopback address (127.0.0.1 by default).</summary>
     /// <param name="basePath">The path of <see cref="BaseUrl"/>: <c>/beta</c> by default, empty for none.</param>
-    public static RawHttpServer Start(string basePath = "/beta")
+    /// <param name="address">The address to listen on: any loopback address (127.0.0.0/8, <c>::1</c>); 127.0.0.1 when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="address"/> is not a loopback address.</exception>
+    public static RawHttpServer Start(string basePath = "/beta", IPAddress? address = null)
     {
         ArgumentNullException.ThrowIfNull(basePath);
+        address ??= IPAddress.Loopback;
+        if (!IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException($"RawHttpServer listens on loopback only, not on {address}.", nameof(address));
+        }
+
         basePath = basePath.TrimEnd('/');
         if (basePath.Length > 0 && basePath[0] != '/')
         {
             basePath = "/" + basePath;
         }
 
-        return new RawHttpServer(basePath);
+        return new RawHttpServer(basePath, address);
     }
 
     /// <summary>Adds steps to the script: each answers one request, in order.</summary>
@@ -303,9 +316,12 @@ public sealed class RawHttpServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket, int number, CancellationToken stopping)
     {
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        NetworkStream? stream = null;
         try
         {
+            // Inside the try: a connection accepted just before disposal may start here with its socket already closed
+            // (IOException "not allowed on non-connected sockets"), which must end the task like any other close.
+            stream = new NetworkStream(socket, ownsSocket: false);
             socket.NoDelay = true;
             var reader = new RequestReader(stream, MaxRequestBytes);
             StepEnd end;
@@ -370,7 +386,11 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
         finally
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             lock (_gate)
             {

@@ -28,7 +28,7 @@ public class DeviceCommandsServiceCollectionExtensionsTests
 
         Assert.Equal("Laptop", Assert.Single(devices!.Value!).Name);
         Assert.Equal("Bearer " + FakeCredential.Token, Assert.Single(handler.Requests).Authorization);
-        Assert.Contains(logs.Lines, l => l.Message.StartsWith("HTTP GET /beta/me/devices answered 200", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, l => l.Message.StartsWith("HTTP GET /beta/me/devices answered 200", StringComparison.Ordinal));
         Assert.DoesNotContain(FakeCredential.Token, logs.All, StringComparison.Ordinal);
     }
 

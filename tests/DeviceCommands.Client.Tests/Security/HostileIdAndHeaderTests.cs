@@ -98,7 +98,7 @@ public class HostileIdAndHeaderTests
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.All(handler.Requests, r => Assert.Equal("graph.microsoft.com", r.Uri.Host));
-        Assert.NotEmpty(logs.Lines);
+        Assert.NotEmpty(logs.Entries);
         Assert.DoesNotContain(FakeCredential.Token, logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain("Bearer", logs.All, StringComparison.OrdinalIgnoreCase);
     }

@@ -144,7 +144,7 @@ public class RequestGuardHandlerTests
             messages.Add(e.ToString());
         }
 
-        Assert.NotEmpty(logs.Lines);
+        Assert.NotEmpty(logs.Entries);
         Assert.DoesNotContain(FakeCredential.Token, logs.All, StringComparison.Ordinal);
         Assert.All(messages, m => Assert.DoesNotContain(FakeCredential.Token, m, StringComparison.Ordinal));
     }

@@ -28,9 +28,9 @@ public class CommandPollerTests
         var result = await clock.RunAsync(() => client.Me.Devices["dev-1"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { JitterSeed = 1 }));
 
         Assert.Equal(ActionStatus.Completed, result.Status);
-        var changes = logs.Lines.Where(l => l.Message.StartsWith("Command cmd-1 on device dev-1 is now", StringComparison.Ordinal)).Select(l => l.Message.Split(' ')[7]).ToList();
+        var changes = logs.Entries.Where(l => l.Message.StartsWith("Command cmd-1 on device dev-1 is now", StringComparison.Ordinal)).Select(l => l.Message.Split(' ')[7]).ToList();
         Assert.Equal(["requesting", "sentToTarget", "executing", "completed"], changes);
-        Assert.All(logs.Lines.Where(l => l.Message.StartsWith("Command", StringComparison.Ordinal)), l => Assert.Equal(LogLevel.Information, l.Level));
+        Assert.All(logs.Entries.Where(l => l.Message.StartsWith("Command", StringComparison.Ordinal)), l => Assert.Equal(LogLevel.Information, l.Level));
         Assert.All(handler.Requests, r => Assert.Equal("Bearer " + FakeCredential.Token, r.Authorization));
         Assert.DoesNotContain(FakeCredential.Token, logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain("bing.com", logs.All, StringComparison.Ordinal);

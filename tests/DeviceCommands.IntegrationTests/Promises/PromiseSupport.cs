@@ -1,16 +1,13 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Azure.Core;
 using DeviceCommands.Client;
 using DeviceCommands.TestSupport;
-using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.IntegrationTests.Promises;
 
-/// <summary>What the promise tests share: clients on the real shared transport, timing, fake credentials, bodies.</summary>
+/// <summary>What the promise tests share: clients on the real shared transport, timing, bodies, the warm-up.</summary>
 internal static class Promise
 {
     /// <summary>The bound on a wait's end, past its deadline, in real time (2-core machine, other builds running).</summary>
@@ -58,7 +55,7 @@ internal static class Promise
             RawStep.Respond(200, Completed),
             RawStep.Respond(201, Completed));
         server.Otherwise(RawStep.Respond(200, Completed));
-        var client = Client(server, new FixedCredential("warm-up"));
+        var client = Client(server, new FakeCredential("warm-up"));
         await client.Me.Devices["d"].Commands["c"].GetAsync();
         await client.Me.Devices["d"].Commands.PostAsync(DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://bing.com")));
         await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(5) });
@@ -90,259 +87,15 @@ internal static class Promise
         return RawStep.Raw([.. head, .. body], close: false);
     }
 
-    /// <summary>
-    /// Disposes a server, tolerating one fault of RawHttpServer itself: a connection accepted just before disposal, whose
-    /// task had not started, makes DisposeAsync throw IOException ("The operation is not allowed on non-connected
-    /// sockets") from the NetworkStream constructor, which ServeAsync calls outside its try (RawHttpServer.cs:306).
-    /// </summary>
-    public static async Task DisposeAsync(RawHttpServer server)
-    {
-        try
-        {
-            await server.DisposeAsync();
-        }
-        catch (IOException)
-        {
-        }
-    }
-
+    /// <summary>How many requests with <paramref name="method"/> the server has read.</summary>
     public static int Count(this RawHttpServer server, string method) => server.Requests.Count(r => r.Method == method);
-}
 
-/// <summary>A credential that gives a fixed token at once, and counts the calls.</summary>
-internal sealed class FixedCredential(string token) : TokenCredential
-{
-    private int _calls;
-
-    public int Calls => Volatile.Read(ref _calls);
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _calls);
-        return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _calls);
-        return ValueTask.FromResult(new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1)));
-    }
-}
-
-/// <summary>A credential whose <c>GetTokenAsync</c> never returns: it ignores its token, or honours it (then ends in OperationCanceledException).</summary>
-internal sealed class StalledCredential(bool honoursCancellation) : TokenCredential
-{
-    private int _calls;
-
-    public int Calls => Volatile.Read(ref _calls);
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The synchronous GetToken was called.");
-
-    public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _calls);
-        await Task.Delay(Timeout.Infinite, honoursCancellation ? cancellationToken : CancellationToken.None);
-        throw new InvalidOperationException("unreachable");
-    }
-}
-
-/// <summary>
-/// A minimal HTTP/1.1 server on any loopback address (RawHttpServer binds 127.0.0.1 only): answers every request with
-/// one fixed 200 JSON body and records the request heads.
-/// </summary>
-internal sealed class TinyLoopbackServer : IAsyncDisposable
-{
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentQueue<string> _heads = new();
-    private readonly Task _loop;
-    private readonly byte[] _answer;
-
-    public TinyLoopbackServer(IPAddress address, string body)
-    {
-        _listener = new TcpListener(address, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        var bytes = Encoding.UTF8.GetBytes(body);
-        _answer = [.. Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"), .. bytes];
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public int Port { get; }
-
-    /// <summary>The request heads (request line and headers) received.</summary>
-    public IReadOnlyList<string> Heads => [.. _heads];
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(1));
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        _stopping.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(socket));
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
-    {
-        using (socket)
-        {
-            try
-            {
-                await using var stream = new NetworkStream(socket, ownsSocket: false);
-                var head = new List<byte>();
-                var buffer = new byte[4096];
-                while (!EndsHead(head))
-                {
-                    var read = await stream.ReadAsync(buffer, _stopping.Token);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    head.AddRange(buffer.AsSpan(0, read));
-                }
-
-                _heads.Enqueue(Encoding.Latin1.GetString([.. head]));
-                await stream.WriteAsync(_answer, _stopping.Token);
-                socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-            {
-            }
-        }
-    }
-
-    private static bool EndsHead(List<byte> head)
-    {
-        for (var i = 3; i < head.Count; i++)
-        {
-            if (head[i - 3] == '\r' && head[i - 2] == '\n' && head[i - 1] == '\r' && head[i] == '\n')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-}
-
-/// <summary>Captures, at every level, each log entry's formatted message, exception, state keys and values, and every scope.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _texts = new();
-    private readonly ConcurrentQueue<(string Category, LogLevel Level, EventId Event, string Message)> _entries = new();
-
-    /// <summary>Every captured piece of text: messages, exceptions, state keys and values, scope states.</summary>
-    public IReadOnlyList<string> Texts => [.. _texts];
-
-    public IReadOnlyList<(string Category, LogLevel Level, EventId Event, string Message)> Entries => [.. _entries];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private void AddState(object? state)
-    {
-        if (state is null)
-        {
-            return;
-        }
-
-        _texts.Enqueue(state.ToString() ?? string.Empty);
-        if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
-        {
-            foreach (var (key, value) in pairs)
-            {
-                _texts.Enqueue(key);
-                AddValue(value);
-            }
-        }
-        else if (state is IEnumerable<KeyValuePair<string, object>> nonNullPairs)
-        {
-            foreach (var (key, value) in nonNullPairs)
-            {
-                _texts.Enqueue(key);
-                AddValue(value);
-            }
-        }
-    }
-
-    private void AddValue(object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return;
-            case string s:
-                _texts.Enqueue(s);
-                return;
-            case System.Collections.IEnumerable items:
-                _texts.Enqueue(value.ToString() ?? string.Empty);
-                foreach (var item in items)
-                {
-                    _texts.Enqueue(item?.ToString() ?? string.Empty);
-                }
-
-                return;
-            default:
-                _texts.Enqueue(value.ToString() ?? string.Empty);
-                return;
-        }
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            owner._texts.Enqueue("scope:" + category);
-            owner.AddState(state);
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var message = formatter(state, exception);
-            owner._entries.Enqueue((category, logLevel, eventId, message));
-            owner._texts.Enqueue(message);
-            owner._texts.Enqueue(eventId.Name ?? string.Empty);
-            if (exception is not null)
-            {
-                owner._texts.Enqueue(exception.ToString());
-            }
-
-            owner.AddState(state);
-        }
-    }
+    /// <summary>
+    /// The address a connection to <c>localhost</c> tries first (127.0.0.1 on this machine; ::1 on many others). A server
+    /// for a <c>localhost</c> URL listens there, so that the connection neither depends on a fallback to the other
+    /// address nor lands on another test's server that has the same port number in the other address family.
+    /// </summary>
+    public static IPAddress LocalhostAddress() => Dns.GetHostAddresses("localhost").First(IPAddress.IsLoopback);
 }
 
 /// <summary>A transport that records whether it was disposed.</summary>

@@ -32,16 +32,10 @@ public sealed class TokenControlCharacterPromiseTests
     {
         var control = Regex.Unescape(escaped);
         var token = $"tok-{Secret}{control}tail";
-        var server = RawHttpServer.Start();
-        try
-        {
-            server.Otherwise(RawStep.Respond(200, Promise.Requesting));
-            await AssertRefusedAsync(server, Promise.Client(server, new FixedCredential(token)));
-        }
-        finally
-        {
-            await Promise.DisposeAsync(server);
-        }
+        await using var server = RawHttpServer.Start();
+        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+
+        await AssertRefusedAsync(server, Promise.Client(server, new FakeCredential(token)));
     }
 
     private static async Task AssertRefusedAsync(RawHttpServer server, DeviceCommandsClient client)

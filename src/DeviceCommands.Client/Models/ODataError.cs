@@ -73,8 +73,11 @@ public partial class ODataError : ApiException, IAdditionalDataHolder, IParsable
             {
                 (null, null) => "The service returned an error.",
                 ({ } s, null) => $"The service returned {s}.",
-                (null, { } d) => d,
-                ({ } s, { } d) => $"{d} ({s})",
+                (null, { } d) => ErrorText.Sentence(d),
+
+                // the client's own description names the status already
+                ({ } s, { } d) when d.Contains(s, StringComparison.Ordinal) => ErrorText.Sentence(d),
+                ({ } s, { } d) => $"{d.TrimEnd().TrimEnd('.')} ({s}).",
             };
         }
     }

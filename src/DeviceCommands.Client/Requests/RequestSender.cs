@@ -37,7 +37,7 @@ internal static class RequestSender
         {
             return await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (Translate(e, request.HttpMethod) is { } typed)
+        catch (Exception e) when (Translate(e, request, cancellationToken) is { } typed)
         {
             throw typed;
         }
@@ -52,25 +52,47 @@ internal static class RequestSender
     }
 
     /// <summary>
-    /// The typed error for a failure that did not come from the reader: an adapter's own <see cref="ApiException"/> for
-    /// an error status becomes an <see cref="ODataError"/>; a body over <see cref="HttpClient"/>'s buffer limit, or one
-    /// an adapter's own parser refused, an <see cref="ApiException"/>. Null lets the failure pass as it is.
+    /// The one family of errors: every failure of a request reaches the caller as an <see cref="ApiException"/>, an
+    /// <see cref="ODataError"/> for an HTTP answer (also from an adapter that reads errors itself), else an
+    /// <see cref="ApiException"/> with what happened inside: the <see cref="HttpRequestException"/> of a network failure,
+    /// the <see cref="TimeoutException"/> of exhausted attempt timeouts, a body over the size limit, a body an adapter's
+    /// own parser refused. Null lets the failure pass as it is: the caller's cancellation, and what is typed already.
     /// </summary>
-    private static Exception? Translate(Exception e, Method method) => e switch
+    private static Exception? Translate(Exception e, RequestInformation request, CancellationToken cancellationToken) => e switch
     {
+        ODataError => null,
+
         // an adapter that reads errors itself (ignoring the response handler) and could not map this one
-        ApiException api when api is not ODataError && api.ResponseStatusCode is >= 300 or (> 0 and < 200) =>
+        ApiException api when api.ResponseStatusCode is >= 300 or (> 0 and < 200) =>
             new ODataError(api.Message, api) { ResponseStatusCode = api.ResponseStatusCode, ResponseHeaders = api.ResponseHeaders },
+
+        ApiException => null,
 
         // HttpClient or the attempt refused to buffer a body over the client's limit
         HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } =>
-            new ApiException($"The answer to {method} was refused: its body is larger than the client's limit ({e.Message}).", e),
+            new ApiException($"The answer to {Describe(request)} was refused: its body is larger than the client's limit ({e.Message}).", e),
 
         // an adapter that parsed the body itself (ignoring the response handler)
-        JsonException => new ApiException($"The answer to {method} is not valid JSON: {e.Message}", e),
+        JsonException => new ApiException(ErrorText.Sentence($"The answer to {Describe(request)} is not valid JSON: {e.Message}"), e),
+
+        HttpRequestException or TimeoutException or IOException when !cancellationToken.IsCancellationRequested =>
+            new ApiException(ErrorText.Sentence($"{Describe(request)} failed before an answer came: {e.Message}"), e),
 
         _ => null,
     };
+
+    /// <summary>The request as a log would name it: its method and path, never its query or headers.</summary>
+    private static string Describe(RequestInformation request)
+    {
+        try
+        {
+            return $"{request.HttpMethod} {request.URI.AbsolutePath}";
+        }
+        catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
+        {
+            return request.HttpMethod.ToString();
+        }
+    }
 }
 
 /// <summary>

@@ -1,3 +1,6 @@
+using DeviceCommands.Client.Models;
+using Microsoft.Kiota.Abstractions;
+
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
@@ -12,9 +15,14 @@ internal static class Transient
     public static bool IsStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504;
 
     /// <summary>Whether an exception is a passing failure of the network or of an attempt's time (not a body over the size limit).</summary>
-    public static bool IsFailure(Exception exception) =>
-        exception is TimeoutException or IOException
-            or HttpRequestException { HttpRequestError: not HttpRequestError.ConfigurationLimitExceeded };
+    /// <remarks>The <see cref="ApiException"/> a caller gets for such a failure (the failure inside) is one too.</remarks>
+    public static bool IsFailure(Exception exception) => exception switch
+    {
+        TimeoutException or IOException => true,
+        HttpRequestException request => request.HttpRequestError != HttpRequestError.ConfigurationLimitExceeded,
+        ApiException { ResponseStatusCode: 0, InnerException: { } inner } api when api is not ODataError => IsFailure(inner),
+        _ => false,
+    };
 
     /// <summary>Whether a request may be sent again after this answer.</summary>
     public static bool MaySendAgain(HttpMethod method, int status) => status == 429 || (IsIdempotent(method) && IsStatus(status));

@@ -175,9 +175,9 @@ public class ResponseReaderTests
         // treats as transient), unlike a body that arrived whole but is cut short (ApiException above).
         var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, null, configure: r => r.Content = new StreamContent(new BreakingStream(Encoding.UTF8.GetBytes("{\"id\":\"1\","))));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Get(recorder, stock: false));
+        var error = await Assert.ThrowsAsync<ApiException>(() => Get(recorder, stock: false));
 
-        Assert.IsType<IOException>(error.InnerException);
+        Assert.IsType<IOException>(Assert.IsType<HttpRequestException>(error.InnerException).InnerException);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public class ResponseReaderTests
             HttpMessageHandler = handler, TimeProvider = clock, AttemptTimeout = TimeSpan.FromSeconds(5), MaxRetries = 0,
         });
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = Assert.IsType<TimeoutException>((await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync()))).InnerException);
 
         Assert.Contains("attempt timeout of 00:00:05", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using DeviceCommands.Client.Models;
+using Microsoft.Kiota.Abstractions;
 using DeviceCommands.Emulator;
 using Polly;
 using Polly.Simmy;
@@ -102,8 +103,9 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("reset")).Always(HttpStatusCode.Created, Status);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
+        Assert.IsType<HttpRequestException>(error.InnerException);
         Assert.Single(handler.Requests);
     }
 
@@ -113,8 +115,9 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
+        Assert.IsType<TimeoutException>(error.InnerException);
         Assert.Single(handler.Requests);
     }
 
@@ -215,15 +218,16 @@ public class ResilienceHandlerTests
     }
 
     [Fact]
-    public async Task Exhausted_attempt_timeouts_surface_as_TimeoutException_not_cancellation()
+    public async Task Exhausted_attempt_timeouts_surface_as_an_ApiException_with_the_TimeoutException_inside_not_cancellation()
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => clock.RunAsync(() => Client(handler, clock, 2, o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).Me.Devices.GetAsync()));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock, 2, o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).Me.Devices.GetAsync()));
 
         Assert.Equal(3, handler.Requests.Count);
-        Assert.IsNotType<OperationCanceledException>(error);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.Equal("GET /beta/me/devices failed before an answer came: The request did not complete within the attempt timeout of 00:00:05.", error.Message);
     }
 
     [Fact]
@@ -242,14 +246,15 @@ public class ResilienceHandlerTests
     }
 
     [Fact]
-    public async Task Exhausted_network_failures_on_a_get_surface_as_the_last_HttpRequestException_never_an_AggregateException()
+    public async Task Exhausted_network_failures_on_a_get_surface_as_an_ApiException_with_the_last_HttpRequestException_never_an_AggregateException()
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("a")).Throw(new HttpRequestException("b")).Throw(new HttpRequestException("c")).Throw(new HttpRequestException("last"));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices.GetAsync()));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices.GetAsync()));
 
-        Assert.Equal("last", error.Message);
+        Assert.Equal("last", Assert.IsType<HttpRequestException>(error.InnerException).Message);
+        Assert.Equal("GET /beta/me/devices failed before an answer came: last.", error.Message);
         Assert.Equal(4, handler.Requests.Count);
     }
 

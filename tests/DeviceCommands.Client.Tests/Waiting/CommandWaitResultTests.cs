@@ -79,4 +79,14 @@ public sealed class CommandWaitExceptionTests
         Assert.Equal("mine", new CommandFailedException(command, "mine").Message);
         Assert.Throws<ArgumentNullException>(() => new CommandFailedException(null!));
     }
+
+    [Theory]
+    [InlineData("The device is offline.")]
+    [InlineData("The device is offline")]
+    public void The_failure_quotes_the_services_error_with_one_full_stop(string error)
+    {
+        var e = new CommandFailedException(new Command { Id = "c1", RawStatus = "failedToSend", Error = error });
+
+        Assert.Equal("Command 'c1' ended with status 'failedToSend': The device is offline.", e.Message);
+    }
 }

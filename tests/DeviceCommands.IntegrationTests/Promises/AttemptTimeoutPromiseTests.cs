@@ -1,3 +1,4 @@
+using Microsoft.Kiota.Abstractions;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
@@ -42,7 +43,7 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         var (error, elapsed) = await Promise.TimeAsync(() => Send(client, method));
         output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
 
-        Assert.IsAssignableFrom<TimeoutException>(error);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         Assert.InRange(elapsed, Earliest, PerAttempt);
         Assert.Single(server.Requests);
     }
@@ -57,7 +58,7 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         var (error, elapsed) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
         output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
 
-        Assert.IsAssignableFrom<TimeoutException>(error);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         Assert.InRange(elapsed, Earliest, PerAttempt);
     }
 
@@ -71,7 +72,7 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         var (error, elapsed) = await Promise.TimeAsync(() => Send(client, "GET"));
         output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
 
-        Assert.IsAssignableFrom<TimeoutException>(error);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         Assert.Equal(3, server.Count("GET"));
         Assert.InRange(elapsed, 3 * Earliest, 3 * PerAttempt);
     }
@@ -86,7 +87,7 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         var (error, elapsed) = await Promise.TimeAsync(() => Send(client, "POST"));
         output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
 
-        Assert.IsAssignableFrom<TimeoutException>(error);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         Assert.InRange(elapsed, Earliest, PerAttempt);
         await Task.Delay(200); // nothing late either
         Assert.Equal(1, server.Count("POST"));

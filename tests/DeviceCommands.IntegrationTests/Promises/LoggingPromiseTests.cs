@@ -1,3 +1,4 @@
+using Microsoft.Kiota.Abstractions;
 using Azure.Core;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
@@ -99,8 +100,8 @@ public sealed class LoggingPromiseTests
         Assert.IsType<ODataError>((await Promise.TimeAsync(() => commands["unavailable"].GetAsync())).Error);
         Assert.IsType<ODataError>((await Promise.TimeAsync(() => commands["missing"].GetAsync())).Error);
         Assert.Equal("c", (await commands["redirected"].GetAsync())?.Id);
-        Assert.IsAssignableFrom<TimeoutException>((await Promise.TimeAsync(() => commands["silent"].GetAsync())).Error);
-        Assert.IsAssignableFrom<HttpRequestException>((await Promise.TimeAsync(() => commands["reset"].GetAsync())).Error);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>((await Promise.TimeAsync(() => commands["silent"].GetAsync())).Error).InnerException);
+        Assert.IsAssignableFrom<HttpRequestException>(Assert.IsType<ApiException>((await Promise.TimeAsync(() => commands["reset"].GetAsync())).Error).InnerException);
         var result = await commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")),
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(10) });
         Assert.Equal(ActionStatus.Completed, result.Status);

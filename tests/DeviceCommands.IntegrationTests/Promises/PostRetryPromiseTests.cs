@@ -1,3 +1,4 @@
+using Microsoft.Kiota.Abstractions;
 using System.Net.Http;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
@@ -77,11 +78,11 @@ public sealed class PostRetryPromiseTests
 
         if (failure == "attempt-timeout")
         {
-            Assert.IsAssignableFrom<TimeoutException>(error);
+            Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         }
         else
         {
-            Assert.IsAssignableFrom<HttpRequestException>(error);
+            Assert.IsAssignableFrom<HttpRequestException>(Assert.IsType<ApiException>(error).InnerException);
         }
 
         await Task.Delay(200); // nothing late either

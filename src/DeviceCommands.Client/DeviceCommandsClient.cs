@@ -1,4 +1,5 @@
 using DeviceCommands.Client.Me;
+using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client;
@@ -29,9 +30,18 @@ public partial class DeviceCommandsClient : BaseRequestBuilder
         PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl ?? DefaultBaseUrl);
     }
 
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a client with no adapter and no base URL. Set up
+    /// the members a test calls; a request built or sent through one that is not set up throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected DeviceCommandsClient()
+        : base(MockingAdapter.Instance, "{+baseurl}", new Dictionary<string, object>())
+    {
+    }
+
     private MeRequestBuilder? _me;
 
     /// <summary>The signed-in user: <c>/me</c>.</summary>
     /// <remarks>One builder per client (it holds no ids, and a request never writes to a builder's parameters).</remarks>
-    public MeRequestBuilder Me => _me ??= new(PathParameters, RequestAdapter);
+    public virtual MeRequestBuilder Me => _me ??= new(PathParameters, RequestAdapter);
 }

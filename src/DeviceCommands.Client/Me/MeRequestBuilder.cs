@@ -1,4 +1,5 @@
 using DeviceCommands.Client.Me.Devices;
+using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Me;
@@ -7,6 +8,15 @@ namespace DeviceCommands.Client.Me;
 public partial class MeRequestBuilder : BaseRequestBuilder
 {
     private const string Template = "{+baseurl}/me";
+
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a builder with no adapter. Set up the members a
+    /// test calls; one that is not set up and builds or sends a request throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected MeRequestBuilder()
+        : base(MockingAdapter.Instance, Template, new Dictionary<string, object>())
+    {
+    }
 
     /// <summary>Creates the builder from path parameters.</summary>
     /// <param name="pathParameters">The path parameters, <c>baseurl</c> included.</param>
@@ -28,5 +38,5 @@ public partial class MeRequestBuilder : BaseRequestBuilder
 
     /// <summary>The user's devices: <c>/me/devices</c>.</summary>
     /// <remarks>One builder per <see cref="MeRequestBuilder"/> (it holds no ids, and a request never writes to a builder's parameters).</remarks>
-    public DevicesRequestBuilder Devices => _devices ??= new(PathParameters, RequestAdapter);
+    public virtual DevicesRequestBuilder Devices => _devices ??= new(PathParameters, RequestAdapter);
 }

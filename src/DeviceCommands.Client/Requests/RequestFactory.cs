@@ -53,10 +53,12 @@ internal static class RequestFactory
     /// A request for a URL template, with its own copy of the path parameters: Kiota's <see cref="RequestInformation"/>
     /// would share the builder's dictionary, which adapters write to (the base URL), so two requests from one builder on
     /// two threads would write to one dictionary at once, and a change to one request would change the builder.
-    /// An id that is exactly <c>.</c> or <c>..</c> gets its URI at once (see <see cref="RequestUrl"/>).
+    /// An id that is exactly <c>.</c> or <c>..</c> gets its URI at once (see <see cref="RequestUrl"/>). A builder made
+    /// for mocking (its adapter is <see cref="MockingAdapter"/>) gets <see cref="NotSupportedException"/>.
     /// </summary>
-    public static RequestInformation Create(Method method, string urlTemplate, Dictionary<string, object> pathParameters)
+    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> pathParameters)
     {
+        MockingAdapter.ThrowIfPlaceholder(adapter);
         var request = new RequestInformation(method, urlTemplate, new Dictionary<string, object>(pathParameters));
         RequestUrl.FixDotSegments(request);
         return request;

@@ -26,6 +26,8 @@ internal sealed class CommandPoller
     private static readonly TimeSpan MaxFinalPollMargin = TimeSpan.FromSeconds(1);
 
     private readonly CommandItemRequestBuilder _command;
+    private readonly string? _deviceId;
+    private readonly string? _commandId;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -44,6 +46,9 @@ internal sealed class CommandPoller
         options.Validate();
         _command = command;
         _options = options;
+
+        // a resumed wait knows its ids from the checkpoint, even over a mocked builder (which holds none)
+        (_deviceId, _commandId) = checkpoint is null ? (command.DeviceId, command.CommandId) : (checkpoint.DeviceId, checkpoint.CommandId);
         _clock = ClockFor(options, command.Adapter);
         _logger = ClientContext.LoggerOf(command.Adapter);
         if (checkpoint is null)
@@ -57,9 +62,9 @@ internal sealed class CommandPoller
             (_observed, _lastStatus) = (checkpoint.LastStatus is not null, checkpoint.LastStatus);
         }
 
-        if (options.Checkpoint is not null && (string.IsNullOrWhiteSpace(command.DeviceId) || string.IsNullOrWhiteSpace(command.CommandId)))
+        if (options.Checkpoint is not null && (string.IsNullOrWhiteSpace(_deviceId) || string.IsNullOrWhiteSpace(_commandId)))
         {
-            throw new ArgumentException("A wait with a Checkpoint callback needs a command builder made from ids (client.Me.Devices[id].Commands[id]), not from a raw URL.", nameof(options));
+            throw new ArgumentException("A wait with a Checkpoint callback needs a command builder made from ids (client.Me.Devices[id].Commands[id]), not from a raw URL nor a mock (which holds no ids).", nameof(options));
         }
     }
 
@@ -90,7 +95,7 @@ internal sealed class CommandPoller
 
     /// <summary>The wait's position now.</summary>
     public CommandWaitCheckpoint Checkpoint() =>
-        new(_command.DeviceId!, _command.CommandId!, _polls, _startedAt, _deadline, _nextPollAt, _lastStatus);
+        new(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, _lastStatus);
 
     /// <summary>
     /// Takes in an observation (a poll's answer, or the answer of the POST that sent the command); tells Progress, the
@@ -108,7 +113,7 @@ internal sealed class CommandPoller
         (_observed, _lastStatus) = (true, status);
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            Log.CommandStatusChanged(_logger, _command.CommandId ?? "?", _command.DeviceId ?? "?", status ?? "(none)", _polls);
+            Log.CommandStatusChanged(_logger, _commandId ?? "?", _deviceId ?? "?", status ?? "(none)", _polls);
         }
 
         _activity?.SetTag(StatusTag, status ?? "(none)");
@@ -315,8 +320,8 @@ internal sealed class CommandPoller
     private Activity? StartActivity()
     {
         var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
-        activity?.SetTag("devicecommands.device.id", _command.DeviceId);
-        activity?.SetTag("devicecommands.command.id", _command.CommandId);
+        activity?.SetTag("devicecommands.device.id", _deviceId);
+        activity?.SetTag("devicecommands.command.id", _commandId);
         if (_observed)
         {
             activity?.SetTag(StatusTag, _lastStatus ?? "(none)");
@@ -337,7 +342,7 @@ internal sealed class CommandPoller
     }
 
     private CommandWaitTimeoutException TimedOut() =>
-        new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _command.CommandId, _polls));
+        new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
 
     internal static string? StatusText(Command? command) => command?.RawStatus ?? command?.Status?.ToWireValue();
 }

@@ -10,6 +10,15 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
 {
     private const string Template = "{+baseurl}/me/devices";
 
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a builder with no adapter. Set up the members a
+    /// test calls; one that is not set up and builds or sends a request throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected DevicesRequestBuilder()
+        : base(MockingAdapter.Instance, Template, new Dictionary<string, object>())
+    {
+    }
+
     /// <summary>Creates the builder from path parameters.</summary>
     /// <param name="pathParameters">The path parameters, <c>baseurl</c> included.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>
@@ -30,7 +39,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <param name="deviceId">The device's id, as listed.</param>
     /// <returns>The builder for that device.</returns>
     /// <exception cref="ArgumentException"><paramref name="deviceId"/> is null, empty or white space.</exception>
-    public DeviceItemRequestBuilder this[string deviceId]
+    public virtual DeviceItemRequestBuilder this[string deviceId]
     {
         get => new(PathParameters, RequestAdapter, RequestFactory.DeviceIdKey, RequestFactory.RequireId(deviceId, nameof(deviceId)));
     }
@@ -41,15 +50,15 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <returns>The devices; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+    public virtual Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
     /// <returns>The request.</returns>
-    public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    public virtual RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
     {
-        var request = RequestFactory.Create(Method.GET, UrlTemplate, PathParameters);
+        var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, PathParameters);
         request.Configure(requestConfiguration);
         request.Headers.TryAdd("Accept", "application/json");
         return request;
@@ -58,5 +67,5 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <summary>A builder for a raw URL, for example an <c>@odata.nextLink</c>.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <returns>A new builder.</returns>
-    public DevicesRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+    public virtual DevicesRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
 }

@@ -1,4 +1,5 @@
 using DeviceCommands.Client.Me.Devices.Item.Commands;
+using DeviceCommands.Client.Requests;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Me.Devices.Item;
@@ -7,6 +8,15 @@ namespace DeviceCommands.Client.Me.Devices.Item;
 public partial class DeviceItemRequestBuilder : BaseRequestBuilder
 {
     private const string Template = "{+baseurl}/me/devices/{device%2Did}";
+
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a builder with no adapter. Set up the members a
+    /// test calls; one that is not set up and builds or sends a request throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected DeviceItemRequestBuilder()
+        : base(MockingAdapter.Instance, Template, new Dictionary<string, object>())
+    {
+    }
 
     /// <summary>Creates the builder from path parameters.</summary>
     /// <param name="pathParameters">The path parameters, <c>baseurl</c> and <c>device%2Did</c> included.</param>
@@ -32,5 +42,5 @@ public partial class DeviceItemRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>The device's commands: <c>/me/devices/{id}/commands</c>.</summary>
-    public CommandsRequestBuilder Commands => new(PathParameters, RequestAdapter);
+    public virtual CommandsRequestBuilder Commands => new(PathParameters, RequestAdapter);
 }

@@ -10,6 +10,15 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
 {
     private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands";
 
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a builder with no adapter. Set up the members a
+    /// test calls; one that is not set up and builds or sends a request throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected CommandsRequestBuilder()
+        : base(MockingAdapter.Instance, Template, new Dictionary<string, object>())
+    {
+    }
+
     /// <summary>Creates the builder from path parameters.</summary>
     /// <param name="pathParameters">The path parameters, <c>baseurl</c> and <c>device%2Did</c> included.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>
@@ -30,7 +39,7 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <param name="commandId">The command's id, as the service returned it.</param>
     /// <returns>The builder for that command.</returns>
     /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
-    public CommandItemRequestBuilder this[string commandId]
+    public virtual CommandItemRequestBuilder this[string commandId]
     {
         get => new(PathParameters, RequestAdapter, RequestFactory.CommandIdKey, RequestFactory.RequireId(commandId, nameof(commandId)));
     }
@@ -42,17 +51,17 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <returns>The created command, with its id and first status.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public Task<Command?> PostAsync(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+    public virtual Task<Command?> PostAsync(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToPostRequestInformation(body, requestConfiguration), Command.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>POST</c> request without sending it; the body is the command's camelCase JSON.</summary>
     /// <param name="body">The command.</param>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
     /// <returns>The request.</returns>
-    public RequestInformation ToPostRequestInformation(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    public virtual RequestInformation ToPostRequestInformation(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var request = RequestFactory.Create(Method.POST, UrlTemplate, PathParameters);
+        var request = RequestFactory.Create(RequestAdapter, Method.POST, UrlTemplate, PathParameters);
         request.Configure(requestConfiguration);
         request.Headers.TryAdd("Accept", "application/json");
         RequestSender.SetJsonContent(request, body);
@@ -65,5 +74,5 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <summary>A builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <returns>A new builder.</returns>
-    public CommandsRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+    public virtual CommandsRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
 }

@@ -10,6 +10,15 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
 {
     private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}";
 
+    /// <summary>
+    /// For mocking only (Moq, NSubstitute, FakeItEasy or a subclass): a builder with no adapter. Set up the members a
+    /// test calls; one that is not set up and builds or sends a request throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    protected CommandItemRequestBuilder()
+        : base(MockingAdapter.Instance, Template, new Dictionary<string, object>())
+    {
+    }
+
     /// <summary>Creates the builder from path parameters.</summary>
     /// <param name="pathParameters">The path parameters: <c>baseurl</c>, <c>device%2Did</c> and <c>command%2Did</c>.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>
@@ -34,7 +43,7 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>The command's response payload: <c>/me/devices/{id}/commands/{id}/responsePayload</c>.</summary>
-    public ResponsePayloadRequestBuilder ResponsePayload => new(PathParameters, RequestAdapter);
+    public virtual ResponsePayloadRequestBuilder ResponsePayload => new(PathParameters, RequestAdapter);
 
     /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
     internal IRequestAdapter Adapter => RequestAdapter;
@@ -51,15 +60,15 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <returns>The command; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status (404: no such device or command).</exception>
     /// <exception cref="ApiException">The answer could not be read.</exception>
-    public Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
+    public virtual Task<Command?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), Command.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>Builds the <c>GET</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>
     /// <returns>The request.</returns>
-    public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+    public virtual RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
     {
-        var request = RequestFactory.Create(Method.GET, UrlTemplate, PathParameters);
+        var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, PathParameters);
         request.Configure(requestConfiguration);
         request.Headers.TryAdd("Accept", "application/json");
         return request;
@@ -68,5 +77,5 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <summary>A builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <returns>A new builder.</returns>
-    public CommandItemRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
+    public virtual CommandItemRequestBuilder WithUrl(string rawUrl) => new(rawUrl, RequestAdapter);
 }

@@ -123,5 +123,9 @@ internal static class RequestUrl
         return parameters.TryGetValue(key, out var raw) && raw is string id ? (id, false) : null;
     }
 
+    /// <summary>Whether two URLs have the same scheme, host and port (a redirect between them keeps its headers; a next page between them is followed).</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
+
     private static bool IsDotSegment(string s) => s is "." or "..";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using DeviceCommands.Client.Requests;
 
 namespace DeviceCommands.Client.Transport;
 
@@ -55,7 +56,7 @@ internal sealed class SafeRedirectHandler : DelegatingHandler
                 next.Content = request.Content;
             }
 
-            if (!TokenRule.SameOrigin(original, target))
+            if (!RequestUrl.SameOrigin(original, target))
             {
                 next.Headers.Remove("Authorization");
                 next.Headers.Remove("Cookie");

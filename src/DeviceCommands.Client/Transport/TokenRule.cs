@@ -19,7 +19,4 @@ internal static class TokenRule
         && (target.Scheme == Uri.UriSchemeHttps
             || (target.Scheme == Uri.UriSchemeHttp && baseUrl.Scheme == Uri.UriSchemeHttp && target.IsLoopback));
 
-    /// <summary>Whether two URLs have the same scheme, host and port (a redirect between them keeps its headers).</summary>
-    public static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 }

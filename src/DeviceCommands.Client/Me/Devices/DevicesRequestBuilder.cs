@@ -1,6 +1,7 @@
 using DeviceCommands.Client.Me.Devices.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
+using System.Runtime.CompilerServices;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Me.Devices;
@@ -52,6 +53,66 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <exception cref="ApiException">The answer could not be read.</exception>
     public virtual Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken);
+
+    /// <summary>
+    /// Every device of every page: the first page, then each <c>@odata.nextLink</c> in turn, followed only on the
+    /// client's own host (the base URL's scheme, host and port), so the token never goes anywhere else.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The devices, page by page, as they arrive.</returns>
+    /// <exception cref="ApiException">A next link leaves the client's host, is not a URL, or repeats a page already read (thrown by the enumeration, before anything is sent to it).</exception>
+    /// <exception cref="ODataError">The service answered a page with an error status.</exception>
+    /// <remarks>A builder made by its protected constructor (a mock) has no base URL: its next links are followed through <see cref="WithUrl"/> as they are.</remarks>
+    public virtual async IAsyncEnumerable<Device> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // the client's host: its adapter's base URL (a mock's placeholder adapter has none)
+        var origin = RequestAdapter is not MockingAdapter && Uri.TryCreate(RequestAdapter.BaseUrl, UriKind.Absolute, out var parsed) ? parsed : null;
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        var page = await GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        while (page is not null)
+        {
+            foreach (var device in page.Value ?? [])
+            {
+                yield return device;
+            }
+
+            if (string.IsNullOrWhiteSpace(page.OdataNextLink))
+            {
+                yield break;
+            }
+
+            var next = NextPage(page.OdataNextLink, origin);
+            if (!read.Add(next))
+            {
+                throw new ApiException($"The service's next link repeats a page it already gave ({next}), so the listing stops rather than loop.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            page = await WithUrl(next).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next page's absolute URL, resolved against the base URL; an <see cref="ApiException"/> for one on another host.</summary>
+    private static string NextPage(string link, Uri? origin)
+    {
+        if (!Uri.TryCreate(link, UriKind.RelativeOrAbsolute, out var uri) || (!uri.IsAbsoluteUri && origin is null))
+        {
+            throw new ApiException("The service's next link is not a URL the client can follow, so the listing stops.");
+        }
+
+        if (origin is null)
+        {
+            return uri.OriginalString;
+        }
+
+        var target = uri.IsAbsoluteUri ? uri : new Uri(origin, uri);
+        if (!RequestUrl.SameOrigin(origin, target))
+        {
+            throw new ApiException($"The service's next link leaves the client's host ({target.Scheme}://{target.Authority} is not {origin.Scheme}://{origin.Authority}), so it was not followed and no token was sent there.");
+        }
+
+        return target.AbsoluteUri;
+    }
 
     /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options for this request.</param>

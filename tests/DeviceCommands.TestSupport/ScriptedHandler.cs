@@ -175,12 +175,19 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     /// <summary>Answers the first POST with this, apart from the queued steps (the one POST of a send-and-wait).</summary>
     /// <param name="status">The status code.</param>
     /// <param name="body">The JSON body; null for none.</param>
+    /// <param name="headers">Response headers, such as <c>Retry-After</c>.</param>
     /// <returns>This handler.</returns>
-    public ScriptedHandler OnPost(HttpStatusCode status, string? body)
+    public ScriptedHandler OnPost(HttpStatusCode status, string? body, params (string Name, string Value)[] headers)
     {
         lock (_gate)
         {
-            _post = _ => Response(status, body);
+            _post = _ => Response(status, body, r =>
+            {
+                foreach (var (name, value) in headers)
+                {
+                    r.Headers.TryAddWithoutValidation(name, value);
+                }
+            });
         }
 
         return this;

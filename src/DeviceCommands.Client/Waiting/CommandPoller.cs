@@ -121,6 +121,20 @@ internal sealed class CommandPoller
         return true;
     }
 
+    /// <summary>
+    /// Takes in the answer of the POST that sent the command as the wait's first observation, and plans the first GET
+    /// the way a poll plans the next one: <see cref="CommandWaitOptions.InitialDelay"/> later (jittered), or when the
+    /// POST's <c>Retry-After</c> says, so no GET asks again at once what the POST has just said.
+    /// </summary>
+    public void ObservePost(Command sent, TimeSpan? retryAfter)
+    {
+        Observe(sent);
+        if (!Ends(sent))
+        {
+            PlanNextPoll(retryAfter);
+        }
+    }
+
     /// <summary>Whether an observed command ends the wait.</summary>
     public bool Ends(Command command) => _options.Ends(command);
 

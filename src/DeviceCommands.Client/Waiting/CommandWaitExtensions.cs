@@ -3,6 +3,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Transport;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client;
@@ -67,7 +68,8 @@ public static class CommandWaitExtensions
     /// <summary>
     /// Sends the command (one <c>POST</c>, never repeated by the wait), then polls it until its status is terminal. The
     /// POST's answer is the first observation told to <see cref="CommandWaitOptions.Progress"/>; if it is already
-    /// terminal, no GET is sent. The timeout counts from before the POST.
+    /// terminal, no GET is sent, else the first GET comes <see cref="CommandWaitOptions.InitialDelay"/> after it (or
+    /// when the POST's <c>Retry-After</c> says). The timeout counts from before the POST.
     /// </summary>
     /// <param name="commands">The device's commands, e.g. <c>client.Me.Devices[deviceId].Commands</c>.</param>
     /// <param name="command">The command to send, e.g. <see cref="Command.LaunchUri(Uri)"/>.</param>
@@ -89,11 +91,12 @@ public static class CommandWaitExtensions
         var clock = CommandPoller.ClockFor(options, commands.Adapter);
         var startedAt = clock.GetUtcNow();
         Command? sent;
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         using (var budget = TimeBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
         {
             try
             {
-                sent = await commands.PostAsync(command, cancellationToken: budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+                sent = await commands.PostAsync(command, c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (budget.IsSpent)
             {
@@ -112,7 +115,7 @@ public static class CommandWaitExtensions
         }
 
         var poller = CommandPoller.Start(commands[sent.Id], options, startedAt);
-        poller.Observe(sent);
+        poller.ObservePost(sent, RetryAfter.From(headers.ResponseHeaders, clock));
         return poller.Ends(sent) ? poller.ResultFor(sent) : await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,7 +8,8 @@ namespace DeviceCommands.Client;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Schedule.</b> The first poll is sent at once. After poll <c>n</c> (n ≥ 1) the wait sleeps
+/// <b>Schedule.</b> The first poll is sent at once (by <see cref="CommandWaitExtensions.SendAndWaitAsync"/>, whose
+/// POST's answer is the first observation, one delay after that answer). After poll <c>n</c> (n ≥ 1) the wait sleeps
 /// <c>min(MaxDelay, InitialDelay × 1.2^(n−1))</c>, multiplied by a random jitter factor in [0.8, 1.2] and clamped to
 /// [0, <see cref="MaxDelay"/>], so the second poll comes about <see cref="InitialDelay"/> after the first, and a
 /// thousand waits started together do not poll in lock-step. A hint on a poll's answer (<c>retry-after-ms</c>, or

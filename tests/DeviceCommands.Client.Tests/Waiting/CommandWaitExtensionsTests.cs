@@ -473,6 +473,34 @@ public sealed class CommandWaitExtensionsTests
     }
 
     [Fact]
+    public async Task SendAndWait_takes_the_POST_answer_as_the_first_observation_and_polls_InitialDelay_after_it()
+    {
+        _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("requesting")).Status("executing", "completed");
+        var options = Options(o => o.InitialDelay = TimeSpan.FromSeconds(2));
+        var start = _clock.GetUtcNow();
+
+        var result = await _clock.RunAsync(() => _client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(global::DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://example.com")), options));
+
+        // the POST said "requesting": no GET asks it again at once; the GETs follow the schedule from the POST's answer
+        Assert.Equal(2, result.Polls);
+        Assert.Equal(start, _handler.Requests[0].At);
+        Assert.Equal(start + Scheduled(options, 0), _handler.PollTimes[0]);
+        Assert.Equal(_handler.PollTimes[0] + Scheduled(options, 1), _handler.PollTimes[1]);
+        Assert.InRange(Scheduled(options, 0), TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2.4));
+    }
+
+    [Fact]
+    public async Task SendAndWait_honours_a_Retry_After_on_the_POST_answer_for_its_first_GET()
+    {
+        _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("requesting"), ("Retry-After", "7")).Status("completed");
+        var start = _clock.GetUtcNow();
+
+        await _clock.RunAsync(() => _client.Me.Devices[DeviceId].Commands.SendAndWaitAsync(new Command { Type = "LaunchUri" }, Options()));
+
+        Assert.Equal([start + TimeSpan.FromSeconds(7)], _handler.PollTimes);
+    }
+
+    [Fact]
     public async Task SendAndWait_returns_at_once_when_the_POST_answer_is_terminal()
     {
         _handler.OnPost(HttpStatusCode.Created, ScriptedHandler.Body("completed"));

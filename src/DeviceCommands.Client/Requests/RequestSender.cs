@@ -33,12 +33,32 @@ internal static class RequestSender
             request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, maxBytes, cancellationToken) }]);
         }
 
+        var timed = ClientMetrics.OperationDuration.Enabled;
+        var clock = timed ? ClientContext.ClockOf(adapter) : null;
+        var started = clock?.GetTimestamp() ?? 0;
         try
         {
-            return await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
+            var model = await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
+            if (timed)
+            {
+                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock!.GetElapsedTime(started), null, cancelled: false);
+            }
+
+            return model;
         }
-        catch (Exception e) when (Translate(e, request, cancellationToken) is { } typed)
+        catch (Exception e)
         {
+            var typed = Translate(e, request, cancellationToken);
+            if (timed)
+            {
+                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock!.GetElapsedTime(started), typed ?? e, cancellationToken.IsCancellationRequested);
+            }
+
+            if (typed is null)
+            {
+                throw;
+            }
+
             throw typed;
         }
     }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
-/// The outermost handler: one span (<see cref="ClientDiagnostics.ActivitySource"/>) and one log line per request,
-/// with its method, path, status and duration. Never logs a header, a query string or a body. It also gives each
+/// The outermost handler: one span (<see cref="ClientDiagnostics.ActivitySource"/>) and one log entry per request,
+/// with its method, path, status and duration: at Debug when it succeeded, at Warning when it failed for good (an error
+/// answer after the retries, or no answer at all; the caller's own cancellation is not logged). Never logs a header, a query string or a body. It also gives each
 /// logical request a Graph <c>client-request-id</c> (kept across its retries), so the service, or an emulator, can
 /// tell a retry from a second request.
 /// </summary>
@@ -30,10 +31,10 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
     private async Task<HttpResponseMessage> SendObservedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var method = request.Method.Method;
-        var traced = ClientDiagnostics.ActivitySource.HasListeners();
-        var logged = logger.IsEnabled(LogLevel.Information);
-        var path = traced || logged ? request.RequestUri?.AbsolutePath ?? string.Empty : string.Empty;
-        using var activity = traced ? ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client) : null;
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        using var activity = ClientDiagnostics.ActivitySource.HasListeners()
+            ? ClientDiagnostics.ActivitySource.StartActivity($"{method} {PathTemplate(path)}", ActivityKind.Client)
+            : null;
         if (activity is not null)
         {
             activity.SetTag("http.request.method", method);
@@ -48,24 +49,32 @@ internal sealed class DiagnosticsHandler(ILogger logger, TimeProvider timeProvid
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", status);
-            if (!response.IsSuccessStatusCode)
+            var elapsed = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            if (response.IsSuccessStatusCode)
+            {
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.RequestCompleted(logger, method, path, status, elapsed);
+                }
+            }
+            else
             {
                 activity?.SetStatus(ActivityStatusCode.Error);
+                if (logger.IsEnabled(LogLevel.Warning))
+                {
+                    Log.RequestAnsweredWithError(logger, method, path, status, elapsed);
+                }
             }
 
-            if (logged)
-            {
-                Log.RequestCompleted(logger, method, path, status, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-            }
             return response;
         }
         catch (Exception e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             activity?.SetTag("error.type", e.GetType().FullName);
-            if (logger.IsEnabled(LogLevel.Warning))
+            if (logger.IsEnabled(LogLevel.Warning) && !cancellationToken.IsCancellationRequested)
             {
-                Log.RequestFailed(logger, method, request.RequestUri?.AbsolutePath ?? string.Empty, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
+                Log.RequestFailed(logger, method, path, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, Describe(e));
             }
 
             throw;

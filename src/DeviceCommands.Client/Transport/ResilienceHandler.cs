@@ -61,7 +61,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
             catch (Exception e) when (retry <= _settings.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e))
             {
                 delay = RetryBackoff.Delay(retry, _settings.RetryDelay, Random.Shared.NextDouble());
-                if (_logger.IsEnabled(LogLevel.Warning))
+                ClientMetrics.RecordRetry(request.Method, (e.InnerException is TimeoutRejectedException ? e.InnerException : e).GetType().Name);
+                if (_logger.IsEnabled(LogLevel.Information))
                 {
                     Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, DiagnosticsHandler.Describe(e));
                 }
@@ -96,7 +97,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
 
             response.Dispose();
-            if (_logger.IsEnabled(LogLevel.Warning))
+            ClientMetrics.RecordRetry(request.Method, status.ToString(CultureInfo.InvariantCulture));
+            if (_logger.IsEnabled(LogLevel.Information))
             {
                 Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, string.Create(CultureInfo.InvariantCulture, $"the service answered {status}"));
             }

@@ -39,6 +39,7 @@ internal sealed class CommandPoller
     private string? _lastStatus;
     private Command? _last;
     private Command? _terminal;
+    private bool _timedOut;
     private Activity? _activity;
 
     private CommandPoller(CommandItemRequestBuilder command, CommandWaitOptions options, DateTimeOffset? startedAt, CommandWaitCheckpoint? checkpoint)
@@ -129,7 +130,11 @@ internal sealed class CommandPoller
     public void ObservePost(Command sent, TimeSpan? retryAfter)
     {
         Observe(sent);
-        if (!Ends(sent))
+        if (Ends(sent))
+        {
+            _terminal = sent;
+        }
+        else
         {
             PlanNextPoll(retryAfter);
         }
@@ -211,12 +216,16 @@ internal sealed class CommandPoller
         if (command is not null && Ends(command))
         {
             _nextPollAt = null;
+            _terminal = command;
+            RecordEnd(ended: true, cancellationToken);
             return new CommandPollResult(command, changed, Checkpoint(), ResultFor(command));
         }
 
         if (_deadline is { } deadline && _clock.GetUtcNow() >= deadline)
         {
-            throw TimedOut();
+            var timedOut = TimedOut();
+            RecordEnd(ended: false, cancellationToken);
+            throw timedOut;
         }
 
         PlanNextPoll(retryAfter);
@@ -346,6 +355,7 @@ internal sealed class CommandPoller
 
     private void EndActivity(Activity? activity, bool ended, CancellationToken cancellationToken)
     {
+        RecordEnd(ended, cancellationToken);
         activity?.SetTag("devicecommands.polls", _polls);
         if (!ended)
         {
@@ -355,8 +365,27 @@ internal sealed class CommandPoller
         _activity = null;
     }
 
-    private CommandWaitTimeoutException TimedOut() =>
-        new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
+    /// <summary>Records the wait's end on the client's metrics: how it ended, how long it took, how many polls.</summary>
+    public void RecordEnd(bool ended, CancellationToken cancellationToken)
+    {
+        if (!ClientMetrics.WaitDuration.Enabled && !ClientMetrics.WaitPolls.Enabled)
+        {
+            return;
+        }
+
+        var outcome = ended ? (_terminal?.Status is { } status && status.IsSuccess() ? "completed" : "failed")
+            : _timedOut ? "timed_out"
+            : cancellationToken.IsCancellationRequested ? "cancelled"
+            : "error";
+        var elapsed = _clock.GetUtcNow() - _startedAt;
+        ClientMetrics.RecordWait(outcome, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed, _polls);
+    }
+
+    private CommandWaitTimeoutException TimedOut()
+    {
+        _timedOut = true;
+        return new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
+    }
 
     internal static string? StatusText(Command? command) => command?.RawStatus ?? command?.Status?.ToWireValue();
 }

@@ -100,6 +100,7 @@ public static class CommandWaitExtensions
             }
             catch (OperationCanceledException e) when (budget.IsSpent)
             {
+                ClientMetrics.RecordWait("timed_out", clock.GetUtcNow() - startedAt, polls: 0);
                 throw new CommandWaitTimeoutException(null, 0, "The POST that sends the command did not complete before the wait's deadline (it was still being sent, retried or answered), so the command may or may not have been created. It was not sent again.", e);
             }
         }
@@ -116,7 +117,13 @@ public static class CommandWaitExtensions
 
         var poller = CommandPoller.Start(commands[sent.Id], options, startedAt);
         poller.ObservePost(sent, RetryAfter.From(headers.ResponseHeaders, clock));
-        return poller.Ends(sent) ? poller.ResultFor(sent) : await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (poller.Ends(sent))
+        {
+            poller.RecordEnd(ended: true, cancellationToken);
+            return poller.ResultFor(sent);
+        }
+
+        return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

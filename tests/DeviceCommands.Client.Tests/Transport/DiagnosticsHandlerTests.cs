@@ -18,8 +18,8 @@ public class DiagnosticsHandlerTests
 
         await clock.RunAsync(() => client.Me.Devices["dev"].Commands["cmd"].GetAsync());
 
-        Assert.Contains(logs.Entries, l => l.Level == LogLevel.Warning && l.Message.Contains("Retrying HTTP GET /beta/me/devices/dev/commands/cmd (retry 1) in 2000 ms because the service answered 503", StringComparison.Ordinal));
-        Assert.Contains(logs.Entries, l => l.Level == LogLevel.Information && l.Message.StartsWith("HTTP GET /beta/me/devices/dev/commands/cmd answered 200 in ", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, l => l.Level == LogLevel.Information && l.Message.Contains("Retrying HTTP GET /beta/me/devices/dev/commands/cmd (retry 1) in 2000 ms because the service answered 503", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, l => l.Level == LogLevel.Debug && l.Message.StartsWith("HTTP GET /beta/me/devices/dev/commands/cmd answered 200 in ", StringComparison.Ordinal));
         Assert.All(logs.Entries, l => Assert.Equal(ClientDiagnostics.Name, l.Category));
     }
 

@@ -120,8 +120,7 @@ internal static class ReadmeSnippets
     {
         // README: Dependency injection
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Services.AddSingleton<Azure.Core.TokenCredential>(new DefaultAzureCredential());
-        builder.Services.AddDeviceCommandsClient(builder.Configuration.GetSection("DeviceCommands"));
+        builder.Services.AddDeviceCommandsClient(new DefaultAzureCredential(), builder.Configuration.GetSection("DeviceCommands"));
         using var host = builder.Build();
         var client = host.Services.GetRequiredService<DeviceCommandsClient>();
         Console.WriteLine(client.Me.Devices.ToGetRequestInformation().URI);

@@ -9,99 +9,156 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers <see cref="DeviceCommandsClient"/> in a .NET host, on <see cref="IHttpClientFactory"/>.</summary>
+/// <summary>
+/// Registers <see cref="DeviceCommandsClient"/> in a .NET host, on <see cref="IHttpClientFactory"/>. Every registration
+/// names its credential: an instance (one identity for the whole app), a factory over the services of the scope the
+/// client is resolved in (a token per user in a web backend), or <see langword="null"/> for none (an emulator). Keyed
+/// registrations put several clients side by side (<c>[FromKeyedServices("…")]</c>). Options are validated when the
+/// host starts.
+/// </summary>
+#pragma warning disable RS0026 // each overload takes a different kind of credential, with the same optional configuration
 public static class DeviceCommandsServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> the client is built on: <c>DeviceCommands.Client</c>.</summary>
+    /// <summary>The name of the <see cref="HttpClient"/> the un-keyed client is built on: <c>DeviceCommands.Client</c> (a keyed one's is <c>DeviceCommands.Client:{key}</c>).</summary>
     public const string HttpClientName = "DeviceCommands.Client";
 
     /// <summary>
     /// Registers <see cref="DeviceCommandsClient"/> (transient, over a named <see cref="HttpClient"/> from
-    /// <see cref="IHttpClientFactory"/>) with the client's full pipeline: retries, attempt timeout, safe redirects,
-    /// host guard, logging through the container's <see cref="ILoggerFactory"/> and tracing. The bearer token comes
-    /// from a <see cref="TokenCredential"/> registered in the container; with none, no <c>Authorization</c> is sent.
-    /// A <see cref="TimeProvider"/> in the container is used unless the options name one.
+    /// <see cref="IHttpClientFactory"/>) with the client's whole pipeline: retries, attempt timeout, safe redirects, the
+    /// request guard, logging through the container's <see cref="ILoggerFactory"/>, tracing and metrics. A
+    /// <see cref="TimeProvider"/> in the container is used unless the options name one.
     /// </summary>
     /// <param name="services">The services.</param>
+    /// <param name="credential">The credential whose token the client sends; <see langword="null"/> sends none (write <c>credential: null</c>).</param>
+    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>); null for none.</param>
+    /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder, to add your own handlers.</returns>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services) =>
-        services.AddDeviceCommandsClient(configure: null);
-
-    /// <summary>
-    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection)"/> does,
-    /// with options set in code.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="configure">Sets the options in code; null for the defaults.</param>
-    /// <returns>The named client's builder, to add your own handlers.</returns>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, Action<DeviceCommandsClientOptions>? configure)
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts (or the client is first resolved without a host): an option cannot work.</exception>
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<DeviceCommandsClientOptions>();
-        if (configure is not null)
+        var builder = Register(services, HttpClientName, credential is not null, configuration, configure);
+        services.TryAddTransient(sp => Build(sp, HttpClientName, credential is null ? null : (_, _) => credential));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection, TokenCredential?, IConfiguration?, Action{DeviceCommandsClientOptions}?)"/>
+    /// does, with a credential made each time the client is resolved, from the services of that scope: in a web
+    /// backend, the signed-in user's credential (an on-behalf-of credential, say), so each request sends its user's
+    /// token, over one connection pool.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="credentialFactory">Makes the credential from the resolving scope's services; may return null for none.</param>
+    /// <param name="configuration">A configuration section to read the options from; null for none.</param>
+    /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
+    /// <returns>The named client's builder.</returns>
+    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, Func<IServiceProvider, TokenCredential?> credentialFactory, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(credentialFactory);
+        var builder = Register(services, HttpClientName, mayHaveCredential: true, configuration, configure);
+        services.TryAddTransient(sp => Build(sp, HttpClientName, (p, _) => credentialFactory(p)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a keyed <see cref="DeviceCommandsClient"/> (resolve it with <c>[FromKeyedServices(key)]</c> or
+    /// <c>GetRequiredKeyedService</c>), with its own options, credential and named <see cref="HttpClient"/>
+    /// (<c>DeviceCommands.Client:{key}</c>), so several clients live side by side.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="credential">The credential whose token this client sends; null for none.</param>
+    /// <param name="configuration">A configuration section to read the options from; null for none.</param>
+    /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
+    /// <returns>The named client's builder.</returns>
+    public static IHttpClientBuilder AddKeyedDeviceCommandsClient(this IServiceCollection services, string serviceKey, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        var name = $"{HttpClientName}:{serviceKey}";
+        var builder = Register(services, name, credential is not null, configuration, configure);
+        services.AddKeyedTransient(serviceKey, (sp, _) => Build(sp, name, credential is null ? null : (_, _) => credential));
+        return builder;
+    }
+
+    /// <summary>Registers a keyed <see cref="DeviceCommandsClient"/> whose credential is made from the resolving scope's services and the key.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="credentialFactory">Makes the credential from the resolving scope's services and the key; may return null for none.</param>
+    /// <param name="configuration">A configuration section to read the options from; null for none.</param>
+    /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
+    /// <returns>The named client's builder.</returns>
+    public static IHttpClientBuilder AddKeyedDeviceCommandsClient(this IServiceCollection services, string serviceKey, Func<IServiceProvider, string, TokenCredential?> credentialFactory, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        ArgumentNullException.ThrowIfNull(credentialFactory);
+        var name = $"{HttpClientName}:{serviceKey}";
+        var builder = Register(services, name, mayHaveCredential: true, configuration, configure);
+        services.AddKeyedTransient(serviceKey, (sp, _) => Build(sp, name, (p, _) => credentialFactory(p, serviceKey)));
+        return builder;
+    }
+
+    /// <summary>The options, the validation at start, and the named HttpClient with the client's handlers, for one registration.</summary>
+    private static IHttpClientBuilder Register(IServiceCollection services, string name, bool mayHaveCredential, IConfiguration? configuration, Action<DeviceCommandsClientOptions>? configure)
+    {
+        var options = services.AddOptions<DeviceCommandsClientOptions>(name);
+        if (configuration is not null)
         {
-            services.Configure(configure);
+            options.Configure(o => Bind(configuration, o));
         }
 
-        services.TryAddTransient(static sp =>
+        if (configure is not null)
         {
-            var options = EffectiveOptions(sp);
-            var credential = sp.GetService<TokenCredential>();
-            options.ValidateFor(credential);
-            var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-            return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options, httpClient));
-        });
+            options.Configure(configure);
+        }
+
+        options.Validate(o => Validate(o, mayHaveCredential), "The DeviceCommands client's options cannot work.").ValidateOnStart();
 
         // the client logs each request itself, without headers; the factory's own loggers would log every header at
         // Trace, the Authorization header's value included in their state, so they are removed
-        return services.AddHttpClient(HttpClientName)
+        return services.AddHttpClient(name)
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(static sp => EffectiveOptions(sp).HttpMessageHandler is { } given
+            .ConfigurePrimaryHttpMessageHandler(sp => EffectiveOptions(sp, name).HttpMessageHandler is { } given
                 ? new SharedTransport.NotOwned(given)
                 : SharedTransport.CreateHandler())
-            .ConfigureAdditionalHttpMessageHandlers(static (handlers, sp) =>
+            .ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
             {
-                foreach (var handler in ClientPipeline.CreateHandlers(EffectiveOptions(sp)))
+                foreach (var handler in ClientPipeline.CreateHandlers(EffectiveOptions(sp, name)))
                 {
                     handlers.Add(handler);
                 }
             });
     }
 
-    /// <summary>
-    /// Registers <see cref="DeviceCommandsClient"/> as <see cref="AddDeviceCommandsClient(IServiceCollection)"/>
-    /// does, with options read from configuration (for example the <c>DeviceCommands</c> section of appsettings.json):
-    /// <c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c> (TimeSpan text
-    /// such as <c>00:00:02</c>), <c>Scopes</c> (an array or a comma-separated list), <c>MaxResponseContentBytes</c>,
-    /// <c>UserAgentSuffix</c>. Read without reflection, so it is trimming and AOT safe.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="configuration">The configuration section.</param>
-    /// <returns>The named client's builder.</returns>
-    /// <exception cref="ArgumentException">A configured value cannot be read (thrown when the options are first used).</exception>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddDeviceCommandsClient(configuration, configure: null);
-
-    /// <summary>
-    /// Registers <see cref="DeviceCommandsClient"/> with options read from configuration, then adjusted in code
-    /// (see <see cref="AddDeviceCommandsClient(IServiceCollection, IConfiguration)"/>).
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="configuration">The configuration section.</param>
-    /// <param name="configure">Sets further options in code, after the configuration; null for none.</param>
-    /// <returns>The named client's builder.</returns>
-    /// <exception cref="ArgumentException">A configured value cannot be read (thrown when the options are first used).</exception>
-    public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, IConfiguration configuration, Action<DeviceCommandsClientOptions>? configure)
+    private static DeviceCommandsClient Build(IServiceProvider services, string name, Func<IServiceProvider, string, TokenCredential?>? credentialFactory)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<DeviceCommandsClientOptions>(options => Bind(configuration, options));
-        return services.AddDeviceCommandsClient(configure);
+        var options = EffectiveOptions(services, name);
+        var credential = credentialFactory?.Invoke(services, name);
+        options.ValidateFor(credential);
+        var httpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+        return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options, httpClient));
     }
 
-    private static DeviceCommandsClientOptions EffectiveOptions(IServiceProvider services)
+    /// <summary>The validation the host runs at start: every option in range, and a base URL a token may go to when there may be a credential.</summary>
+    private static bool Validate(DeviceCommandsClientOptions options, bool mayHaveCredential)
     {
-        var options = services.GetRequiredService<IOptions<DeviceCommandsClientOptions>>().Value.Clone();
+        try
+        {
+            options.Validate();
+            return !mayHaveCredential || TokenRule.MayCarryToken(options.BaseUrl, options.BaseUrl);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static DeviceCommandsClientOptions EffectiveOptions(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<DeviceCommandsClientOptions>>().Get(name).Clone();
         options.LoggerFactory ??= services.GetService<ILoggerFactory>();
         if (ReferenceEquals(options.TimeProvider, TimeProvider.System) && services.GetService<TimeProvider>() is { } clock)
         {
@@ -150,13 +207,38 @@ public static class DeviceCommandsServiceCollectionExtensions
         }
     }
 
+    /// <summary>A duration: TimeSpan text (<c>00:00:02</c>) or a number with a unit (<c>500ms</c>, <c>2s</c>, <c>1.5m</c>, <c>1h</c>), as the emulator's command line reads them.</summary>
     private static TimeSpan? ReadTimeSpan(IConfiguration configuration, string key) => configuration[key] switch
     {
         null or "" => null,
-        var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
+        var text when TryParseDuration(text.Trim(), out var value) => value,
         var text => throw Invalid(key, text),
     };
 
+    internal static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        (string Suffix, double Milliseconds)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+        foreach (var (suffix, milliseconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                && number >= 0 && number * milliseconds < TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                value = TimeSpan.FromMilliseconds(number * milliseconds);
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     private static ArgumentException Invalid(string key, string value) =>
-        new($"The configured DeviceCommands client option {key} = '{value}' cannot be read.", key);
+        new($"The configured DeviceCommands client option {key} = '{value}' cannot be read (a duration is TimeSpan text such as 00:00:02, or a number with ms, s, m or h, such as 500ms).", key);
 }
+#pragma warning restore RS0026

@@ -9,14 +9,15 @@ namespace DeviceCommands.Client.Tests.DependencyInjection;
 public class DeviceCommandsServiceCollectionExtensionsTests
 {
     [Fact]
-    public async Task The_registered_client_resolves_and_works_with_the_containers_credential_and_logging()
+    public async Task The_registered_client_resolves_and_works_with_its_named_credential_and_the_containers_logging()
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[{"id":"d1","Name":"Laptop"}]}""");
         var logs = new LogCapture();
         var services = new ServiceCollection();
-        services.AddSingleton<TokenCredential>(new FakeCredential());
+        services.AddSingleton<TokenCredential>(new FakeCredential("the-apps-other-azure-credential"));
         services.AddSingleton<ILoggerFactory>(logs);
-        services.AddDeviceCommandsClient(o =>
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        services.AddDeviceCommandsClient(new FakeCredential(), configure: o =>
         {
             o.HttpMessageHandler = handler;
             o.BaseUrl = new Uri("https://graph.microsoft.com/beta");
@@ -44,7 +45,7 @@ public class DeviceCommandsServiceCollectionExtensionsTests
             ["DeviceCommands:Scopes:0"] = "api://x/Device.Read",
         }).Build();
         var services = new ServiceCollection();
-        services.AddDeviceCommandsClient(configuration.GetSection("DeviceCommands"), o => o.HttpMessageHandler = handler);
+        services.AddDeviceCommandsClient(credential: null, configuration.GetSection("DeviceCommands"), o => o.HttpMessageHandler = handler);
         await using var provider = services.BuildServiceProvider();
 
         await Assert.ThrowsAsync<DeviceCommands.Client.Models.ODataError>(() => provider.GetRequiredService<DeviceCommandsClient>().Me.Devices.GetAsync());
@@ -58,7 +59,7 @@ public class DeviceCommandsServiceCollectionExtensionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRetries"] = "many" }).Build();
         var services = new ServiceCollection();
-        services.AddDeviceCommandsClient(configuration);
+        services.AddDeviceCommandsClient(credential: null, configuration);
         await using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());
@@ -70,7 +71,7 @@ public class DeviceCommandsServiceCollectionExtensionsTests
     {
         var services = new ServiceCollection();
 
-        var builder = services.AddDeviceCommandsClient();
+        var builder = services.AddDeviceCommandsClient(credential: null);
 
         Assert.Equal(DeviceCommandsServiceCollectionExtensions.HttpClientName, builder.Name);
         Assert.Contains(services, d => d.ServiceType == typeof(IHttpClientFactory));

@@ -44,8 +44,7 @@ public sealed class LoggingPromiseTests
         var capture = new LogCapture();
         var services = new ServiceCollection();
         services.AddLogging(b => b.ClearProviders().AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
-        services.AddSingleton<TokenCredential>(new FakeCredential(Token, claimsToken: Token));
-        services.AddDeviceCommandsClient(o =>
+        services.AddDeviceCommandsClient(new FakeCredential(Token, claimsToken: Token), configure: o =>
         {
             o.BaseUrl = server.BaseUrl;
             o.RetryDelay = TimeSpan.FromMilliseconds(10);

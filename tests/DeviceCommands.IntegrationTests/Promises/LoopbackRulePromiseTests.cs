@@ -84,8 +84,7 @@ public sealed class LoopbackRulePromiseTests
     public void A_credential_for_plain_http_to_a_host_that_is_not_loopback_is_refused_by_the_DI_registration()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<TokenCredential>(new FakeCredential(Token));
-        services.AddDeviceCommandsClient(o => o.BaseUrl = new Uri("http://example.com/beta"));
+        services.AddDeviceCommandsClient(new FakeCredential(Token), configure: o => o.BaseUrl = new Uri("http://example.com/beta"));
         using var provider = services.BuildServiceProvider();
 
         Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());

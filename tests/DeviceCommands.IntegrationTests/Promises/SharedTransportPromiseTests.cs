@@ -78,7 +78,7 @@ public sealed class SharedTransportPromiseTests(ITestOutputHelper output)
         server.Otherwise(RawStep.Respond(200, Promise.Requesting));
         using var handler = new DisposeRecordingHandler();
         var services = new ServiceCollection();
-        services.AddDeviceCommandsClient(o => { o.BaseUrl = server.BaseUrl; o.HttpMessageHandler = handler; });
+        services.AddDeviceCommandsClient(credential: null, configure: o => { o.BaseUrl = server.BaseUrl; o.HttpMessageHandler = handler; });
 
         await using (var provider = services.BuildServiceProvider())
         {

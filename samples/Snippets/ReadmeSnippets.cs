@@ -2,6 +2,9 @@ using Azure.Identity;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -124,6 +127,38 @@ internal static class ReadmeSnippets
         using var host = builder.Build();
         var client = host.Services.GetRequiredService<DeviceCommandsClient>();
         Console.WriteLine(client.Me.Devices.ToGetRequestInformation().URI);
+    }
+
+    public static void WebBackend(string[] args)
+    {
+        // README: A web backend, one token per user
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddDeviceCommandsClient(
+            sp => new SignedInUserCredential(sp.GetRequiredService<IHttpContextAccessor>()),
+            builder.Configuration.GetSection("DeviceCommands"));
+        var app = builder.Build();
+
+        app.MapPost("/devices/{deviceId}/open", async (string deviceId, Uri url, DeviceCommandsClient client, CancellationToken cancellationToken) =>
+        {
+            var result = await client.Me.Devices[deviceId].Commands.SendAndWaitAsync(Command.LaunchUri(url), cancellationToken: cancellationToken);
+            return Results.Ok(new { status = result.Status.ToWireValue() });
+        });
+        app.Run();
+    }
+
+    /// <summary>The signed-in user's own Graph token, from their session (for example saved by the sign-in handler).</summary>
+    private sealed class SignedInUserCredential(IHttpContextAccessor http) : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            var context = http.HttpContext ?? throw new InvalidOperationException("No request is being served.");
+            var token = await context.GetTokenAsync("access_token") ?? throw new InvalidOperationException("The user is not signed in.");
+            return new Azure.Core.AccessToken(token, DateTimeOffset.UtcNow.AddMinutes(5));
+        }
     }
 
     public static DeviceCommandsClient Transport(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)

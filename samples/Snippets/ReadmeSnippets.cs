@@ -56,6 +56,10 @@ internal static class ReadmeSnippets
         {
             Console.WriteLine($"{e.Error?.Code}: {e.Error?.Message}");
         }
+        catch (Microsoft.Kiota.Abstractions.ApiException e)
+        {
+            Console.WriteLine(e.Message); // no answer (e.InnerException: HttpRequestException or TimeoutException), or one that cannot be read
+        }
     }
 
     public static async Task Waiting(DeviceCommandsClient client, string deviceId, string commandId, CancellationToken cancellationToken)

@@ -78,18 +78,18 @@ internal sealed class RequestPipeline
             await serve().ConfigureAwait(false);
             return !context.RequestAborted.IsCancellationRequested;
         }
-        catch (BadHttpRequestException exception) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            // Kestrel refused the body: a broken chunk, a body cut short, too large
-            context.Response.Headers.Connection = "close";
-            await HttpAnswers.ErrorAsync(context, exception.StatusCode, exception.Message).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception exception) when (context.RequestAborted.IsCancellationRequested || exception is IOException)
-        {
-            // the client went away (or its body failed), or the emulator is stopping: no answer
+            // the client went away, or the emulator is stopping: no answer
             context.Abort();
             return false;
+        }
+        catch (IOException exception) when (!context.Response.HasStarted)
+        {
+            // the body could not be read: Kestrel refused its framing (a broken chunk, a body cut short) or size
+            int status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return await TryAnswerAsync(context, status, "The request body could not be read: " + exception.Message).ConfigureAwait(false);
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
@@ -99,10 +99,26 @@ internal sealed class RequestPipeline
                 LogUnexpected(logger, context.Request.Method, target, exception);
             }
 
-            await HttpAnswers.ErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalServerError", "The emulator failed: " + exception.Message).ConfigureAwait(false);
-            return true;
+            return await TryAnswerAsync(context, StatusCodes.Status500InternalServerError, "The emulator failed: " + exception.Message).ConfigureAwait(false);
         }
         catch (Exception)
+        {
+            context.Abort();
+            return false;
+        }
+    }
+
+    /// <summary>Writes an error answer; aborts the request when even that fails (the client is gone).</summary>
+    private static async Task<bool> TryAnswerAsync(HttpContext context, int statusCode, string message)
+    {
+        try
+        {
+            await HttpAnswers.ErrorAsync(context, statusCode, message).ConfigureAwait(false);
+            return true;
+        }
+#pragma warning disable CA1031 // whatever a dead connection throws, the answer is an abort
+        catch (Exception)
+#pragma warning restore CA1031
         {
             context.Abort();
             return false;

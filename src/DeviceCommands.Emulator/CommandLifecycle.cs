@@ -55,7 +55,7 @@ internal static class CommandLifecycle
     {
         "failedToSend" => "The service could not send the command: the device is offline.",
         "commandDropped" => "The device dropped the command: it is in connected standby.",
-        ExecutionFailed => "The app service on the device failed to execute the command.",
+        ExecutionFailed => "The device failed to execute the command.",
         "expired" => "The command was not executed before it expired.",
         "error" => "An internal error occurred while the command was processed.",
         _ => null,

@@ -40,8 +40,11 @@ namespace DeviceCommands.Emulator;
 /// </remarks>
 public sealed class DeviceCommandsEmulator : IAsyncDisposable
 {
-    /// <summary>The first port of the made-up authorities of in-memory emulators.</summary>
-    private const int FirstInMemoryPort = 20_000;
+    /// <summary>
+    /// The ports of the made-up authorities of in-memory emulators: below the ephemeral ranges (Linux 32768+, Windows
+    /// 49152+) where Kestrel emulators on port 0 land, so a BaseUrl used without its handler reaches no emulator.
+    /// </summary>
+    private const int FirstInMemoryPort = 20_000, LastInMemoryPort = 32_767;
 
     private static int s_inMemoryCount = -1;
 
@@ -61,7 +64,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
 
     /// <summary>
     /// The service root: give it to the client's <c>BaseUrl</c>. Over Kestrel <c>http://127.0.0.1:{port}/beta</c>; in
-    /// memory <c>http://localhost:{n}/beta</c>, with a made-up port unique to the emulator (nothing listens there).
+    /// memory <c>http://localhost:{n}/beta</c>, with a made-up port (20000 to 32767) unique to the emulator.
     /// </summary>
     public Uri BaseUrl { get; private set; }
 
@@ -71,7 +74,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     /// <summary>Scripts the next answers (<c>Script.NextGets(commandId, 2, HttpStatusCode.ServiceUnavailable)</c>) and a command's outcome.</summary>
     public EmulatorScript Script => _state.Script;
 
-    /// <summary>Every request received on the service's paths, whatever its answer (faults and errors included); admin requests are not counted.</summary>
+    /// <summary>Every request received, whatever its answer (faults and errors included), except those of the admin API under <c>/_emulator</c>.</summary>
     public int RequestCount => _state.Store.RequestCount;
 
     /// <summary>
@@ -106,7 +109,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     public static DeviceCommandsEmulator CreateInMemory(EmulatorOptions? options = null)
     {
         EmulatorOptions settings = (options ?? new EmulatorOptions()).ValidatedCopy();
-        int port = FirstInMemoryPort + (int)((uint)Interlocked.Increment(ref s_inMemoryCount) % (IPEndPoint.MaxPort - FirstInMemoryPort + 1));
+        int port = FirstInMemoryPort + (int)((uint)Interlocked.Increment(ref s_inMemoryCount) % (LastInMemoryPort - FirstInMemoryPort + 1));
         return new DeviceCommandsEmulator(settings, new Uri($"http://localhost:{port}/beta"));
     }
 
@@ -158,8 +161,8 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
             command.CreatedAt, command.ClientRequestId, _state.StatusOf(command).Status))];
 
     /// <summary>
-    /// A snapshot of the last requests received on the service's paths (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>),
-    /// oldest first, each recorded once answered (or aborted); admin requests are not recorded.
+    /// A snapshot of the last requests received (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>), in the order
+    /// they were answered (or aborted), admin requests aside. Each says what was sent, with credentials masked.
     /// </summary>
     /// <returns>The requests.</returns>
     public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests.Snapshot();

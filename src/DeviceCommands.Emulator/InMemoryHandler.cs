@@ -13,7 +13,7 @@ namespace DeviceCommands.Emulator;
 /// </summary>
 /// <remarks>
 /// A request for another scheme, host or port than the emulator's is answered 421 <c>MisdirectedRequest</c> and not seen
-/// by the emulator. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
+/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
 /// (<see cref="HttpRequestException"/>), and a request the emulator aborts (it was disposed, or the body's content threw)
 /// throws <see cref="HttpRequestException"/>; the caller's cancellation throws <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -37,6 +37,11 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
         }
 
         HeaderDictionary headers = RequestHeaders(request, uri);
+        if (RefusedAsKestrelWould(request, uri, headers) is { } refused)
+        {
+            return refused;
+        }
+
         using ClockWork work = ClockWork.Begin(state.Time);
         using CancellationTokenSource aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         BodyPump? pump = request.Content is null ? null : new BodyPump(request.Content, aborted.Token);
@@ -82,6 +87,23 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
         }
 
         return Response(request, response, responseBody.ToArray());
+    }
+
+    /// <summary>
+    /// What Kestrel answers itself, before the emulator sees the request: 414 for a request line over its 8 KiB, 431
+    /// for headers over its 32 KiB (both with no body).
+    /// </summary>
+    private static HttpResponseMessage? RefusedAsKestrelWould(HttpRequestMessage request, Uri uri, HeaderDictionary headers)
+    {
+        const int MaxRequestLine = 8 * 1024, MaxHeaders = 32 * 1024;
+        int line = request.Method.Method.Length + uri.PathAndQuery.Length + " HTTP/1.1\r\n".Length + 1;
+        int size = headers.Sum(header => header.Key.Length + header.Value.ToString().Length + 4);
+        HttpStatusCode? status = line > MaxRequestLine ? HttpStatusCode.RequestUriTooLong
+            : size > MaxHeaders ? HttpStatusCode.RequestHeaderFieldsTooLarge
+            : null;
+        return status is { } refused
+            ? new HttpResponseMessage(refused) { RequestMessage = request, Content = new ByteArrayContent([]), Version = HttpVersion.Version11 }
+            : null;
     }
 
     private bool Serves(Uri uri) =>
@@ -150,7 +172,8 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             Version = HttpVersion.Version11,
             ReasonPhrase = ReasonPhrases.GetReasonPhrase(feature.StatusCode),
         };
-        ByteArrayContent content = new(body);
+        bool head = request.Method == HttpMethod.Head; // Kestrel sends no body to a HEAD, only its length
+        ByteArrayContent content = new(head ? [] : body);
         foreach ((string name, Microsoft.Extensions.Primitives.StringValues values) in feature.Headers)
         {
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
@@ -163,6 +186,11 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             {
                 content.Headers.TryAddWithoutValidation(name, all);
             }
+        }
+
+        if (head && feature.Headers.ContentLength is { } length)
+        {
+            content.Headers.ContentLength = length;
         }
 
         response.Headers.Date ??= DateTimeOffset.UtcNow; // as Kestrel sends it

@@ -234,6 +234,7 @@ public sealed class InMemoryEmulatorTests
             await SendAsync(HttpMethod.Get, $"me/devices/emu-laptop/commands/{id}");
             await SendAsync(HttpMethod.Get, "me/devices/emu-laptop/commands");
             await SendAsync(HttpMethod.Delete, "me/devices");
+            await SendAsync(HttpMethod.Head, "me/devices");
             await SendAsync(HttpMethod.Get, "me/devices/emu-laptop/things");
             await SendAsync(HttpMethod.Get, "me/devices/emu-laptop/commands/missing");
             await SendAsync(HttpMethod.Get, "../v1.0/me/devices");
@@ -245,6 +246,22 @@ public sealed class InMemoryEmulatorTests
         List<string> inMemory = await RunAsync(inMemory: true);
 
         Assert.Equal(kestrel, inMemory);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothModes))]
+    public async Task ARequestLineOver8KiB_OrHeadersOver32KiB_AreRefusedAsKestrelDoes_414And431(bool inMemory)
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync(inMemory);
+        using HttpRequestMessage big = new(HttpMethod.Get, "me/devices");
+        big.Headers.Add("X-Big", new string('h', 40_000));
+
+        using HttpResponseMessage longLine = await emu.Http.GetAsync("me/devices?" + new string('q', 9000));
+        using HttpResponseMessage bigHeaders = await emu.Http.SendAsync(big);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, bigHeaders.StatusCode);
+        Assert.Equal(0, emu.Emulator.RequestCount);
     }
 
     [Fact]

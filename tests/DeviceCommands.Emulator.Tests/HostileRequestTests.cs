@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using CsCheck;
 
 namespace DeviceCommands.Emulator.Tests;
 
@@ -67,6 +68,56 @@ public sealed class HostileRequestTests
         using HttpResponseMessage response = await emu.Http.PostAsync("me/devices/emu-laptop/commands", content);
 
         Assert.True(expected == (int)response.StatusCode, $"{what}: {(int)response.StatusCode}");
+    }
+
+    /// <summary>A valid command with random bytes flipped, inserted or cut, or plain noise; to a random path of the service.</summary>
+    private static readonly Gen<(string Method, string Path, byte[] Body)> Mutants =
+        Gen.Select(
+            Gen.OneOf("POST", "POST", "POST", "GET", "PUT", "PATCH"),
+            Gen.OneOf("me/devices/emu-laptop/commands", "me/devices/emu-broken-hub/command", "me/devices", "me/devices/emu-laptop/commands/x/responsePayload", "me/devices/%ED%A0%80/commands"),
+            Gen.Int[0, 3],
+            Gen.Byte.Array[0, 40],
+            Gen.Int[0, 200])
+        .Select(t =>
+        {
+            byte[] valid = Encoding.UTF8.GetBytes(TestEmulator.AppServiceBody);
+            int at = Math.Min(t.Item5, valid.Length);
+            byte[] body = t.Item3 switch
+            {
+                0 => [.. valid[..at], .. t.Item4, .. valid[at..]],
+                1 => [.. valid[..at], .. t.Item4],
+                2 => [.. t.Item4],
+                _ => [.. valid[..at], .. t.Item4.Select(b => (byte)(b | 0x80)), .. valid[Math.Min(valid.Length, at + t.Item4.Length)..]],
+            };
+            return (t.Item1, t.Item2, body);
+        });
+
+    [Fact]
+    public async Task MutatedAndRandomBodies_InMemory_NeverGet500()
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync(inMemory: true);
+
+        await Mutants.SampleDeterministicAsync(async mutant =>
+        {
+            (string method, string path, byte[] body) = mutant;
+            using HttpRequestMessage request = new(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };
+            using HttpResponseMessage response = await emu.Http.SendAsync(request);
+            Assert.True((int)response.StatusCode < 500, $"{method} {path} {Convert.ToHexString(body)}: {(int)response.StatusCode}");
+        }, seed: "mutants", iter: 2000);
+    }
+
+    [Fact]
+    public async Task MutatedAndRandomBodies_OverKestrel_NeverGet500()
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync();
+
+        await Mutants.SampleDeterministicAsync(async mutant =>
+        {
+            (string method, string path, byte[] body) = mutant;
+            using HttpRequestMessage request = new(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };
+            using HttpResponseMessage response = await emu.Http.SendAsync(request);
+            Assert.True((int)response.StatusCode < 500, $"{method} {path} {Convert.ToHexString(body)}: {(int)response.StatusCode}");
+        }, seed: "mutants over kestrel", iter: 300);
     }
 
     [Fact]

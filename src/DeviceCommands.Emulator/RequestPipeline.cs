@@ -15,6 +15,8 @@ internal sealed class RequestPipeline
     private static readonly Action<ILogger, string, string, Exception?> LogUnexpected = LoggerMessage.Define<string, string>(
         LogLevel.Error, new EventId(1, "UnexpectedFailure"), "The emulator failed to answer {Method} {Target}; it answered 500.");
 
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+
     private readonly EmulatorState _state;
     private readonly ServiceEndpoints _service;
     private readonly AdminEndpoints _admin;
@@ -67,8 +69,6 @@ internal sealed class RequestPipeline
             }
         }
     }
-
-    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
 
     /// <summary>Runs a handler and turns whatever it throws into an answer or an abort; true when an answer was given.</summary>
     private async Task<bool> GuardAsync(HttpContext context, string target, Func<Task> serve)

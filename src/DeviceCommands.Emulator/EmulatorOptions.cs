@@ -50,7 +50,7 @@ public sealed class EmulatorOptions
     /// <summary>
     /// Default false: answers in the service's quirky shapes (PascalCase device and payload keys, the string
     /// <c>"null"</c> for nulls, a status wrapped in <c>{"value":{...}}</c>, US dates). True: plain camelCase JSON,
-    /// nulls omitted, ISO 8601 dates.
+    /// nulls omitted, ISO 8601 dates. The two differ only in spelling, never in shape or content.
     /// </summary>
     public bool CleanJson { get; set; }
 

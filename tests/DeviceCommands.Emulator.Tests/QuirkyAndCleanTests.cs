@@ -23,11 +23,21 @@ public sealed class QuirkyAndCleanTests
             answers.Add($"{path} {(int)response.StatusCode} {(text.Length == 0 ? "" : Normalize(JsonNode.Parse(text))?.ToJsonString())}");
         }
 
+        async Task<string> PostAsync(string deviceId, string body)
+        {
+            using HttpResponseMessage response = await emu.PostAsync(deviceId, body);
+            JsonNode created = Normalize(JsonNode.Parse(await response.Content.ReadAsStringAsync()))!;
+            string id = created["id"]!.GetValue<string>();
+            answers.Add($"POST {deviceId} {(int)response.StatusCode} {created.ToJsonString().Replace(id, "<new>", StringComparison.Ordinal)}");
+            return id;
+        }
+
         await ReadAsync("me/devices");
-        string launch = await emu.CreateAsync("emu-laptop");
-        string app = await emu.CreateAsync("emu-laptop", AppServiceBody);
-        string failing = await emu.CreateAsync("emu-broken-hub", AppServiceBody);
-        string odd = await emu.CreateAsync("emu-laptop", """{"type":"AppService","appServiceName":"a","packageFamilyName":"p","payload":"payload-JSON","postbackURI":"https://example.com/back"}""");
+        string launch = await PostAsync("emu-laptop", LaunchUriBody());
+        string app = await PostAsync("emu-laptop", AppServiceBody);
+        string failing = await PostAsync("emu-broken-hub", AppServiceBody);
+        string odd = await PostAsync("emu-laptop", """{"type":"AppService","appServiceName":"a","packageFamilyName":"p","payload":"payload-JSON","postbackURI":"https://example.com/back"}""");
+        await ReadAsync("me/devices/nope/commands/x");
         foreach (int _ in Enumerable.Range(0, 4))
         {
             foreach (string id in new[] { launch, app, odd })

@@ -1,69 +1,87 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Emulator;
 
 /// <summary>
-/// An in-memory emulator of the Microsoft Graph beta device-command service, on real Kestrel, bound to loopback.
+/// An emulator of the Microsoft Graph beta device-command service: on real Kestrel bound to loopback
+/// (<see cref="StartAsync(EmulatorOptions?, CancellationToken)"/>), or in memory with no socket at all
+/// (<see cref="CreateInMemory"/>), reached through <see cref="CreateHandler"/>. Both answer exactly alike.
 /// </summary>
 /// <remarks>
-/// <para>It serves, under <see cref="BaseUrl"/> (<c>http://127.0.0.1:{port}/beta</c>):</para>
+/// <para>It serves, under <see cref="BaseUrl"/>:</para>
 /// <list type="bullet">
 /// <item><c>GET me/devices</c>: 200 <c>{"value":[device, ...]}</c>.</item>
 /// <item><c>POST me/devices/{id}/commands</c> (or <c>/command</c>): 201 with the created command, status <c>requesting</c>;
-/// 404 <c>ResourceNotFound</c> for an unknown device; 400 <c>BadRequest</c> for a body that is not a JSON object, a
-/// missing or unknown <c>type</c>, a <c>LaunchUri</c> without an absolute http(s) <c>payload.uri</c>, or an
-/// <c>AppService</c> without <c>appServiceName</c> and <c>packageFamilyName</c>; 413 for a body over
-/// <see cref="EmulatorOptions.MaxRequestBodyBytes"/>. Property names are read case-insensitively.</item>
+/// 404 <c>ResourceNotFound</c> for an unknown device; 400 <c>BadRequest</c> for a malformed body (empty, not UTF-8, a
+/// lone surrogate, not JSON, nested over 64 levels, not an object, or a string property of the resource holding another
+/// JSON type); 413 for a body over <see cref="EmulatorOptions.MaxRequestBodyBytes"/>; 408 for one slower than
+/// <see cref="EmulatorOptions.RequestBodyTimeout"/>. Property names are read case-insensitively. A command its device
+/// cannot run (an unknown or missing <c>type</c>, a <c>LaunchUri</c> without an absolute <c>payload.uri</c>, an
+/// <c>AppService</c> without <c>appServiceName</c> and <c>packageFamilyName</c>) is accepted, and ends
+/// <c>executionFailed</c> with an <c>error</c> saying why.</item>
 /// <item><c>GET me/devices/{id}/commands/{commandId}</c>: 200 with the command's current status; 404 for an unknown
 /// device or command (also one forgotten past <see cref="EmulatorOptions.MaxCommands"/>).</item>
-/// <item><c>GET me/devices/{id}/commands/{commandId}/responsePayload</c> (any case): 200 with a payload response for a
-/// <c>completed</c> <c>AppService</c> command, echoing the request's payload (quirky: its properties beside
-/// <c>Type</c>/<c>CreationDate</c>; clean: under <c>payload</c>); 404 <c>PayloadNotAvailable</c> for a command not
-/// completed (yet, or ever) and for every <c>LaunchUri</c> command.</item>
+/// <item><c>GET me/devices/{id}/commands/{commandId}/responsePayload</c> (any case): once the command is
+/// <c>completed</c>, 200 with the reference page's body,
+/// <c>{"@odata.context":…,"MsIgnoredParameter":0,"CreationDate":"MM/dd/yyyy","Type":"Ok"}</c> (the completion day on
+/// the emulator's clock), for every command type; an <c>AppService</c> command adds its app's answer, an echo of its
+/// payload with every key, under <c>AppServiceResponse</c>. Before that, or when the command ended otherwise, 204 (no
+/// content: OData's null).</item>
 /// </list>
 /// <para>Every error is a Graph OData error, <c>{"error":{"code":"...","message":"..."}}</c>; a wrong method is 405.
 /// A status is computed from the command's age by <see cref="EmulatorOptions.TimeProvider"/>: one
 /// <see cref="EmulatorOptions.StepDelay"/> in each non-terminal status, then the terminal status of the device's
-/// <see cref="DeviceBehavior"/>.</para>
+/// <see cref="DeviceBehavior"/>, or the outcome scripted with <see cref="EmulatorScript.SetOutcome"/>. Quirky and clean
+/// JSON (<see cref="EmulatorOptions.CleanJson"/>) differ only in spelling, never in content.</para>
+/// <para>A running emulator is steered with <see cref="Devices"/>, <see cref="Script"/>, <see cref="GetRequests"/> and
+/// <see cref="Reset"/>, or over HTTP with its admin API under <c>/_emulator</c> (see the program's <c>--help</c>).</para>
 /// </remarks>
 public sealed class DeviceCommandsEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly CommandStore _store;
-    private readonly Endpoints _endpoints;
-    private readonly TextWriter? _transitionLog;
-    private readonly ITimer? _transitionTimer;
-    private readonly Lock _logGate = new();
+    /// <summary>
+    /// The ports of the made-up authorities of in-memory emulators: below the ephemeral ranges (Linux 32768+, Windows
+    /// 49152+) where Kestrel emulators on port 0 land, so a BaseUrl used without its handler reaches no emulator.
+    /// </summary>
+    private const int FirstInMemoryPort = 20_000, LastInMemoryPort = 32_767;
+
+    private static int s_inMemoryCount = -1;
+
+    private readonly EmulatorState _state;
+    private readonly RequestPipeline _pipeline;
+    private readonly TransitionLogger? _transitions;
+    private WebApplication? _app;
     private int _disposed;
 
-    private DeviceCommandsEmulator(WebApplication app, CommandStore store, Endpoints endpoints, EmulatorOptions options, Uri baseUrl)
+    private DeviceCommandsEmulator(EmulatorOptions options, Uri? baseUrl)
     {
-        _app = app;
-        _store = store;
-        _endpoints = endpoints;
-        BaseUrl = baseUrl;
-        _transitionLog = options.TransitionLog;
-        if (_transitionLog is not null)
-        {
-            TimeSpan period = TimeSpan.FromTicks(Math.Clamp(options.StepDelay.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
-            _transitionTimer = options.TimeProvider.CreateTimer(_ => LogTransitions(), null, period, period);
-        }
+        _state = new EmulatorState(options);
+        BaseUrl = baseUrl!;
+        _pipeline = new RequestPipeline(_state, () => BaseUrl);
+        _transitions = options.TransitionLog is { } log ? new TransitionLogger(_state, log) : null;
     }
 
-    /// <summary>The service root, <c>http://127.0.0.1:{port}/beta</c>: give it to the client's <c>BaseUrl</c>.</summary>
-    public Uri BaseUrl { get; }
+    /// <summary>
+    /// The service root: give it to the client's <c>BaseUrl</c>. Over Kestrel <c>http://127.0.0.1:{port}/beta</c>; in
+    /// memory <c>http://localhost:{n}/beta</c>, with a made-up port (20000 to 32767) unique to the emulator.
+    /// </summary>
+    public Uri BaseUrl { get; private set; }
 
-    /// <summary>Every request received, whatever its answer (faults and errors included).</summary>
-    public int RequestCount => _store.RequestCount;
+    /// <summary>The devices served: add, change or remove them while the emulator runs.</summary>
+    public EmulatedDeviceCollection Devices => _state.Devices;
+
+    /// <summary>Scripts the next answers (<c>Script.NextGets(commandId, 2, HttpStatusCode.ServiceUnavailable)</c>) and a command's outcome.</summary>
+    public EmulatorScript Script => _state.Script;
+
+    /// <summary>Every request received, whatever its answer (faults and errors included), except those of the admin API under <c>/_emulator</c>.</summary>
+    public int RequestCount => _state.Store.RequestCount;
 
     /// <summary>
     /// Every POST received on a commands path (<c>me/devices/{id}/commands</c>), whatever its answer: injected faults,
     /// 4xx and 201 alike. The number of commands created is <c>GetCommands().Count</c> (until eviction).
     /// </summary>
-    public int PostCount => _store.PostCount;
+    public int PostCount => _state.Store.PostCount;
 
     /// <summary>
     /// The POSTs counted by <see cref="PostCount"/> whose <c>client-request-id</c> header value was already seen on an
@@ -71,14 +89,45 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     /// request was sent twice. A client that resends after a 429, which is allowed, counts here too; to check that no
     /// command was <em>created</em> twice, group <see cref="GetCommands"/> by <see cref="EmulatedCommand.ClientRequestId"/>.
     /// </summary>
-    public int DuplicatePostCount => _store.DuplicatePostCount;
+    public int DuplicatePostCount => _state.Store.DuplicatePostCount;
 
     /// <summary>Starts an emulator on a free loopback port (127.0.0.1, port 0) with real Kestrel.</summary>
     /// <param name="options">Its settings; null for the defaults. They are validated and copied.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
     /// <exception cref="ArgumentException">A setting is out of range (a negative delay, a rate outside 0..1, ...).</exception>
     public static Task<DeviceCommandsEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default) =>
         StartAsync(options, [new IPEndPoint(IPAddress.Loopback, 0)], cancellationToken);
+
+    /// <summary>
+    /// Creates an emulator with no socket and no port, reached only through <see cref="CreateHandler"/>. Many can run side
+    /// by side (in parallel tests), each with its own state; creating one costs no more than its options.
+    /// </summary>
+    /// <param name="options">Its settings; null for the defaults. They are validated and copied.</param>
+    /// <returns>The emulator, serving at once; dispose it to end the requests in flight.</returns>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public static DeviceCommandsEmulator CreateInMemory(EmulatorOptions? options = null)
+    {
+        EmulatorOptions settings = (options ?? new EmulatorOptions()).ValidatedCopy();
+        int port = FirstInMemoryPort + (int)((uint)Interlocked.Increment(ref s_inMemoryCount) % (LastInMemoryPort - FirstInMemoryPort + 1));
+        return new DeviceCommandsEmulator(settings, new Uri($"http://localhost:{port}/beta"));
+    }
+
+    /// <summary>
+    /// A handler that serves this emulator's requests in memory, for either kind of emulator: give it to
+    /// <c>DeviceCommandsClientOptions.HttpMessageHandler</c> with <c>BaseUrl = emulator.BaseUrl</c>. Requests behave exactly
+    /// as over Kestrel (routing, status codes, headers, bodies, faults, token checks, limits). A request for another
+    /// host or port than <see cref="BaseUrl"/>'s is answered 421 <c>MisdirectedRequest</c>; once the emulator is
+    /// disposed, requests throw <see cref="HttpRequestException"/>. Each call gives a new handler; disposing it does not
+    /// touch the emulator.
+    /// </summary>
+    /// <returns>The handler.</returns>
+    /// <exception cref="ObjectDisposedException">The emulator is disposed.</exception>
+    public HttpMessageHandler CreateHandler()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return new InMemoryHandler(_state, _pipeline, BaseUrl);
+    }
 
     internal static async Task<DeviceCommandsEmulator> StartAsync(EmulatorOptions? options, IReadOnlyList<IPEndPoint> endpoints, CancellationToken cancellationToken)
     {
@@ -91,6 +140,77 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
             }
         }
 
+        DeviceCommandsEmulator emulator = new(settings, baseUrl: null);
+        try
+        {
+            await emulator.ListenAsync(endpoints, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await emulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return emulator;
+    }
+
+    /// <summary>A snapshot of the remembered commands, oldest first, each with its current status.</summary>
+    /// <returns>The commands.</returns>
+    public IReadOnlyList<EmulatedCommand> GetCommands() =>
+        [.. _state.Store.All().Select(command => new EmulatedCommand(command.Id, command.DeviceId, command.Type ?? string.Empty, command.RequestBody,
+            command.CreatedAt, command.ClientRequestId, _state.StatusOf(command).Status))];
+
+    /// <summary>
+    /// A snapshot of the last requests received (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>), in the order
+    /// they were answered (or aborted), admin requests aside. Each says what was sent, with credentials masked.
+    /// </summary>
+    /// <returns>The requests.</returns>
+    public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests.Snapshot();
+
+    /// <summary>
+    /// Back to a fresh emulator: forgets every command, seen <c>client-request-id</c>, recorded request and scripted
+    /// answer, serves the devices it started with again, and sets the counters back to zero.
+    /// </summary>
+    public void Reset() => _state.Reset();
+
+    /// <summary>
+    /// Stops the emulator within a second: requests in flight (in injected latency, or with a body still arriving) are
+    /// aborted, and a Kestrel emulator releases its port. Calling it again does nothing.
+    /// </summary>
+    /// <returns>A task that completes when the emulator has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _state.Stop();
+        if (_transitions is not null)
+        {
+            await _transitions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_app is not null)
+        {
+            // every request in flight was aborted above; what is left to close gets half a second
+            using CancellationTokenSource grace = new(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                await _app.StopAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // the grace ran out: Kestrel has aborted the connections left
+            }
+
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ListenAsync(IReadOnlyList<IPEndPoint> endpoints, CancellationToken cancellationToken)
+    {
+        EmulatorOptions settings = _state.Options;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(DeviceCommandsEmulator).Assembly.GetName().Name,
@@ -98,6 +218,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, UnsignalledLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
         if (settings.LoggerFactory is { } loggerFactory)
         {
             builder.Services.AddSingleton(loggerFactory);
@@ -106,55 +227,24 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Limits.MinRequestBodyDataRate = null; // RequestBodyTimeout is the one rule, as in memory
             foreach (IPEndPoint endpoint in endpoints)
             {
                 kestrel.Listen(endpoint);
             }
         });
 
-        WebApplication app = builder.Build();
-        CommandStore store = new(settings.MaxCommands);
-        Endpoints handler = new(settings, store);
-        app.Run(handler.HandleAsync);
-        try
+        _app = builder.Build();
+        TimeProvider time = _state.Time;
+        _app.Run(async context =>
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Uri baseUrl = new(address.TrimEnd('/') + "/beta");
-        return new DeviceCommandsEmulator(app, store, handler, settings, baseUrl);
-    }
-
-    /// <summary>A snapshot of the remembered commands, oldest first, each with its current status.</summary>
-    public IReadOnlyList<EmulatedCommand> GetCommands() =>
-        [.. _store.All().Select(command => new EmulatedCommand(command.Id, command.Device.Id, command.Type, command.RequestBody,
-            command.CreatedAt, command.ClientRequestId, _endpoints.StatusOf(command).Status))];
-
-    /// <summary>Forgets every command and seen <c>client-request-id</c>, and sets the counters back to zero.</summary>
-    public void Reset() => _store.Reset();
-
-    /// <summary>Stops the server and releases its port.</summary>
-    /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        if (_transitionTimer is not null)
-        {
-            await _transitionTimer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+            using ClockWork work = ClockWork.Begin(time);
+            await _pipeline.HandleAsync(context, work).ConfigureAwait(false);
+        });
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = new Uri(address.TrimEnd('/') + "/beta");
     }
 
     /// <summary>
@@ -166,26 +256,5 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private void LogTransitions()
-    {
-        // One timer for the whole emulator; the lock keeps overlapping ticks from writing lines out of order.
-        lock (_logGate)
-        {
-            try
-            {
-                foreach ((StoredCommand command, string? from, StatusAt to) in _store.TakeTransitions(_endpoints.StatusOf))
-                {
-                    _transitionLog!.WriteLine($"cmd {command.Id[..8]}… on {command.Device.Id}: {from ?? "posted"} -> {to.Status}");
-                }
-
-                _transitionLog!.Flush();
-            }
-            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
-            {
-                // A closed log must not take the emulator (or its host process) down from a timer thread.
-            }
-        }
     }
 }

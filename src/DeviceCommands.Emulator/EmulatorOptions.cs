@@ -34,8 +34,10 @@ public sealed class EmulatorOptions
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The clock of every command's lifecycle (creation time, status, <c>Retry-After</c> hints, response dates).
-    /// Default <see cref="TimeProvider.System"/>; a <c>FakeTimeProvider</c> drives commands without sleeping.
+    /// The clock of every command's lifecycle (creation time, status, <c>Retry-After</c> hints, response dates), of the
+    /// injected <see cref="Latency"/> and of the <see cref="TransitionLog"/>. Default <see cref="TimeProvider.System"/>.
+    /// A <see cref="VirtualClock"/> drives commands without sleeping; the emulator then marks every request it answers
+    /// with <see cref="VirtualClock.BeginWork"/>, so the clock never moves while a request is being answered.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -48,7 +50,7 @@ public sealed class EmulatorOptions
     /// <summary>
     /// Default false: answers in the service's quirky shapes (PascalCase device and payload keys, the string
     /// <c>"null"</c> for nulls, a status wrapped in <c>{"value":{...}}</c>, US dates). True: plain camelCase JSON,
-    /// nulls omitted, ISO 8601 dates.
+    /// nulls omitted, ISO 8601 dates. The two differ only in spelling, never in shape or content.
     /// </summary>
     public bool CleanJson { get; set; }
 
@@ -64,7 +66,10 @@ public sealed class EmulatorOptions
     /// <summary>The share of requests, 0 to 1, delayed by <see cref="Latency"/> before they are answered. Default 0.</summary>
     public double LatencyRate { get; set; }
 
-    /// <summary>The added delay of a slow request. Default 2 s. It is real (wall-clock) time, not <see cref="TimeProvider"/>.</summary>
+    /// <summary>
+    /// The added delay of a slow request. Default 2 s, waited on <see cref="TimeProvider"/>: real time with the default
+    /// clock, virtual time under a <see cref="VirtualClock"/> (which may move while a request waits out its latency).
+    /// </summary>
     public TimeSpan Latency { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The seed of the fault injection, so a run's faults are repeatable. Default 12345.</summary>
@@ -82,7 +87,24 @@ public sealed class EmulatorOptions
     /// <summary>The largest POST body accepted, in bytes. Default 64 KiB; a larger one is answered 413.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>The devices served. Default null: <see cref="DefaultDevices"/>. Ids must be unique and non-empty.</summary>
+    /// <summary>
+    /// How long a request body may take to arrive, from the moment the emulator starts reading it. Default 5 s; a body
+    /// still incomplete then is answered 408 <c>RequestTimeout</c>. Always real time (the emulator's clock does not
+    /// move while a request is answered); <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many requests <see cref="DeviceCommandsEmulator.GetRequests"/> keeps, the most recent ones. Default 1 000;
+    /// 0 keeps none.
+    /// </summary>
+    public int MaxRecordedRequests { get; set; } = 1_000;
+
+    /// <summary>
+    /// The devices served when the emulator starts (and after <see cref="DeviceCommandsEmulator.Reset"/>). Default null:
+    /// <see cref="DefaultDevices"/>. Ids must be unique and non-empty. Change them while it runs with
+    /// <see cref="DeviceCommandsEmulator.Devices"/>.
+    /// </summary>
     public IReadOnlyList<EmulatedDevice>? Devices { get; set; }
 
     /// <summary>
@@ -92,7 +114,9 @@ public sealed class EmulatorOptions
 
     /// <summary>
     /// Where to write one line per command transition, e.g. <c>cmd 3F2A1B0C… on emu-laptop: sentToTarget -> executing</c>.
-    /// Default null: nowhere, and no background timer runs. Lines are written from a single timer of the emulator.
+    /// Default null: nowhere, and no background timer runs. Lines are written from a single timer of the emulator. A
+    /// writer that throws never takes the emulator or its process down: the first failure is logged once through
+    /// <see cref="LoggerFactory"/> (when set) and the emulator stops writing to it.
     /// </summary>
     public TextWriter? TransitionLog { get; set; }
 
@@ -122,6 +146,16 @@ public sealed class EmulatorOptions
             throw new ArgumentException("MaxRequestBodyBytes must be at least 1.", nameof(MaxRequestBodyBytes));
         }
 
+        if (RequestBodyTimeout != Timeout.InfiniteTimeSpan)
+        {
+            RequireInRange(RequestBodyTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), nameof(RequestBodyTimeout));
+        }
+
+        if (MaxRecordedRequests < 0)
+        {
+            throw new ArgumentException("MaxRecordedRequests must not be negative.", nameof(MaxRecordedRequests));
+        }
+
         EmulatedDevice[] devices = [.. EffectiveDevices];
         if (devices.Length == 0)
         {
@@ -131,16 +165,7 @@ public sealed class EmulatorOptions
         HashSet<string> ids = new(StringComparer.Ordinal);
         foreach (EmulatedDevice? device in devices)
         {
-            if (device is null || string.IsNullOrEmpty(device.Id))
-            {
-                throw new ArgumentException("Every device must have a non-empty Id.", nameof(Devices));
-            }
-
-            if (!Enum.IsDefined(device.Behavior))
-            {
-                throw new ArgumentException($"Device '{device.Id}' has an unknown Behavior {device.Behavior}.", nameof(Devices));
-            }
-
+            EmulatedDeviceCollection.Validate(device, nameof(Devices));
             if (!ids.Add(device.Id))
             {
                 throw new ArgumentException($"Device id '{device.Id}' appears twice.", nameof(Devices));

@@ -24,7 +24,31 @@ internal static class Program
           --retry-after-hints         status answers of unfinished commands carry Retry-After
           --max-commands <n>          commands remembered before the oldest are forgotten (default 10000)
           --max-body-bytes <n>        largest POST body accepted (default 65536)
+          --request-body-timeout <t>  time a request body may take to arrive before a 408 (default 5s)
+          --max-recorded-requests <n> requests kept for GET /_emulator/requests (default 1000; 0 keeps none)
+          --device <id>[:<behavior>]  serve this device (repeat for more; replaces the default five). Behaviors:
+                                      completes (default), offline, dropsCommands, failsExecution, tooSlow
           --help                      this text
+
+        The service is at <url>/beta. The admin API, on the same listener (JSON in and out, camelCase; not counted,
+        recorded, faulted or token-checked):
+          GET    /_emulator                        counters: requestCount, postCount, duplicatePostCount, devices, ...
+          GET    /_emulator/devices                the devices, with their behavior
+          POST   /_emulator/devices                add one: {"id":"pc","name":"PC","behavior":"offline",...}     201
+          GET    /_emulator/devices/{id}           one device
+          PATCH  /_emulator/devices/{id}           change what is given: {"behavior":"failsExecution","error":"..."}
+          DELETE /_emulator/devices/{id}           remove it (its commands then answer 404)                       204
+          GET    /_emulator/commands               the commands remembered, with their status now
+          PUT    /_emulator/commands/{id}/outcome  how it ends: {"status":"expired","error":null}                204
+          POST   /_emulator/script/gets            the next GETs of a command fail:
+                                                   {"commandId":"...","count":2,"statusCode":503,"retryAfter":null} 204
+          POST   /_emulator/script/posts           the next POSTs fail: {"count":1,"statusCode":429,"retryAfter":2} 204
+          DELETE /_emulator/script                 forget the scripted answers not given yet                      204
+          GET    /_emulator/requests               the last requests: method, path, headers (Authorization
+                                                   masked "Bearer ***"), body, receivedAt, statusCode
+          DELETE /_emulator/requests               forget them                                                    204
+          POST   /_emulator/reset                  back to a fresh emulator (commands, requests, scripts, devices) 204
+        Errors are {"error":{"code":...,"message":...}}: 400 bad body, 404 unknown id, 405 wrong method, 409 id taken.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -74,6 +98,7 @@ internal static class Program
                 Console.WriteLine($"  device {device.Id} ({device.Kind}, {device.Behavior})");
             }
 
+            Console.WriteLine($"Admin API at {emulator.BaseUrl.GetLeftPart(UriPartial.Authority)}/_emulator (see --help).");
             Console.WriteLine("Press Ctrl+C to stop.");
             try
             {
@@ -96,6 +121,7 @@ internal static class Program
         help = false;
         error = null;
         string urls = DefaultUrl;
+        List<EmulatedDevice> devices = [];
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -172,6 +198,22 @@ internal static class Program
                     ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int bytes) && bytes > 0;
                     options.MaxRequestBodyBytes = bytes;
                     break;
+                case "--request-body-timeout":
+                    ok = TryTime(Value(), out TimeSpan bodyTimeout) && bodyTimeout > TimeSpan.Zero;
+                    options.RequestBodyTimeout = bodyTimeout;
+                    break;
+                case "--max-recorded-requests":
+                    ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int recorded) && recorded >= 0;
+                    options.MaxRecordedRequests = recorded;
+                    break;
+                case "--device":
+                    ok = TryDevice(Value(), out EmulatedDevice? device) && !devices.Exists(d => d.Id == device!.Id);
+                    if (ok)
+                    {
+                        devices.Add(device!);
+                    }
+
+                    break;
                 default:
                     error = $"Unknown option '{args[i]}'.";
                     return false;
@@ -202,6 +244,40 @@ internal static class Program
         }
 
         endpoints = parsed;
+        if (devices.Count > 0)
+        {
+            options.Devices = devices;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads <c>id</c> or <c>id:behavior</c>; an id may hold colons itself, the text after the last one is a behavior only
+    /// when it names one.
+    /// </summary>
+    private static bool TryDevice(string? text, out EmulatedDevice? device)
+    {
+        device = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        int colon = text.LastIndexOf(':');
+        DeviceBehavior behavior = DeviceBehavior.Completes;
+        string id = colon > 0 && AdminEndpoints.TryParseBehavior(text[(colon + 1)..], out behavior) ? text[..colon] : text;
+        if (id.Length == 0)
+        {
+            return false;
+        }
+
+        device = new EmulatedDevice(id)
+        {
+            Name = id,
+            Behavior = behavior,
+            Status = behavior == DeviceBehavior.Offline ? "Offline" : "Online",
+        };
         return true;
     }
 

@@ -50,8 +50,8 @@ internal static class WireFormat
         writer.WriteEndObject();
     });
 
-    /// <summary>A command. <paramref name="completedAt"/> is set when a response payload exists (a completed AppService command).</summary>
-    public static byte[] Command(StoredCommand command, string status, string? error, DateTimeOffset? completedAt, bool clean, bool wrap) => Write(writer =>
+    /// <summary>A command with its status at one moment; a completed command carries its response payload.</summary>
+    public static byte[] Command(StoredCommand command, StatusAt status, bool clean, bool wrap) => Write(writer =>
     {
         bool wrapped = wrap && !clean;
         if (wrapped)
@@ -62,12 +62,12 @@ internal static class WireFormat
 
         writer.WriteStartObject();
         writer.WriteString("id", command.Id);
-        writer.WriteString("status", status);
-        writer.WriteString("type", command.Type);
+        writer.WriteString("status", status.Status);
+        WriteNullable(writer, "type", command.Type, clean);
         WriteNullable(writer, "appServiceName", command.AppServiceName, clean);
         WriteNullable(writer, "packageFamilyName", command.PackageFamilyName, clean);
-        WriteNullable(writer, "error", error, clean);
-        if (completedAt is { } date)
+        WriteNullable(writer, "error", status.Error, clean);
+        if (status.CompletedAt is { } date)
         {
             writer.WritePropertyName(clean ? "responsePayload" : "responsepayload");
             WritePayloadResponse(writer, command, date, clean);
@@ -77,16 +77,7 @@ internal static class WireFormat
             WriteNullable(writer, clean ? "responsePayload" : "responsepayload", null, clean);
         }
 
-        if (command.Payload is { } payload)
-        {
-            writer.WritePropertyName("payload");
-            payload.WriteTo(writer);
-        }
-        else
-        {
-            WriteNullable(writer, "payload", null, clean);
-        }
-
+        WriteJsonOrNull(writer, "payload", command.Payload, clean);
         WriteNullable(writer, "permissionTicket", null, clean);
         WriteNullable(writer, "postBackUri", command.PostBackUri, clean);
         writer.WriteEndObject();
@@ -100,50 +91,48 @@ internal static class WireFormat
         Write(writer => WritePayloadResponse(writer, command, completedAt, clean));
 
     /// <summary>
-    /// Quirky: <c>{"@odata.context":..,"MsIgnoredParameter":0,"CreationDate":"MM/dd/yyyy","Type":"Ok", ...the request
-    /// payload's properties}</c>. Clean: <c>{"@odata.context":..,"type":"Ok","creationDate":ISO 8601,"msIgnoredParameter":0,
-    /// "payload":the request payload}</c>.
+    /// The reference page's body, <c>{"@odata.context":..,"MsIgnoredParameter":0,"CreationDate":"MM/dd/yyyy","Type":"Ok"}</c>,
+    /// for every completed command; an AppService command adds its app's answer (an echo of the command's payload,
+    /// every key kept) under <c>AppServiceResponse</c>. Clean mode spells the same content in camelCase, with the
+    /// creation date (midnight UTC of the completion day) in ISO 8601, and omits a null answer.
     /// </summary>
     private static void WritePayloadResponse(Utf8JsonWriter writer, StoredCommand command, DateTimeOffset completedAt, bool clean)
     {
+        DateTime day = completedAt.UtcDateTime.Date;
         writer.WriteStartObject();
         writer.WriteString("@odata.context", PayloadContext);
+        writer.WriteNumber(clean ? "msIgnoredParameter" : "MsIgnoredParameter", 0);
         if (clean)
         {
-            writer.WriteString("type", "Ok");
-            writer.WriteString("creationDate", completedAt.ToUniversalTime());
-            writer.WriteNumber("msIgnoredParameter", 0);
-            if (command.Payload is { } payload)
-            {
-                writer.WritePropertyName("payload");
-                payload.WriteTo(writer);
-            }
+            writer.WriteString("creationDate", new DateTimeOffset(day, TimeSpan.Zero));
         }
         else
         {
-            writer.WriteNumber("MsIgnoredParameter", 0);
-            writer.WriteString("CreationDate", completedAt.UtcDateTime.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture));
-            writer.WriteString("Type", "Ok");
-            if (command.Payload is { ValueKind: JsonValueKind.Object } payload)
-            {
-                foreach (JsonProperty property in payload.EnumerateObject())
-                {
-                    if (!IsReservedPayloadKey(property.Name))
-                    {
-                        property.WriteTo(writer);
-                    }
-                }
-            }
+            writer.WriteString("CreationDate", day.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture));
+        }
+
+        writer.WriteString(clean ? "type" : "Type", "Ok");
+        if (command.Type == RequestParsing.AppService)
+        {
+            WriteJsonOrNull(writer, clean ? "appServiceResponse" : "AppServiceResponse", command.Payload, clean);
         }
 
         writer.WriteEndObject();
     }
 
-    private static bool IsReservedPayloadKey(string name) =>
-        name.Equals("@odata.context", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("MsIgnoredParameter", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("CreationDate", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Type", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Free JSON as it was sent; a missing one is spelled like any null (quirky <c>"null"</c>, clean omitted).</summary>
+    private static void WriteJsonOrNull(Utf8JsonWriter writer, string name, JsonElement? value, bool clean)
+    {
+        if (value is { } json)
+        {
+            writer.WritePropertyName(name);
+            json.WriteTo(writer);
+        }
+        else
+        {
+            WriteNullable(writer, name, null, clean);
+        }
+    }
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {
@@ -162,7 +151,8 @@ internal static class WireFormat
         }
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> write)
+    /// <summary>Writes JSON to a new array, with the readable escaping of every body.</summary>
+    public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         ArrayBufferWriter<byte> buffer = new(256);
         using (Utf8JsonWriter writer = new(buffer, WriterOptions))

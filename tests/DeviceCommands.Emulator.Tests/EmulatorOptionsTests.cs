@@ -19,6 +19,8 @@ public sealed class EmulatorOptionsTests
         Assert.False(options.RetryAfterHints);
         Assert.Equal(10_000, options.MaxCommands);
         Assert.Equal(64 * 1024, options.MaxRequestBodyBytes);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RequestBodyTimeout);
+        Assert.Equal(1000, options.MaxRecordedRequests);
         Assert.Null(options.Devices);
         Assert.Null(options.LoggerFactory);
         Assert.Null(options.TransitionLog);
@@ -46,6 +48,9 @@ public sealed class EmulatorOptionsTests
         { "MaxCommands", o => o.MaxCommands = 0 },
         { "MaxRequestBodyBytes", o => o.MaxRequestBodyBytes = -1 },
         { "TimeProvider", o => o.TimeProvider = null! },
+        { "RequestBodyTimeout", o => o.RequestBodyTimeout = TimeSpan.Zero },
+        { "RequestBodyTimeout", o => o.RequestBodyTimeout = TimeSpan.FromDays(2) },
+        { "MaxRecordedRequests", o => o.MaxRecordedRequests = -1 },
         { "Devices", o => o.Devices = [] },
         { "Devices", o => o.Devices = [new EmulatedDevice("same"), new EmulatedDevice("same")] },
         { "Devices", o => o.Devices = [new EmulatedDevice("")] },

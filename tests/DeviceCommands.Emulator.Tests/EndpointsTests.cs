@@ -109,16 +109,11 @@ public sealed class EndpointsTests
     [InlineData("")]
     [InlineData("[1,2]")]
     [InlineData("\"LaunchUri\"")]
-    [InlineData("""{"payload":{"uri":"https://bing.com"}}""")]
-    [InlineData("""{"type":"Reboot"}""")]
     [InlineData("""{"type":42}""")]
-    [InlineData("""{"type":"LaunchUri"}""")]
-    [InlineData("""{"type":"LaunchUri","payload":"payload-JSON"}""")]
-    [InlineData("""{"type":"LaunchUri","payload":{"uri":"/relative"}}""")]
-    [InlineData("""{"type":"LaunchUri","payload":{"uri":"ftp://example.com/file"}}""")]
-    [InlineData("""{"type":"AppService","packageFamilyName":"p"}""")]
-    [InlineData("""{"type":"AppService","appServiceName":"a"}""")]
-    public async Task PostCommand_InvalidBody_Answers400BadRequest(string body)
+    [InlineData("""{"type":"AppService","appServiceName":["a"],"packageFamilyName":"p"}""")]
+    [InlineData("""{"type":"LaunchUri","payload":{"uri":"https://bing.com"},"postBackUri":{}}""")]
+    [InlineData("""{"type":"LaunchUri","payload":{"uri":"https://bing.com"}""")]
+    public async Task PostCommand_MalformedBody_Answers400BadRequest(string body)
     {
         await using TestEmulator emu = await TestEmulator.StartAsync();
 
@@ -126,6 +121,40 @@ public sealed class EndpointsTests
 
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "BadRequest");
         Assert.Empty(emu.Emulator.GetCommands());
+    }
+
+    [Theory]
+    [InlineData("""{"payload":{"uri":"https://bing.com"}}""", "no 'type'")]
+    [InlineData("""{"type":"Reboot"}""", "'Reboot'")]
+    [InlineData("""{"type":"LaunchUri"}""", "payload.uri")]
+    [InlineData("""{"type":"LaunchUri","payload":"payload-JSON"}""", "payload.uri")]
+    [InlineData("""{"type":"LaunchUri","payload":{"uri":"/relative"}}""", "payload.uri")]
+    [InlineData("""{"type":"AppService","packageFamilyName":"p"}""", "appServiceName")]
+    [InlineData("""{"type":"AppService","appServiceName":"a"}""", "packageFamilyName")]
+    public async Task PostCommand_ACommandTheDeviceCannotRun_IsAccepted_AndEndsExecutionFailedSayingWhy(string body, string why)
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync();
+
+        string id = await emu.CreateAsync("emu-laptop", body);
+        emu.Time.Advance(TimeSpan.FromSeconds(3));
+        JsonObject command = await emu.GetCommandObjectAsync("emu-laptop", id);
+
+        Assert.Equal("executionFailed", command["status"]!.GetValue<string>());
+        Assert.Contains(why, command["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/file")]
+    [InlineData("ms-settings:display")]
+    [InlineData("HTTPS://BING.COM")]
+    public async Task PostCommand_LaunchUriOfAnyScheme_Completes(string uri)
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync();
+
+        string id = await emu.CreateAsync("emu-laptop", LaunchUriBody(uri));
+        emu.Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Equal("completed", (await emu.GetCommandObjectAsync("emu-laptop", id))["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -227,7 +256,7 @@ public sealed class EndpointsTests
     [Theory]
     [InlineData("responsePayload")]
     [InlineData("responsepayload")]
-    public async Task GetResponsePayload_CompletedAppServiceQuirky_IsPascalCaseWithUsDateAndEcho(string segment)
+    public async Task GetResponsePayload_CompletedAppServiceQuirky_IsTheDocumentedBodyPlusTheAppsAnswerWithEveryKey(string segment)
     {
         await using TestEmulator emu = await TestEmulator.StartAsync();
         string id = await emu.CreateAsync("emu-laptop", AppServiceBody);
@@ -237,16 +266,16 @@ public sealed class EndpointsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonObject payload = await ReadJsonAsync(response);
-        Assert.Equal(["@odata.context", "MsIgnoredParameter", "CreationDate", "Type", "Title", "Subtitle"], payload.Select(p => p.Key));
+        Assert.Equal(["@odata.context", "MsIgnoredParameter", "CreationDate", "Type", "AppServiceResponse"], payload.Select(p => p.Key));
         Assert.Equal("https://graph.microsoft.com/devices/$metadata#microsoft.graph.PayloadResponse", payload["@odata.context"]!.GetValue<string>());
         Assert.Equal(0, payload["MsIgnoredParameter"]!.GetValue<int>());
         Assert.Equal("04/27/2026", payload["CreationDate"]!.GetValue<string>());
         Assert.Equal("Ok", payload["Type"]!.GetValue<string>());
-        Assert.Equal("World!", payload["Subtitle"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"Type":"Toast","Title":"Hello","Subtitle":"World!"}"""), payload["AppServiceResponse"]));
     }
 
     [Fact]
-    public async Task GetResponsePayload_CompletedAppServiceClean_IsCamelCaseWithIsoDateAndPayload()
+    public async Task GetResponsePayload_CompletedAppServiceClean_IsTheSameContentInCamelCaseWithAnIsoDate()
     {
         await using TestEmulator emu = await TestEmulator.StartAsync(o => o.CleanJson = true);
         string id = await emu.CreateAsync("emu-laptop", AppServiceBody);
@@ -255,10 +284,12 @@ public sealed class EndpointsTests
         using HttpResponseMessage response = await emu.Http.GetAsync($"me/devices/emu-laptop/commands/{id}/responsePayload");
 
         JsonObject payload = await ReadJsonAsync(response);
+        Assert.Equal(["@odata.context", "msIgnoredParameter", "creationDate", "type", "appServiceResponse"], payload.Select(p => p.Key));
         Assert.Equal("Ok", payload["type"]!.GetValue<string>());
         Assert.Equal(0, payload["msIgnoredParameter"]!.GetValue<int>());
-        Assert.Equal(Start.AddSeconds(3), DateTimeOffset.Parse(payload["creationDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("Hello", payload["payload"]!["Title"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 4, 27, 0, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse(payload["creationDate"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("Toast", payload["appServiceResponse"]!["Type"]!.GetValue<string>());
+        Assert.Equal("Hello", payload["appServiceResponse"]!["Title"]!.GetValue<string>());
     }
 
     [Fact]
@@ -272,21 +303,23 @@ public sealed class EndpointsTests
 
         Assert.Equal("completed", command["status"]!.GetValue<string>());
         Assert.Equal("Ok", command["responsepayload"]!["Type"]!.GetValue<string>());
+        Assert.Equal("Toast", command["responsepayload"]!["AppServiceResponse"]!["Type"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task GetResponsePayload_NotCompletedYet_Answers404PayloadNotAvailable()
+    public async Task GetResponsePayload_NotCompletedYet_Answers204WithNoBody()
     {
         await using TestEmulator emu = await TestEmulator.StartAsync();
         string id = await emu.CreateAsync("emu-laptop", AppServiceBody);
 
         using HttpResponseMessage response = await emu.Http.GetAsync($"me/devices/emu-laptop/commands/{id}/responsePayload");
 
-        await AssertErrorAsync(response, HttpStatusCode.NotFound, "PayloadNotAvailable");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
-    public async Task GetResponsePayload_FailedCommand_Answers404PayloadNotAvailable()
+    public async Task GetResponsePayload_FailedCommand_Answers204WithNoBody()
     {
         await using TestEmulator emu = await TestEmulator.StartAsync();
         string id = await emu.CreateAsync("emu-broken-hub", AppServiceBody);
@@ -294,19 +327,35 @@ public sealed class EndpointsTests
 
         using HttpResponseMessage response = await emu.Http.GetAsync($"me/devices/emu-broken-hub/commands/{id}/responsePayload");
 
-        await AssertErrorAsync(response, HttpStatusCode.NotFound, "PayloadNotAvailable");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    [Fact]
-    public async Task GetResponsePayload_CompletedLaunchUri_Answers404PayloadNotAvailable()
+    [Theory]
+    [InlineData(false, """{"@odata.context":"https://graph.microsoft.com/devices/$metadata#microsoft.graph.PayloadResponse","MsIgnoredParameter":0,"CreationDate":"04/27/2026","Type":"Ok"}""")]
+    [InlineData(true, """{"@odata.context":"https://graph.microsoft.com/devices/$metadata#microsoft.graph.PayloadResponse","msIgnoredParameter":0,"creationDate":"2026-04-27T00:00:00+00:00","type":"Ok"}""")]
+    public async Task GetResponsePayload_CompletedLaunchUri_IsExactlyTheReferencePagesBody(bool clean, string expected)
     {
-        await using TestEmulator emu = await TestEmulator.StartAsync();
+        await using TestEmulator emu = await TestEmulator.StartAsync(o => o.CleanJson = clean);
         string id = await emu.CreateAsync("emu-laptop");
         emu.Time.Advance(TimeSpan.FromSeconds(3));
 
         using HttpResponseMessage response = await emu.Http.GetAsync($"me/devices/emu-laptop/commands/{id}/responsePayload");
 
-        await AssertErrorAsync(response, HttpStatusCode.NotFound, "PayloadNotAvailable");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GetResponsePayload_CreationDate_IsTheCompletionDayOnTheEmulatorsClock()
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync(o => o.StepDelay = TimeSpan.FromHours(5));
+        string id = await emu.CreateAsync("emu-laptop");
+        emu.Time.Advance(TimeSpan.FromDays(30));
+
+        using HttpResponseMessage response = await emu.Http.GetAsync($"me/devices/emu-laptop/commands/{id}/responsePayload");
+
+        // posted 2026-04-27 10:00 UTC, completed three steps of 5 h later: 2026-04-28 01:00 UTC
+        Assert.Equal("04/28/2026", (await ReadJsonAsync(response))["CreationDate"]!.GetValue<string>());
     }
 
     [Theory]

@@ -60,10 +60,11 @@ public sealed class FaultInjectorTests
     }
 
     [Fact]
-    public async Task LatencyRateOne_DelaysEveryAnswer()
+    public async Task LatencyRateOne_OnTheSystemClock_DelaysEveryAnswerInRealTime()
     {
         await using TestEmulator emu = await TestEmulator.StartAsync(o =>
         {
+            o.TimeProvider = TimeProvider.System;
             o.LatencyRate = 1.0;
             o.Latency = TimeSpan.FromMilliseconds(300);
         });

@@ -83,6 +83,52 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public void TryParse_SteeringFlags_SetDevicesBodyTimeoutAndRecordedRequests()
+    {
+        string[] args =
+        [
+            "--device", "pc-1:offline", "--device=tablet:FailsExecution", "--device", "urn:x:y", "--device", "plain",
+            "--request-body-timeout", "2s", "--max-recorded-requests", "0",
+        ];
+
+        Assert.True(Program.TryParse(args, out EmulatorOptions o, out _, out _, out string? error), error);
+
+        Assert.Equal(
+            [("pc-1", DeviceBehavior.Offline), ("tablet", DeviceBehavior.FailsExecution), ("urn:x:y", DeviceBehavior.Completes), ("plain", DeviceBehavior.Completes)],
+            o.Devices!.Select(d => (d.Id, d.Behavior)));
+        Assert.Equal("Offline", o.Devices![0].Status);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.RequestBodyTimeout);
+        Assert.Equal(0, o.MaxRecordedRequests);
+    }
+
+    [Theory]
+    [InlineData("--device", "same", "--device", "same")]
+    [InlineData("--device", "")]
+    [InlineData("--device")]
+    [InlineData("--request-body-timeout", "0")]
+    [InlineData("--max-recorded-requests", "-1")]
+    public void TryParse_BadSteeringFlag_FailsWithAMessage(params string[] args)
+    {
+        Assert.False(Program.TryParse(args, out _, out _, out _, out string? error));
+
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void Usage_DocumentsEveryFlagAndTheAdminApi()
+    {
+        foreach (string text in new[]
+        {
+            "--device", "--request-body-timeout", "--max-recorded-requests", "/_emulator/devices", "/_emulator/devices/{id}",
+            "/_emulator/commands/{id}/outcome", "/_emulator/script/gets", "/_emulator/script/posts", "/_emulator/requests", "/_emulator/reset",
+            "Bearer ***",
+        })
+        {
+            Assert.Contains(text, Program.Usage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void TryParse_Help_AsksForUsage()
     {
         Assert.True(Program.TryParse(["--help"], out _, out _, out bool help, out _));

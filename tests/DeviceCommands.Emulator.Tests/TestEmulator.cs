@@ -5,16 +5,20 @@ using System.Text.Json.Nodes;
 
 namespace DeviceCommands.Emulator.Tests;
 
-/// <summary>A started emulator on a <see cref="VirtualClock"/> (moved by hand), with a raw HttpClient whose base address is the emulator's BaseUrl.</summary>
+/// <summary>
+/// An emulator on a <see cref="VirtualClock"/> (moved by hand), started on Kestrel or created in memory, with a raw
+/// HttpClient whose base address is the emulator's BaseUrl (over a socket, or through its in-memory handler).
+/// </summary>
 internal sealed class TestEmulator : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 4, 27, 10, 0, 0, TimeSpan.Zero);
 
-    private TestEmulator(DeviceCommandsEmulator emulator, VirtualClock time)
+    private TestEmulator(DeviceCommandsEmulator emulator, VirtualClock time, bool inMemory)
     {
         Emulator = emulator;
         Time = time;
-        Http = new HttpClient { BaseAddress = new Uri(emulator.BaseUrl + "/") };
+        Http = inMemory ? new HttpClient(emulator.CreateHandler()) : new HttpClient();
+        Http.BaseAddress = new Uri(emulator.BaseUrl + "/");
     }
 
     public DeviceCommandsEmulator Emulator { get; }
@@ -23,12 +27,15 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null)
+    public static Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null) => StartAsync(inMemory: false, configure);
+
+    public static async Task<TestEmulator> StartAsync(bool inMemory, Action<EmulatorOptions>? configure = null)
     {
         VirtualClock time = new(Start);
         EmulatorOptions options = new() { TimeProvider = time };
         configure?.Invoke(options);
-        return new TestEmulator(await DeviceCommandsEmulator.StartAsync(options), time);
+        DeviceCommandsEmulator emulator = inMemory ? DeviceCommandsEmulator.CreateInMemory(options) : await DeviceCommandsEmulator.StartAsync(options);
+        return new TestEmulator(emulator, time, inMemory);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

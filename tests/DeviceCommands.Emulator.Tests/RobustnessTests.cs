@@ -27,10 +27,10 @@ public sealed class RobustnessTests
         }
 
         Assert.Equal(1, log.Calls);
-        (LogLevel level, string category, string message) = Assert.Single(logs.Lines, l => l.Category == "DeviceCommands.Emulator");
-        Assert.Equal(LogLevel.Error, level);
-        Assert.Contains("TransitionLog", message, StringComparison.Ordinal);
-        Assert.Contains("InvalidOperationException", message, StringComparison.Ordinal);
+        var entry = Assert.Single(logs.Entries, l => l.Category == "DeviceCommands.Emulator");
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Contains("TransitionLog", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException", entry.Message + entry.Exception, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,7 +115,8 @@ public static class DeviceCommandsServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => Validate(o, mayHaveCredential), "The DeviceCommands client's options cannot work.").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeviceCommandsClientOptions>>(new OptionsCheck(name, mayHaveCredential));
+        options.ValidateOnStart();
 
         // the client logs each request itself, without headers; the factory's own loggers would log every header at
         // Trace, the Authorization header's value included in their state, so they are removed
@@ -142,17 +143,33 @@ public static class DeviceCommandsServiceCollectionExtensions
         return new DeviceCommandsClient(ClientPipeline.CreateAdapter(credential, options, httpClient));
     }
 
-    /// <summary>The validation the host runs at start: every option in range, and a base URL a token may go to when there may be a credential.</summary>
-    private static bool Validate(DeviceCommandsClientOptions options, bool mayHaveCredential)
+    /// <summary>
+    /// The validation the host runs at start, for one registration: every option in range, and, when there may be a
+    /// credential, a base URL a token may go to. The failure says which option and why.
+    /// </summary>
+    private sealed class OptionsCheck(string name, bool mayHaveCredential) : IValidateOptions<DeviceCommandsClientOptions>
     {
-        try
+        public ValidateOptionsResult Validate(string? optionsName, DeviceCommandsClientOptions options)
         {
-            options.Validate();
-            return !mayHaveCredential || TokenRule.MayCarryToken(options.BaseUrl, options.BaseUrl);
-        }
-        catch (ArgumentException)
-        {
-            return false;
+            if (!string.Equals(optionsName, name, StringComparison.Ordinal))
+            {
+                return ValidateOptionsResult.Skip;
+            }
+
+            try
+            {
+                options.Validate();
+                if (mayHaveCredential && !TokenRule.MayCarryToken(options.BaseUrl, options.BaseUrl))
+                {
+                    return ValidateOptionsResult.Fail($"The DeviceCommands client '{name}' has a credential, and its BaseUrl {options.BaseUrl} is plain http to a host that is not loopback: a bearer token is only ever sent over https, or over plain http to a loopback host.");
+                }
+
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException e)
+            {
+                return ValidateOptionsResult.Fail($"The DeviceCommands client '{name}': {e.Message}");
+            }
         }
     }
 

@@ -87,7 +87,8 @@ public sealed class LoopbackRulePromiseTests
         services.AddDeviceCommandsClient(new FakeCredential(Token), configure: o => o.BaseUrl = new Uri("http://example.com/beta"));
         using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+        Assert.Contains("only ever sent over https", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

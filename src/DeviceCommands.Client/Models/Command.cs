@@ -121,7 +121,9 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
     /// <param name="payload">The values sent to the app service (see <see cref="JsonPayload.FromValue(object?)"/> for the types allowed); null sends an empty object.</param>
     /// <returns>The command to send.</returns>
     /// <exception cref="ArgumentException">A name is null, empty or white space, or a payload value has no JSON form.</exception>
+#pragma warning disable RS0027 // the contract fixes this overload's optional payload; the typed overload beside it takes its own four arguments
     public static Command AppService(string appServiceName, string packageFamilyName, IDictionary<string, object?>? payload = null)
+#pragma warning restore RS0027
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(appServiceName);
         ArgumentException.ThrowIfNullOrWhiteSpace(packageFamilyName);

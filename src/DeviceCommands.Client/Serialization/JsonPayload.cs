@@ -22,6 +22,77 @@ public static class JsonPayload
     /// <exception cref="ArgumentException">A value of a type that has no JSON form here, or nesting deeper than 64 levels (a cycle).</exception>
     public static UntypedNode FromValue(object? value) => Convert(value, 0);
 
+    /// <summary>A payload from JSON: any value (an object for the documented commands).</summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The payload.</returns>
+    public static UntypedNode FromJson(JsonElement json) => JsonElementParseNode.Untyped(json, careful: true);
+
+    /// <summary>
+    /// A payload from a value of your own type, written by System.Text.Json with the metadata of your
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> (source generation: trimming and AOT safe).
+    /// </summary>
+    /// <typeparam name="T">Your type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="typeInfo">Its metadata, e.g. <c>MyJsonContext.Default.Toast</c>.</param>
+    /// <returns>The payload.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    public static UntypedNode From<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return FromJson(JsonSerializer.SerializeToElement(value, typeInfo));
+    }
+
+    /// <summary>A payload as JSON; <c>null</c> reads as a JSON null.</summary>
+    /// <param name="payload">The payload (a command's <c>Payload</c>, say).</param>
+    /// <returns>A <see cref="JsonElement"/> that does not depend on anything else (it can be kept).</returns>
+    public static JsonElement ToJson(UntypedNode? payload)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ModelWriter.WriteNode(writer, payload);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// A payload as plain .NET values: an object as a dictionary (names in any case), arrays as lists, strings,
+    /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>, JSON
+    /// null as null. Null when the payload is not an object.
+    /// </summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>The dictionary, or null.</returns>
+    public static IReadOnlyDictionary<string, object?>? ToDictionary(UntypedNode? payload) =>
+        payload is UntypedObject obj ? (IReadOnlyDictionary<string, object?>)Plain(obj)! : null;
+
+    /// <summary>A payload read into a value of your own type by System.Text.Json with your source-generated metadata.</summary>
+    /// <typeparam name="T">Your type.</typeparam>
+    /// <param name="payload">The payload.</param>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>MyJsonContext.Default.AppAnswer</c>.</param>
+    /// <returns>The value; default for a null payload.</returns>
+    /// <exception cref="JsonException">The payload does not fit the type (System.Text.Json's own message says where).</exception>
+    public static T? To<T>(UntypedNode? payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return payload is null ? default : ToJson(payload).Deserialize(typeInfo);
+    }
+
+    private static object? Plain(UntypedNode? node) => node switch
+    {
+        UntypedObject o => o.GetValue().ToDictionary(p => p.Key, p => Plain(p.Value), StringComparer.OrdinalIgnoreCase),
+        UntypedArray a => a.GetValue().Select(Plain).ToList(),
+        UntypedString s => s.GetValue(),
+        UntypedBoolean b => b.GetValue(),
+        UntypedInteger i => i.GetValue(),
+        UntypedLong l => l.GetValue(),
+        UntypedDecimal d => d.GetValue(),
+        UntypedDouble d => d.GetValue(),
+        UntypedFloat f => (double)f.GetValue(),
+        _ => null,
+    };
+
     /// <summary>Converts a dictionary to an <see cref="UntypedObject"/>.</summary>
     /// <param name="values">The properties.</param>
     /// <returns>The object node.</returns>

@@ -43,7 +43,7 @@ internal static class ModelWriter
         _ => false,
     };
 
-    private static void WriteNode(Utf8JsonWriter writer, UntypedNode? node)
+    public static void WriteNode(Utf8JsonWriter writer, UntypedNode? node)
     {
         switch (node)
         {

@@ -3,6 +3,9 @@ using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Kiota.Abstractions;
+using NSubstitute;
+using RichardSzalay.MockHttp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -177,4 +180,77 @@ internal static class ReadmeSnippets
             ConfigureResilience = pipeline => { /* e.g. pipeline.AddCircuitBreaker(...) or Polly's chaos strategies */ },
         });
     }
+
+    public static async Task TestingInMemory()
+    {
+        // README: Testing your code, the emulator in memory on virtual time
+        var clock = new VirtualClock();
+        await using var emulator = DeviceCommandsEmulator.CreateInMemory(new EmulatorOptions { TimeProvider = clock, StepDelay = TimeSpan.FromMinutes(20) });
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            BaseUrl = emulator.BaseUrl, HttpMessageHandler = emulator.CreateHandler(), TimeProvider = clock,
+        });
+
+        var result = await clock.RunAsync(() => client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        Console.WriteLine($"{result.Status} after {result.Elapsed}"); // Completed after 01:00:00 (virtual), in milliseconds of real time
+
+        emulator.Devices.Update("emu-laptop", d => d with { Behavior = DeviceBehavior.Offline });   // steer it from the test
+        emulator.Script.NextGets(result.Command.Id!, 2, System.Net.HttpStatusCode.ServiceUnavailable);
+        Console.WriteLine(emulator.GetRequests().Count);                                            // what it received
+    }
+
+    public static async Task TestingWithMockHttp()
+    {
+        // README: Testing your code, MockHttp
+        var http = new MockHttpMessageHandler();
+        http.When(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1")
+            .Respond("application/json", """{"id":"c1","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            HttpMessageHandler = http,
+            RetryDelay = TimeSpan.Zero, // retries do not wait (with the defaults a 503 costs about 1 + 2 + 4 s)
+        });
+
+        var status = await client.Me.Devices["pc"].Commands["c1"].GetAsync();
+        Console.WriteLine(status?.Status);
+    }
+
+    public static async Task TestingWithNSubstitute()
+    {
+        // README: Testing your code, NSubstitute (Moq works the same way)
+        var client = Substitute.For<DeviceCommandsClient>();
+        client.Me.Devices["pc"].Commands["c1"].GetAsync(Arg.Any<Action<RequestConfiguration<DefaultQueryParameters>>>(), Arg.Any<CancellationToken>())
+            .Returns(new Command { Id = "c1", Status = ActionStatus.Executing }, new Command { Id = "c1", Status = ActionStatus.Completed });
+        var clock = new VirtualClock();
+
+        var result = await clock.RunAsync(() => client.Me.Devices["pc"].Commands["c1"].WaitForCompletionAsync(new CommandWaitOptions { TimeProvider = clock }));
+        Console.WriteLine(result.Polls); // 2: the wait polled the substitute
+    }
+
+    public static async Task Payloads(DeviceCommandsClient client, string deviceId, CancellationToken cancellationToken)
+    {
+        // README: Payloads
+        var command = Command.AppService("com.microsoft.test.cdppingpongservice", "5085ShawnHenry.RomanTestApp_jsjw7knzsgcce",
+            new Toast("Toast", "Hello"), MyJson.Default.Toast);
+        var sent = await client.Me.Devices[deviceId].Commands.SendAndWaitAsync(command, cancellationToken: cancellationToken);
+        var answer = await client.Me.Devices[deviceId].Commands[sent.Command.Id!].ResponsePayload.GetAsync(cancellationToken: cancellationToken);
+
+        AppAnswer? typed = answer!.As(MyJson.Default.AppAnswer);
+        System.Text.Json.JsonElement json = answer.ToJson();
+        IReadOnlyDictionary<string, object?>? values = DeviceCommands.Client.Serialization.JsonPayload.ToDictionary(command.Payload);
+        Toast? toast = command.GetPayload(MyJson.Default.Toast);
+        Console.WriteLine($"{typed?.AppServiceResponse?.Title} {json.ValueKind} {values?.Count} {toast?.Title}");
+    }
 }
+
+/// <summary>An app service's payload, as your own type.</summary>
+internal sealed record Toast(string Type, string Title);
+
+/// <summary>The answer of an app service, with the documented properties beside it.</summary>
+internal sealed record AppAnswer(string? Type, Toast? AppServiceResponse);
+
+/// <summary>Your System.Text.Json context (source generation: trimming and AOT safe).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Toast))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AppAnswer))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+internal sealed partial class MyJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -50,15 +50,11 @@ public static class Program
                 $"Command {result.Command.Id} {result.Status.ToWireValue()} after {result.Polls} polls in {result.Elapsed.TotalSeconds:0.0} s"
                 + (result.Command.Error is { } error ? $": {error}" : string.Empty));
 
-            try
-            {
-                var payload = await client.Me.Devices[device.Id!].Commands[result.Command.Id!].ResponsePayload.GetAsync(cancellationToken: cancellationToken);
-                await output.WriteLineAsync($"Response payload: {payload?.Type ?? "(none)"} created {payload?.CreationDate:yyyy-MM-dd}");
-            }
-            catch (ODataError e) when (e.ResponseStatusCode == 404)
-            {
-                await output.WriteLineAsync($"Response payload: none ({e.Error?.Code ?? "404"}: a LaunchUri command sends nothing back)");
-            }
+            // a completed command's response payload; none (204) for one that did not complete
+            var payload = await client.Me.Devices[device.Id!].Commands[result.Command.Id!].ResponsePayload.GetAsync(cancellationToken: cancellationToken);
+            await output.WriteLineAsync(payload is null
+                ? "Response payload: none"
+                : $"Response payload: {payload.Type ?? "(no type)"} created {payload.CreationDate:yyyy-MM-dd}");
 
             return result.Succeeded ? 0 : 1;
         });

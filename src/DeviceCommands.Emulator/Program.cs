@@ -10,7 +10,8 @@ internal static class Program
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     public const string Usage = """
-        Usage: DeviceCommands.Emulator [options]
+        Usage: devicecommands-emulator [options]
+               (from a clone of the repository: dotnet run --project src/DeviceCommands.Emulator -- [options])
           --urls <url[;url]>          where to listen, loopback http only (default http://127.0.0.1:5080)
           --step-delay <time>         time in each non-terminal status (default 00:00:01; also 500ms, 2s, 1.5)
           --clean                     plain camelCase JSON instead of the service's quirky shapes

@@ -115,6 +115,12 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public void Usage_NamesTheToolCommandThatPeopleRun()
+    {
+        Assert.StartsWith("Usage: devicecommands-emulator [options]", Program.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_DocumentsEveryFlagAndTheAdminApi()
     {
         foreach (string text in new[]

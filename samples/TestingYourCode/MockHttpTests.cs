@@ -22,9 +22,9 @@ public sealed class MockHttpTests
         var clock = new VirtualClock();
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
         {
-            HttpMessageHandler = http,
-            RetryDelay = TimeSpan.Zero,   // a retry after a 503 does not wait
-            TimeProvider = clock,         // nor do the waits between polls
+            HttpMessageHandler = clock.Track(http), // MockHttp answers on other threads: the clock waits for it
+            RetryDelay = TimeSpan.Zero,             // a retry after a 503 does not wait
+            TimeProvider = clock,                   // nor do the waits between polls
         });
 
         var outcome = await clock.RunAsync(() => new DeviceOpener(client, clock).OpenAsync(new Uri("https://bing.com")));

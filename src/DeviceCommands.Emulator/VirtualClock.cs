@@ -34,7 +34,9 @@ public sealed class VirtualClock : TimeProvider
     private long _sequence;
     private long _version;
     private int _working;
-    private TaskCompletionSource? _idle;
+    private int _drivers;
+    private readonly Queue<Action> _ready = new();
+    private TaskCompletionSource? _changed;
 
     /// <summary>Creates a clock at <see cref="DefaultStart"/>.</summary>
     public VirtualClock()
@@ -129,6 +131,20 @@ public sealed class VirtualClock : TimeProvider
     }
 
     /// <summary>
+    /// A handler over <paramref name="handler"/> that marks each request it passes on as work under way (see
+    /// <see cref="BeginWork"/>) until the answer is back, for a test double that answers on other threads (MockHttp's
+    /// handler does): <see cref="RunAsync(Func{Task}, CancellationToken)"/> then never moves the clock while a request is
+    /// being answered. A handler that waits on this clock itself must not be tracked.
+    /// </summary>
+    /// <param name="handler">The test double; it is not disposed with the returned handler.</param>
+    /// <returns>The handler to give the client (<c>DeviceCommandsClientOptions.HttpMessageHandler</c>).</returns>
+    public HttpMessageHandler Track(HttpMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return new TrackingHandler(this, handler);
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> and moves the clock whenever it waits only on this clock's timers, until it ends.
     /// </summary>
     /// <param name="work">The test's work, for example a wait for a command.</param>
@@ -139,9 +155,7 @@ public sealed class VirtualClock : TimeProvider
     public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var task = Start(work);
-        await DriveAsync(task, cancellationToken).ConfigureAwait(false);
-        await task.ConfigureAwait(false);
+        await DriveAsync(() => Start(work), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -155,9 +169,9 @@ public sealed class VirtualClock : TimeProvider
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var task = Start(work);
-        await DriveAsync(task, cancellationToken).ConfigureAwait(false);
-        return await task.ConfigureAwait(false);
+        Task<T>? task = null;
+        await DriveAsync(() => task = Start(work), cancellationToken).ConfigureAwait(false);
+        return await task!.ConfigureAwait(false);
     }
 #pragma warning restore RS0026
 
@@ -177,13 +191,42 @@ public sealed class VirtualClock : TimeProvider
         }
     }
 
-    private async Task DriveAsync(Task task, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drives the clock under work that starts once this is the driver, so that every piece of marked work the work
+    /// begins hands its end to the driver, from the very first.
+    /// </summary>
+    private async Task DriveAsync(Func<Task> start, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _drivers++;
+        }
+
+        try
+        {
+            var task = start();
+            await DriveCoreAsync(task, cancellationToken).ConfigureAwait(false);
+            await task.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _drivers--;
+            }
+
+            // nothing handed to a driver is left behind when the last one stops
+            RunReady();
+        }
+    }
+
+    private async Task DriveCoreAsync(Task task, CancellationToken cancellationToken)
     {
         var stalledSince = Stopwatch.GetTimestamp();
         while (!task.IsCompleted)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await WaitForWorkAsync(task, cancellationToken).ConfigureAwait(false) || !await SettledAsync(task).ConfigureAwait(false))
+            if (RunReady() || await WaitForWorkAsync(task, cancellationToken).ConfigureAwait(false) || !await SettledAsync(task).ConfigureAwait(false))
             {
                 stalledSince = Stopwatch.GetTimestamp();
                 continue;
@@ -207,50 +250,118 @@ public sealed class VirtualClock : TimeProvider
         }
     }
 
-    /// <summary>Waits, without moving the clock, until no marked work is under way; true when it had to wait.</summary>
+    /// <summary>
+    /// Waits, without moving the clock, while marked work is under way and has handed nothing back; true when it had to
+    /// wait (the caller then looks again).
+    /// </summary>
     private async Task<bool> WaitForWorkAsync(Task task, CancellationToken cancellationToken)
     {
-        Task idle;
+        Task changed;
         lock (_gate)
         {
-            if (_working == 0)
+            if (_working == 0 || _ready.Count > 0)
             {
                 return false;
             }
 
-            idle = (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            changed = (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
 
-        await Task.WhenAny(idle, task).WaitAsync(StallLimit, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAny(changed, task).WaitAsync(StallLimit, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
-    /// Lets work queued on the thread pool run, and tells whether everything stood still meanwhile: no timer made,
-    /// changed or fired, no marked work begun or ended, and nothing left queued.
+    /// Hands the end of a piece of marked work to the thread that drives the clock, which runs it inline, so what it
+    /// releases runs there too, up to its next wait, and the driver sees it before it moves the clock again. With no
+    /// driver, it runs at once, here.
+    /// </summary>
+    private void Deliver(Action completion)
+    {
+        TaskCompletionSource? changed = null;
+        lock (_gate)
+        {
+            if (_drivers > 0)
+            {
+                _ready.Enqueue(completion);
+                (changed, _changed) = (_changed, null);
+                completion = null!;
+            }
+        }
+
+        changed?.TrySetResult();
+        if (completion is not null)
+        {
+            WithoutContext(completion);
+        }
+    }
+
+    /// <summary>Runs what marked work handed back; true when there was something.</summary>
+    private bool RunReady()
+    {
+        var ran = false;
+        while (true)
+        {
+            Action next;
+            lock (_gate)
+            {
+                if (!_ready.TryDequeue(out next!))
+                {
+                    return ran;
+                }
+            }
+
+            WithoutContext(next);
+            ran = true;
+        }
+    }
+
+    private static void WithoutContext(Action action)
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    /// <summary>
+    /// Lets work queued on the thread pool run (three trips through its queue), and tells whether everything stood
+    /// still meanwhile: no timer made, changed or fired, and no marked work begun or ended. Work that runs on other
+    /// threads without being marked is not seen: mark it (<see cref="BeginWork"/>, <see cref="Track"/>).
     /// </summary>
     private async Task<bool> SettledAsync(Task task)
     {
         var version = Volatile.Read(ref _version);
-        for (var round = 0; round < 3; round++)
+        for (var probe = 0; probe < 3; probe++)
         {
-            await Task.Run(static () => { }).ConfigureAwait(false);
+            await ThroughThePoolsQueue().ConfigureAwait(false);
             if (task.IsCompleted)
             {
                 return true;
             }
         }
 
-        // queued work of other tests delays the clock a little, never for ever
-        for (var round = 0; round < 20 && ThreadPool.PendingWorkItemCount > 0; round++)
-        {
-            await Task.Yield();
-        }
-
         lock (_gate)
         {
             return _working == 0 && _version == version;
         }
+    }
+
+    /// <summary>
+    /// One trip through the thread pool's global queue, behind everything queued before it. Not <c>Task.Run</c>: from a
+    /// pool thread that queues locally, last in first out, and would run ahead of a test double's queued continuation.
+    /// </summary>
+    private static Task ThroughThePoolsQueue()
+    {
+        var done = new TaskCompletionSource();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => ((TaskCompletionSource)state!).SetResult(), done, preferLocal: false);
+        return done.Task;
     }
 
     private void AdvanceTo(long target)
@@ -305,17 +416,79 @@ public sealed class VirtualClock : TimeProvider
 
     private void EndWork()
     {
-        TaskCompletionSource? idle = null;
+        TaskCompletionSource? changed = null;
         lock (_gate)
         {
             _version++;
             if (--_working == 0)
             {
-                (idle, _idle) = (_idle, null);
+                (changed, _changed) = (_changed, null);
             }
         }
 
-        idle?.TrySetResult();
+        changed?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Marks each request as work until its answer is back, and hands the answer to the clock's driver
+    /// (<see cref="Deliver"/>): the code that awaits it then runs on the driver's thread, where the driver sees it.
+    /// </summary>
+    private sealed class TrackingHandler(VirtualClock clock, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var mark = clock.BeginWork();
+            Task<HttpResponseMessage> sending;
+            try
+            {
+                sending = base.SendAsync(request, cancellationToken);
+            }
+            catch
+            {
+                mark.Dispose();
+                throw;
+            }
+
+            if (sending.IsCompleted)
+            {
+                mark.Dispose();
+                return sending;
+            }
+
+            // no RunContinuationsAsynchronously: what awaits the answer runs where the driver completes it
+            var answered = new TaskCompletionSource<HttpResponseMessage>();
+            sending.ContinueWith(
+                static (task, state) =>
+                {
+                    var (owner, work, done) = ((VirtualClock, IDisposable, TaskCompletionSource<HttpResponseMessage>))state!;
+                    owner.Deliver(() =>
+                    {
+                        work.Dispose();
+                        if (task.IsCanceled)
+                        {
+                            done.TrySetCanceled();
+                        }
+                        else if (task.IsFaulted)
+                        {
+                            done.TrySetException(task.Exception!.InnerExceptions);
+                        }
+                        else
+                        {
+                            done.TrySetResult(task.Result);
+                        }
+                    });
+                },
+                (clock, mark, answered),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return answered.Task;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // the test double belongs to the test
+        }
     }
 
     private sealed class WorkMark(VirtualClock clock) : IDisposable

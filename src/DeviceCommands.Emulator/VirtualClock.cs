@@ -18,8 +18,9 @@ namespace DeviceCommands.Emulator;
 /// <para>
 /// Timers fire on the thread that moves the clock, with no synchronization context, so the continuations they release
 /// (code awaiting with <c>ConfigureAwait(false)</c>) run at once, inside the move. A test double that answers requests
-/// on other threads marks each request with <see cref="BeginWork"/>, so the clock never moves while a request is being
-/// answered, and an attempt timeout cannot fire because of a jump.
+/// on other threads (MockHttp's handler does) goes through <see cref="Track"/>, which marks each request as work and
+/// hands its answer to the thread that drives the clock, so the clock never moves while a request is being answered,
+/// and an attempt timeout cannot fire because of a jump. The in-memory emulator needs none of this.
 /// </para>
 /// </remarks>
 public sealed class VirtualClock : TimeProvider

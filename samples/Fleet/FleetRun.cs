@@ -51,6 +51,14 @@ public sealed class FleetOptions
 /// <param name="Outcome">How it ended; null if no outcome was recorded in time (lost).</param>
 public sealed record WaitRecord(int Index, string Key, string DeviceId, string Uri, DateTimeOffset StartedAt, int StartCalls, WaitOutcome? Outcome);
 
+/// <summary>A silo's managed heap (after a full collection) as its waits ramped up.</summary>
+/// <param name="Silo">The silo's name.</param>
+/// <param name="IdleHeapBytes">Its heap just before its first wait.</param>
+/// <param name="PeakWaits">The most waits it held at once.</param>
+/// <param name="PeakHeapBytes">Its heap then.</param>
+/// <param name="BytesPerWait">The least-squares slope of heap against waits on the ramp; null without enough samples.</param>
+public sealed record SiloMemory(string Silo, long IdleHeapBytes, int PeakWaits, long PeakHeapBytes, double? BytesPerWait);
+
 /// <summary>What a run measured.</summary>
 public sealed class FleetReport
 {
@@ -88,7 +96,10 @@ public sealed class FleetReport
     public double? BytesPerWaitingGrain { get; init; }
 
     /// <summary>The most waits one silo held at once.</summary>
-    public int PeakWaitsPerSilo { get; init; }
+    public int PeakWaitsPerSilo => MemoryBySilo.Select(m => m.PeakWaits).DefaultIfEmpty().Max();
+
+    /// <summary>Each silo's memory: its heap before the first wait, at its most waits, and the fitted bytes per wait.</summary>
+    public IReadOnlyList<SiloMemory> MemoryBySilo { get; init; } = [];
 
     /// <summary>From the start of the first silo to the whole cluster ready.</summary>
     public TimeSpan ClusterStartup { get; init; }
@@ -182,13 +193,13 @@ public static class FleetRun
 
         await cluster.Board.WaitForAsync(options.Waits, DateTimeOffset.UtcNow + options.OutcomeTimeout, cancellationToken);
         var outcomes = (await cluster.Board.ReadAllAsync()).ToDictionary(o => o.Key, StringComparer.Ordinal);
-        var memory = new List<(double? Slope, int Peak)>();
+        var memory = new List<SiloMemory>();
         foreach (var silo in cluster.Silos)
         {
-            memory.Add(Fit(await cluster.Board.ReadMemorySamplesAsync(silo.Name)));
+            memory.Add(Fit(silo.Name, await cluster.Board.ReadMemorySamplesAsync(silo.Name)));
         }
 
-        var slopes = memory.Where(m => m.Slope is not null).Select(m => m.Slope!.Value).Order().ToList();
+        var slopes = memory.Where(m => m.BytesPerWait is not null).Select(m => m.BytesPerWait!.Value).Order().ToList();
         await cluster.StopSilosAsync();
         return new FleetReport
         {
@@ -203,7 +214,7 @@ public static class FleetRun
             Requests = emulator.RequestCount,
             Throttled = emulator.GetRequests().Count(r => r.StatusCode == 429),
             BytesPerWaitingGrain = slopes.Count == 0 ? null : slopes[slopes.Count / 2],
-            PeakWaitsPerSilo = memory.Select(m => m.Peak).DefaultIfEmpty().Max(),
+            MemoryBySilo = memory,
             ClusterStartup = cluster.Startup,
             Duration = clock.Elapsed,
             LogDirectory = cluster.LogDirectory,
@@ -251,7 +262,7 @@ public static class FleetRun
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"requests per wait: {(double)report.Requests / waits:0.00} ({(double)report.Posts / waits:0.00} POST, {report.Throttled} answers 429 in all); commands created: {report.Commands.Count}, most for one wait: {byWait.Values.Select(c => c.Count).DefaultIfEmpty().Max()}"));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"memory per waiting grain: {(report.BytesPerWaitingGrain is { } b ? $"{b / 1024:0.0} KB" : "not measured")} of managed heap (peak {report.PeakWaitsPerSilo} waits on one silo)"));
+            $"memory per waiting grain: {(report.BytesPerWaitingGrain is { } b ? $"{b / 1024:0.0} KB" : "not measured")} of managed heap ({string.Join("; ", report.MemoryBySilo.Select(m => $"{m.Silo} {m.IdleHeapBytes / 1048576.0:0.0} MB idle, {m.PeakHeapBytes / 1048576.0:0.0} MB with {m.PeakWaits} waits"))})"));
         if (report.KilledSilo is not null)
         {
             var resumed = report.Records.Count(r => r.Outcome is { ResumedByReminder: true });
@@ -319,25 +330,30 @@ public static class FleetRun
         }
     }
 
-    /// <summary>Bytes per wait on one silo: the least-squares slope of heap against waits while they ramped up (from just before the first wait to the peak).</summary>
-    private static (double? Slope, int Peak) Fit(IReadOnlyList<(int Waits, long HeapBytes)> samples)
+    /// <summary>
+    /// One silo's memory: bytes per wait as the least-squares slope of heap against waits while they ramped up (from
+    /// just before its first wait to its peak), so what a silo holds anyway (its code, caches, connections) stays out.
+    /// </summary>
+    private static SiloMemory Fit(string silo, IReadOnlyList<(int Waits, long HeapBytes)> samples)
     {
         if (samples.Count == 0)
         {
-            return (null, 0);
+            return new SiloMemory(silo, 0, 0, 0, null);
         }
 
-        var peak = samples.Select(s => s.Waits).Max();
+        var peak = samples.Max(s => s.Waits);
         var first = samples.ToList().FindIndex(s => s.Waits > 0);
         var top = samples.ToList().FindIndex(s => s.Waits == peak);
-        if (first < 0 || top - first < 3)
+        var from = Math.Max(0, first - 2);
+        var idle = first > 0 ? samples[first - 1].HeapBytes : samples[0].HeapBytes;
+        if (first < 0 || top - from < 3)
         {
-            return (null, peak);
+            return new SiloMemory(silo, idle, peak, samples[Math.Max(0, top)].HeapBytes, null);
         }
 
-        var ramp = samples.Skip(Math.Max(0, first - 2)).Take(top - Math.Max(0, first - 2) + 1).ToList();
+        var ramp = samples.Skip(from).Take(top - from + 1).ToList();
         double meanX = ramp.Average(s => s.Waits), meanY = ramp.Average(s => (double)s.HeapBytes);
         double cov = ramp.Sum(s => (s.Waits - meanX) * (s.HeapBytes - meanY)), variance = ramp.Sum(s => (s.Waits - meanX) * (s.Waits - meanX));
-        return (variance == 0 ? null : cov / variance, peak);
+        return new SiloMemory(silo, idle, peak, samples[top].HeapBytes, variance == 0 ? null : cov / variance);
     }
 }

@@ -318,7 +318,7 @@ public sealed partial class WaitGrain(
     {
         InitialDelay = settings.InitialDelay,
         MaxDelay = settings.MaxDelay,
-        JitterSeed = StringComparer.Ordinal.GetHashCode(this.GetPrimaryKeyString()),
+        JitterSeed = StableHash(this.GetPrimaryKeyString()), // the same jitter on whichever silo the wait resumes
     };
 
     /// <summary>The next poll's time, never past the deadline (where the next step times out without a request).</summary>
@@ -326,6 +326,17 @@ public sealed partial class WaitGrain(
         checkpoint.NextPollAt is not { } next ? DateTimeOffset.MinValue
         : checkpoint.Deadline is { } deadline && deadline < next ? deadline
         : next;
+
+    private static int StableHash(string text)
+    {
+        var hash = unchecked((int)2166136261);
+        foreach (var c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+
+        return hash;
+    }
 
     private static string? StatusOf(Command command) => command.RawStatus ?? command.Status?.ToWireValue();
 

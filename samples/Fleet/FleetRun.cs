@@ -260,7 +260,7 @@ public static class FleetRun
         var unknown = report.Records.Where(r => r.Outcome?.Kind == WaitOutcomeKind.Unknown).ToList();
         var byWait = report.CommandsByWait;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"requests per wait: {(double)report.Requests / waits:0.00} ({(double)report.Posts / waits:0.00} POST, {report.Throttled} answers 429 in all); commands created: {report.Commands.Count}, most for one wait: {byWait.Values.Select(c => c.Count).DefaultIfEmpty().Max()}"));
+            $"requests per wait: {(double)report.Requests / waits:0.00} ({(double)report.Posts / waits:0.00} POST, {report.Throttled} answers 429 in all); state writes per wait: {report.Records.Where(r => r.Outcome is not null).Select(r => r.Outcome!.Writes).DefaultIfEmpty().Average():0.00}; commands created: {report.Commands.Count}, most for one wait: {byWait.Values.Select(c => c.Count).DefaultIfEmpty().Max()}"));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"memory per waiting grain: {(report.BytesPerWaitingGrain is { } b ? $"{b / 1024:0.0} KB" : "not measured")} of managed heap ({string.Join("; ", report.MemoryBySilo.Select(m => $"{m.Silo} {m.IdleHeapBytes / 1048576.0:0.0} MB idle, {m.PeakHeapBytes / 1048576.0:0.0} MB with {m.PeakWaits} waits"))})"));
         if (report.KilledSilo is not null)

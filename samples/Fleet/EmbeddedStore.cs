@@ -31,16 +31,25 @@ public sealed class EmbeddedStore : IDisposable
     {
         var directory = Directory.CreateTempSubdirectory("fleet-garnet-").FullName;
         var port = FreePort();
-        var server = new GarnetServer(new GarnetServerOptions
+        try
         {
-            EndPoints = [new IPEndPoint(IPAddress.Loopback, port)],
-            EnableLua = true,
-            LuaOptions = new LuaOptions(logger: null),
-            CheckpointDir = directory,
-            QuietMode = true,
-        });
-        server.Start();
-        return new EmbeddedStore(server, directory, port);
+            // Lua needs its options set too: without them Garnet 2.2.8's constructor fails (NullReferenceException)
+            var server = new GarnetServer(new GarnetServerOptions
+            {
+                EndPoints = [new IPEndPoint(IPAddress.Loopback, port)],
+                EnableLua = true,
+                LuaOptions = new LuaOptions(logger: null),
+                CheckpointDir = directory,
+                QuietMode = true,
+            });
+            server.Start();
+            return new EmbeddedStore(server, directory, port);
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>A loopback port that was free a moment ago.</summary>

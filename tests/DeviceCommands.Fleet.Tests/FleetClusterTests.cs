@@ -39,8 +39,11 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
         Assert.Equal(1000, report.Records.Count);
         Assert.Equal(0, report.Lost);
 
-        // no command request was sent twice (the emulator, by client-request-id), and none was created twice (by the
-        // URI that only its wait sends): a 429 is answered with a new intent and a new id, never by the client's retry
+        // no command request was sent twice, and no command was created twice. The emulator throttles POSTs like any
+        // request, and counts a POST resent after a 429 with the same client-request-id (what the client's own retry
+        // does) as a duplicate; the sample turns the client's retries off, and answers a 429 with a new intent and a
+        // new client-request-id. So both proofs hold and are checked: the emulator's DuplicatePostCount (by
+        // client-request-id) is 0, and no wait has two created commands (by the URI that only that wait sends).
         Assert.Equal(0, report.DuplicatePosts);
         Assert.True(report.Throttled > 0, "the emulator throttled some answers");
         var byWait = report.CommandsByWait;

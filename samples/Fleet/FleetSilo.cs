@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace DeviceCommands.Samples.Fleet;
+
+/// <summary>What a silo needs to know: who it is, where the service is, and how waits poll.</summary>
+public sealed class FleetSiloSettings
+{
+    /// <summary>The silo's name, recorded with the intents it stores and the outcomes it reports.</summary>
+    public string SiloName { get; init; } = "silo";
+
+    /// <summary>The device-command service's base URL (the emulator's, in the sample).</summary>
+    public Uri ServiceUrl { get; init; } = new(DeviceCommands.Client.DeviceCommandsClient.DefaultBaseUrl);
+
+    /// <summary>The delay before the first poll after the POST, and the schedule's first step.</summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two polls.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a wait may last from its acceptance.</summary>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// A silo of the fleet: Orleans with its membership, grain state and reminders in one Redis, and the waits. Run as its
+/// own process (<c>Fleet silo ...</c>), so that killing it is a real death.
+/// </summary>
+public static class FleetSilo
+{
+    /// <summary>The name of the grain storage that holds the waits' state.</summary>
+    public const string StorageName = "waits";
+
+    /// <summary>
+    /// Runs a silo until its standard input closes: prints <c>ready {name}</c> once it has joined the cluster.
+    /// </summary>
+    /// <param name="args">
+    /// <c>--name silo-1 --redis host:port --run id --base-url url --silo-port n --gateway-port n</c>.
+    /// </param>
+    /// <returns>0 after a clean stop.</returns>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Value(string name) =>
+            args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"The silo needs {name}.");
+        var settings = new FleetSiloSettings { SiloName = Value("--name"), ServiceUrl = new Uri(Value("--base-url")) };
+        var run = Value("--run");
+        var redis = Store(Value("--redis"));
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff ")).SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (run, run));
+            silo.ConfigureEndpoints(IPAddress.Loopback, Port(Value("--silo-port")), Port(Value("--gateway-port")));
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redis.Clone());
+            silo.UseSystemTextJsonGrainStorageSerializer(); // plain JSON in Redis, no type names
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+        });
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ICredentialSource, NoCredentials>();
+        builder.Services.AddSingleton<UserClients>();
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
+        builder.Services.AddSingleton(sp => new OutcomeBoard(sp.GetRequiredService<IConnectionMultiplexer>(), run));
+        builder.Services.AddHostedService<MemorySampler>();
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        Console.WriteLine($"ready {settings.SiloName}");
+
+        // the driver keeps standard input open while it wants the silo; its end (or the driver's death) stops it
+        await Task.Run(() =>
+        {
+            while (Console.In.ReadLine() is not null)
+            {
+            }
+        });
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StopAsync(stopping.Token);
+        return 0;
+    }
+
+    /// <summary>The options of a connection to the store at <c>host:port</c>.</summary>
+    /// <param name="endpoint">The store's <c>host:port</c>.</param>
+    /// <returns>The options: no failure on a first connect, so a silo rides out a store that starts late.</returns>
+    public static ConfigurationOptions Store(string endpoint)
+    {
+        var options = ConfigurationOptions.Parse(endpoint);
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
+    private static int Port(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Samples, every second, how many waits this silo holds and its managed heap after a full collection, onto the
+/// <see cref="OutcomeBoard"/>: the driver fits bytes per waiting grain from them.
+/// </summary>
+public sealed class MemorySampler(OutcomeBoard board, FleetSiloSettings settings) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var waits = WaitGrain.Active;
+                await board.AddMemorySampleAsync(settings.SiloName, waits, GC.GetTotalMemory(forceFullCollection: true));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RedisException)
+        {
+            // the store went away: no more samples
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace DeviceCommands.Samples.Fleet;
+
+/// <summary>
+/// Waits that outlive a machine: every command's wait is an Orleans grain whose state, reminders and cluster
+/// membership live in Redis (Garnet embedded unless <c>--redis host:port</c> is given), spread over silo processes,
+/// one of which can be killed halfway. Prints, last, one line of outcomes.
+/// <code>dotnet run --project samples/Fleet -- --waits 1000 --kill-silo [--silos 3] [--redis 127.0.0.1:6379]</code>
+/// </summary>
+public static class Program
+{
+    /// <summary>Runs the driver, or (<c>silo ...</c>) one silo, as the driver starts them.</summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>0 when no wait was lost and no command sent twice; 1 otherwise; 2 on an error.</returns>
+    public static Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Length > 0 && args[0] == "silo" ? FleetSilo.RunAsync(args) : RunAsync(args, Console.Out, CancellationToken.None);
+    }
+
+    /// <summary>Runs the fleet as the command line says and prints the report.</summary>
+    /// <param name="args"><c>--waits N --silos N --kill-silo --redis host:port --seed N</c>, all optional.</param>
+    /// <param name="output">Where to print.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>0 when no wait was lost and no command sent twice; 1 otherwise; 2 on an error.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        int Number(string name, int fallback) => Value(name) is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
+        var options = new FleetOptions
+        {
+            Waits = Number("--waits", 1000),
+            Silos = Number("--silos", 3),
+            KillSilo = args.Contains("--kill-silo"),
+            Redis = Value("--redis"),
+            Seed = Number("--seed", 7),
+        };
+
+        try
+        {
+            var report = await FleetRun.RunAsync(options, output, cancellationToken);
+            await FleetRun.PrintAsync(report, output);
+            return report.Lost == 0 && report.DuplicatePosts == 0 && report.CommandsByWait.Values.All(c => c.Count <= 1) ? 0 : 1;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await output.WriteLineAsync($"The fleet could not run: {e}");
+            return 2;
+        }
+    }
+}

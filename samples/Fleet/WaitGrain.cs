@@ -1,0 +1,357 @@
+using System.Globalization;
+using DeviceCommands.Client;
+using DeviceCommands.Client.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
+using Orleans.Storage;
+
+namespace DeviceCommands.Samples.Fleet;
+
+/// <summary>
+/// One command's wait. It stores its intent, sends the command once, then polls it one step at a time on a grain
+/// timer at the checkpoint's next poll time, storing the checkpoint after each poll. A reminder every minute is its
+/// watchdog: when the silo that held it dies, the reminder activates it on another silo, where it continues from what
+/// it stored.
+/// </summary>
+/// <remarks>
+/// <para><b>At most once.</b> The service has no idempotency key, so the wait never sends blindly:</para>
+/// <list type="number">
+/// <item>Before a POST it stores the intent (a new <c>client-request-id</c>) with the ETag checked: of two activations
+/// of one wait (possible for a moment while the cluster decides a silo is dead), only one can store it, and only
+/// that one sends.</item>
+/// <item>An activation that finds an intent without a command id never sends: the POST may or may not have created the
+/// command, so the wait ends <see cref="WaitOutcomeKind.Unknown"/> ("unknown: not sent again").</item>
+/// <item>A 429 is the service saying it did not take the command: the intent is cleared, and a new one (with a new
+/// <c>client-request-id</c>) is stored before the POST is sent again. The client's own retries are off
+/// (<see cref="UserClients"/>), so no <c>client-request-id</c> is ever sent twice.</item>
+/// </list>
+/// <para>Polls are GETs: repeating one after a crash is harmless, so a poll is not guarded like a POST.</para>
+/// </remarks>
+public sealed partial class WaitGrain(
+    [PersistentState("wait", FleetSilo.StorageName)] IPersistentState<WaitState> state,
+    UserClients clients,
+    OutcomeBoard board,
+    FleetSiloSettings settings,
+    ILogger<WaitGrain> logger) : Grain, IWaitGrain, IRemindable
+{
+    /// <summary>The watchdog reminder's name.</summary>
+    public const string Watchdog = "watchdog";
+
+    /// <summary>The watchdog's period: Orleans' smallest reminder period.</summary>
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+
+    private static int s_active;
+    private DeviceCommandsClient _client = null!;
+    private IGrainTimer? _timer;
+    private bool _called;
+    private bool _resumedByReminder;
+    private bool _done;
+
+    /// <summary>The wait grains active in this silo.</summary>
+    public static int Active => Volatile.Read(ref s_active);
+
+    private WaitState S => state.State;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref s_active);
+        var key = this.GetPrimaryKeyString();
+        _client = clients.For(key[..Math.Max(0, key.IndexOf('/', StringComparison.Ordinal))]);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Interlocked.Decrement(ref s_active);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(WaitRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _called = true;
+        if (S.DeviceId is null)
+        {
+            // the watchdog first: from here on, a silo's death cannot leave this wait unattended
+            await this.RegisterOrUpdateReminder(Watchdog, WatchdogPeriod, WatchdogPeriod);
+            S.DeviceId = request.DeviceId;
+            S.Uri = request.Uri;
+            S.AcceptedAt = DateTimeOffset.UtcNow;
+            await SendAsync();
+        }
+
+        Plan();
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!_called)
+        {
+            (_called, _resumedByReminder) = (true, true);
+        }
+
+        if (S.DeviceId is null)
+        {
+            // the silo died between the watchdog and the request: nothing to watch (the caller asks again)
+            await StopWatchdogAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        Plan();
+    }
+
+    /// <summary>Plans the next step on the timer: at once, at the next send after a 429, or at the next poll.</summary>
+    private void Plan()
+    {
+        if (_done || S.DeviceId is null)
+        {
+            return;
+        }
+
+        var at = S.Outcome is not null || (S.ClientRequestId is not null && S.CommandId is null) ? DateTimeOffset.MinValue
+            : S.CommandId is null ? S.NextSendAt ?? DateTimeOffset.MinValue
+            : NextPollAt(CommandWaitCheckpoint.Parse(S.Checkpoint!));
+        var due = at - DateTimeOffset.UtcNow;
+        Schedule(due > TimeSpan.Zero ? due : TimeSpan.Zero);
+    }
+
+    private void Schedule(TimeSpan due)
+    {
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(StepAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>One step of the wait, decided by what is stored.</summary>
+    private async Task StepAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (S.Outcome is not null)
+            {
+                await ReportAsync();
+            }
+            else if (S.ClientRequestId is not null && S.CommandId is null)
+            {
+                // a POST of an earlier activation was sent, or about to be, and its answer never came back
+                await FinishAsync(WaitOutcomeKind.Unknown, WaitOutcome.UnknownText);
+            }
+            else if (S.CommandId is null)
+            {
+                await SendAsync();
+            }
+            else
+            {
+                await PollAsync(cancellationToken);
+            }
+        }
+        catch (InconsistentStateException)
+        {
+            // another activation of this wait stored first: this one stops, and never sends
+            LogStale(logger, this.GetPrimaryKeyString());
+            _done = true;
+            DeactivateOnIdle();
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // the store or the network failed: the step is tried again; what is stored decides what it does
+            LogStepFailed(logger, e, this.GetPrimaryKeyString());
+            Schedule(TimeSpan.FromSeconds(1));
+            return;
+        }
+
+        Plan();
+    }
+
+    /// <summary>Stores the intent, sends the command once, and stores its id and first checkpoint.</summary>
+    private async Task SendAsync()
+    {
+        var requestId = Guid.NewGuid().ToString();
+        (S.ClientRequestId, S.IntentAt, S.IntentSilo, S.NextSendAt) = (requestId, DateTimeOffset.UtcNow, settings.SiloName, null);
+        S.Posts++;
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception e) when (e is not InconsistentStateException)
+        {
+            // not stored as far as this activation knows, so not sent; a write that did land is found by the next one
+            S.ClientRequestId = null;
+            S.Posts--;
+            throw;
+        }
+
+        Command? sent;
+        try
+        {
+            sent = await _client.Me.Devices[S.DeviceId!].Commands.PostAsync(
+                Command.LaunchUri(new Uri(S.Uri!)), c => c.Headers.Add("client-request-id", requestId));
+        }
+        catch (ApiException e) when (e.ResponseStatusCode == 429)
+        {
+            // refused: the service did not take it. A new intent is stored before the next POST.
+            (S.ClientRequestId, S.NextSendAt) = (null, DateTimeOffset.UtcNow + RetryAfter(e));
+            await WriteAsync();
+            return;
+        }
+        catch (ApiException e) when (e.ResponseStatusCode is >= 400 and < 500)
+        {
+            await FinishAsync(WaitOutcomeKind.Rejected, string.Create(CultureInfo.InvariantCulture, $"rejected: {e.ResponseStatusCode}"));
+            return;
+        }
+        catch (Exception e)
+        {
+            // no answer (a 5xx, a reset, a timeout): the command may exist; it is not sent again
+            LogPostInDoubt(logger, e, this.GetPrimaryKeyString());
+            await FinishAsync(WaitOutcomeKind.Unknown, WaitOutcome.UnknownText);
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(sent?.Id))
+        {
+            await FinishAsync(WaitOutcomeKind.Unknown, WaitOutcome.UnknownText);
+            return;
+        }
+
+        S.CommandId = sent.Id;
+        var now = DateTimeOffset.UtcNow;
+        var checkpoint = new CommandWaitCheckpoint(S.DeviceId!, sent.Id, 0, S.AcceptedAt, S.AcceptedAt + settings.WaitTimeout,
+            now + settings.InitialDelay, StatusOf(sent));
+        S.Checkpoint = checkpoint.ToString();
+        if (sent.Status is { } status && status.IsTerminal())
+        {
+            await FinishAsync(status.IsSuccess() ? WaitOutcomeKind.Completed : WaitOutcomeKind.Failed, StatusOf(sent) ?? "?");
+            return;
+        }
+
+        await WriteAsync();
+    }
+
+    /// <summary>One poll from the stored checkpoint; stores the next checkpoint, or the outcome.</summary>
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = CommandWaitCheckpoint.Parse(S.Checkpoint!);
+        CommandPollResult step;
+        try
+        {
+            step = await _client.PollOnceAsync(checkpoint, WaitOptions(), cancellationToken);
+        }
+        catch (CommandWaitTimeoutException)
+        {
+            await FinishAsync(WaitOutcomeKind.TimedOut, "timed out");
+            return;
+        }
+        catch (ApiException e)
+        {
+            await FinishAsync(WaitOutcomeKind.Error, string.Create(CultureInfo.InvariantCulture, $"poll failed: {e.ResponseStatusCode}"));
+            return;
+        }
+
+        S.Checkpoint = step.Checkpoint.ToString();
+        if (step.Result is { } result)
+        {
+            await FinishAsync(result.Succeeded ? WaitOutcomeKind.Completed : WaitOutcomeKind.Failed, StatusOf(result.Command) ?? "?");
+            return;
+        }
+
+        await WriteAsync();
+    }
+
+    /// <summary>Stores the outcome, then reports it.</summary>
+    private async Task FinishAsync(WaitOutcomeKind kind, string status)
+    {
+        S.Outcome = new WaitOutcome
+        {
+            Key = this.GetPrimaryKeyString(),
+            Kind = kind,
+            Status = status,
+            CommandId = S.CommandId,
+            ClientRequestId = S.ClientRequestId,
+            Posts = S.Posts,
+            Polls = S.Checkpoint is { } text ? CommandWaitCheckpoint.Parse(text).Polls : 0,
+            Writes = S.Writes + 1,
+            IntentSilo = S.IntentSilo,
+            Silo = settings.SiloName,
+            ResumedByReminder = _resumedByReminder,
+            AcceptedAtMs = S.AcceptedAt.ToUnixTimeMilliseconds(),
+            EndedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        await WriteAsync();
+        await ReportAsync();
+    }
+
+    /// <summary>Records the stored outcome on the board (again, after a crash: the first record stays), and ends.</summary>
+    private async Task ReportAsync()
+    {
+        await board.RecordAsync(S.Outcome!);
+        await StopWatchdogAsync();
+        _done = true;
+        DeactivateOnIdle();
+    }
+
+    private async Task StopWatchdogAsync()
+    {
+        if (await this.GetReminder(Watchdog) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private Task WriteAsync()
+    {
+        S.Writes++;
+        return state.WriteStateAsync();
+    }
+
+    private CommandWaitOptions WaitOptions() => new()
+    {
+        InitialDelay = settings.InitialDelay,
+        MaxDelay = settings.MaxDelay,
+        JitterSeed = StableHash(this.GetPrimaryKeyString()), // the same jitter on whichever silo the wait resumes
+    };
+
+    /// <summary>The next poll's time, never past the deadline (where the next step times out without a request).</summary>
+    private static DateTimeOffset NextPollAt(CommandWaitCheckpoint checkpoint) =>
+        checkpoint.NextPollAt is not { } next ? DateTimeOffset.MinValue
+        : checkpoint.Deadline is { } deadline && deadline < next ? deadline
+        : next;
+
+    private static int StableHash(string text)
+    {
+        var hash = unchecked((int)2166136261);
+        foreach (var c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+
+        return hash;
+    }
+
+    private static string? StatusOf(Command command) => command.RawStatus ?? command.Status?.ToWireValue();
+
+    private static TimeSpan RetryAfter(ApiException e) =>
+        e.ResponseHeaders.TryGetValue("Retry-After", out var values)
+        && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 60))
+            : TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(1, LogLevel.Warning, "Wait {Key}: another activation stored first; this one stops without sending.")]
+    private static partial void LogStale(ILogger logger, string key);
+
+    [LoggerMessage(2, LogLevel.Warning, "Wait {Key}: a step failed; it is tried again in 1 s.")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(3, LogLevel.Warning, "Wait {Key}: the POST got no answer; the command may exist, and is not sent again.")]
+    private static partial void LogPostInDoubt(ILogger logger, Exception exception, string key);
+}

@@ -29,15 +29,27 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        int Number(string name, int fallback) => Value(name) is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
-        var options = new FleetOptions
+        int Number(string name, int fallback) =>
+            Value(name) is not { } text ? fallback
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw new ArgumentException($"{name} takes a positive whole number, not '{text}'.");
+        FleetOptions options;
+        try
         {
-            Waits = Number("--waits", 1000),
-            Silos = Number("--silos", 3),
-            KillSilo = args.Contains("--kill-silo"),
-            Redis = Value("--redis"),
-            Seed = Number("--seed", 7),
-        };
+            options = new FleetOptions
+            {
+                Waits = Number("--waits", 1000),
+                Silos = Number("--silos", 3),
+                KillSilo = args.Contains("--kill-silo"),
+                Redis = Value("--redis"),
+                Seed = Number("--seed", 7),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo] [--redis host:port] [--seed N]");
+            return 2;
+        }
 
         try
         {

@@ -16,6 +16,11 @@ namespace DeviceCommands.Client;
 /// (<see cref="PollOnceAsync"/>); both poll the command through its builder's public <c>GetAsync</c>, each poll under
 /// the time left to the deadline (<see cref="TimeBudget"/>). Between polls it holds one timer and no thread.
 /// </summary>
+/// <remarks>
+/// A pending wait holds little: the ids rather than a builder of the package's own type (remade for each poll, so no
+/// path-parameter dictionary waits with it), and one suspended loop with its timer. A builder of any other type (a
+/// mock, a subclass) is kept and polled as it was given.
+/// </remarks>
 internal sealed class CommandPoller
 {
     /// <summary>The shortest delay a <c>Retry-After</c> of zero (or a few milliseconds) can ask for, so that a service
@@ -25,7 +30,9 @@ internal sealed class CommandPoller
     /// <summary>The most time kept for the last poll before the deadline (see <see cref="FinalPollMargin"/>).</summary>
     private static readonly TimeSpan MaxFinalPollMargin = TimeSpan.FromSeconds(1);
 
-    private readonly CommandItemRequestBuilder _command;
+    private readonly CommandItemRequestBuilder? _given;
+    private readonly IRequestAdapter _adapter;
+    private readonly string? _baseUrl;
     private readonly string? _deviceId;
     private readonly string? _commandId;
     private readonly CommandWaitOptions _options;
@@ -45,13 +52,16 @@ internal sealed class CommandPoller
     private CommandPoller(CommandItemRequestBuilder command, CommandWaitOptions options, DateTimeOffset? startedAt, CommandWaitCheckpoint? checkpoint)
     {
         options.Validate();
-        _command = command;
         _options = options;
+        _adapter = command.Adapter;
+        _baseUrl = command.BaseUrl;
 
         // a resumed wait knows its ids from the checkpoint, even over a mocked builder (which holds none)
         (_deviceId, _commandId) = checkpoint is null ? (command.DeviceId, command.CommandId) : (checkpoint.DeviceId, checkpoint.CommandId);
-        _clock = ClockFor(options, command.Adapter);
-        _logger = ClientContext.LoggerOf(command.Adapter);
+        _given = command.GetType() == typeof(CommandItemRequestBuilder) && !string.IsNullOrWhiteSpace(command.DeviceId) && !string.IsNullOrWhiteSpace(command.CommandId)
+            && _deviceId == command.DeviceId && _commandId == command.CommandId ? null : command;
+        _clock = ClockFor(options, _adapter);
+        _logger = ClientContext.LoggerOf(_adapter);
         if (checkpoint is null)
         {
             _startedAt = startedAt ?? _clock.GetUtcNow();
@@ -173,7 +183,17 @@ internal sealed class CommandPoller
         {
             while (true)
             {
-                await SleepUntilNextPollAsync(cancellationToken).ConfigureAwait(false);
+                // inline rather than a method of its own, so a sleeping wait is one suspended loop
+                for (var wait = TimeToSleep(); wait > TimeSpan.Zero; wait = TimeToSleep())
+                {
+                    await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (_nextPollAt is { } due && NoPollLeftAt(due))
+                {
+                    throw TimedOut();
+                }
+
                 var (command, retryAfter) = await PollAsync(cancellationToken).ConfigureAwait(false);
                 if (command is not null)
                 {
@@ -256,7 +276,7 @@ internal sealed class CommandPoller
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await _command.GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
             return (command, RetryAfter.From(headers.ResponseHeaders, _clock));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
@@ -274,6 +294,9 @@ internal sealed class CommandPoller
             return (null, null);
         }
     }
+
+    /// <summary>The command's builder: the one given, or the package's own made again from the ids.</summary>
+    private CommandItemRequestBuilder Builder() => _given ?? CommandItemRequestBuilder.For(_adapter, _baseUrl, _deviceId!, _commandId!);
 
     /// <summary>
     /// Plans the next poll: the scheduled delay after this poll, or exactly what a <c>Retry-After</c> asked (never sooner
@@ -306,26 +329,9 @@ internal sealed class CommandPoller
 
     private bool NoPollLeftAt(DateTimeOffset next) => LastPollAt is { } last && next > last;
 
-    /// <summary>Sleeps until the next poll; when none is left, until the deadline, and then throws the timeout.</summary>
-    private async Task SleepUntilNextPollAsync(CancellationToken cancellationToken)
-    {
-        if (_nextPollAt is not { } next)
-        {
-            return; // the first poll is at once
-        }
-
-        var poll = !NoPollLeftAt(next);
-        var target = poll ? next : _deadline!.Value;
-        for (var wait = TimerFor(target); wait > TimeSpan.Zero; wait = TimerFor(target))
-        {
-            await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!poll)
-        {
-            throw TimedOut();
-        }
-    }
+    /// <summary>The sleep before the next poll (or, when none is left, the deadline); zero when it is due (the first poll is at once).</summary>
+    private TimeSpan TimeToSleep() =>
+        _nextPollAt is not { } next ? TimeSpan.Zero : TimerFor(NoPollLeftAt(next) ? _deadline!.Value : next);
 
     /// <summary>
     /// The next timer towards <paramref name="target"/>; zero once it is reached. <c>Task.Delay</c> truncates to whole

@@ -57,4 +57,33 @@ public class CommandPollerTests
         Assert.Equal(2, polls.Count);
         Assert.All(polls, p => Assert.Equal("GET /beta/me/devices/{id}/commands/{id}", p.DisplayName));
     }
+
+    [Fact]
+    public async Task A_pending_wait_keeps_the_ids_and_not_the_builder_it_was_given()
+    {
+        var clock = new VirtualClock();
+        var handler = new ScriptedHandler(clock)
+            .Answer(HttpStatusCode.OK, """{"id":"held-cmd","status":"executing"}""")
+            .Always(HttpStatusCode.OK, """{"id":"held-cmd","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock });
+
+        var (wait, builder) = StartWait(client);
+        Assert.Single(handler.Requests); // the first poll is done; the wait sleeps on the clock
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var collected = !builder.IsAlive;
+        var result = await clock.RunAsync(() => wait);
+
+        Assert.True(collected, "the sleeping wait still held the builder it was given");
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.All(handler.Requests, r => Assert.Equal("/beta/me/devices/held-dev/commands/held-cmd", r.Uri.AbsolutePath));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (Task<CommandWaitResult> Wait, WeakReference Builder) StartWait(DeviceCommandsClient client)
+    {
+        var builder = client.Me.Devices["held-dev"].Commands["held-cmd"];
+        return (builder.WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = 3 }), new WeakReference(builder));
+    }
 }

@@ -8,6 +8,8 @@ namespace DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 /// <summary>Builds requests for one command: <c>/me/devices/{id}/commands/{id}</c>.</summary>
 public partial class CommandItemRequestBuilder : BaseRequestBuilder
 {
+    private const string BaseUrlKey = "baseurl";
+
     private const string Template = "{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}";
 
     /// <summary>
@@ -34,6 +36,18 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
         PathParameters[key] = id;
     }
 
+    /// <summary>The builder of <c>me/devices/{deviceId}/commands/{commandId}</c>, for ids already checked.</summary>
+    internal static CommandItemRequestBuilder For(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId)
+    {
+        var parameters = new Dictionary<string, object>(3) { [RequestFactory.DeviceIdKey] = deviceId };
+        if (baseUrl is not null)
+        {
+            parameters[BaseUrlKey] = baseUrl;
+        }
+
+        return new(parameters, requestAdapter, RequestFactory.CommandIdKey, commandId);
+    }
+
     /// <summary>Creates the builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>
@@ -49,6 +63,8 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     internal IRequestAdapter Adapter => RequestAdapter;
 
     /// <summary>The device's id; null for a builder made from a raw URL.</summary>
+    internal string? BaseUrl => PathParameters.TryGetValue(BaseUrlKey, out var url) ? url as string : null;
+
     internal string? DeviceId => PathParameters.TryGetValue(RequestFactory.DeviceIdKey, out var id) ? id as string : null;
 
     /// <summary>The command's id; null for a builder made from a raw URL.</summary>

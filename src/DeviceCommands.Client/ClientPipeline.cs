@@ -70,21 +70,12 @@ internal static class ClientPipeline
     }
 
     /// <summary>
-    /// The <c>User-Agent</c>: <c>DeviceCommands.Client/{version}</c>, then the caller's suffix, checked here (a
-    /// <see cref="FormatException"/> for one that is not a valid product list). It is kept as text, so that no request
+    /// The <c>User-Agent</c>: <c>DeviceCommands.Client/{version}</c>, then the caller's suffix (checked with the other
+    /// options, see <see cref="DeviceCommandsClientOptions.UserAgentSuffix"/>). It is kept as text, so that no request
     /// copies parsed header objects.
     /// </summary>
-    private static string UserAgent(string? suffix)
-    {
-        if (string.IsNullOrWhiteSpace(suffix))
-        {
-            return ClientDiagnostics.UserAgent;
-        }
-
-        using var probe = new HttpRequestMessage();
-        probe.Headers.UserAgent.ParseAdd(suffix);
-        return $"{ClientDiagnostics.UserAgent} {suffix.Trim()}";
-    }
+    private static string UserAgent(string? suffix) =>
+        string.IsNullOrWhiteSpace(suffix) ? ClientDiagnostics.UserAgent : $"{ClientDiagnostics.UserAgent} {suffix.Trim()}";
 
     private static ILogger Logger(DeviceCommandsClientOptions options) =>
         options.LoggerFactory?.CreateLogger(ClientDiagnostics.Name) ?? NullLogger.Instance;

@@ -63,7 +63,12 @@ public sealed class DeviceCommandsClientOptions
     /// </summary>
     public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience { get; set; }
 
-    /// <summary>Text appended to the <c>User-Agent</c> (after <c>DeviceCommands.Client/{version}</c>), for example your app's name and version. Default null.</summary>
+    /// <summary>
+    /// Text appended to the <c>User-Agent</c> (after <c>DeviceCommands.Client/{version}</c>), for example your app's name
+    /// and version. Default null. It must be a valid product list in visible ASCII (<c>MyApp/2.0 (contoso)</c>); another
+    /// is refused with the other settings that cannot work (an <see cref="ArgumentException"/> from <c>Create</c>, a
+    /// failed validation when a host starts).
+    /// </summary>
     public string? UserAgentSuffix { get; set; }
 
     internal DeviceCommandsClientOptions Clone() => (DeviceCommandsClientOptions)MemberwiseClone();
@@ -119,5 +124,25 @@ public sealed class DeviceCommandsClientOptions
         {
             throw new ArgumentException("MaxResponseContentBytes must be between 1 and 2^31 - 1.", nameof(MaxResponseContentBytes));
         }
+
+        if (!string.IsNullOrWhiteSpace(UserAgentSuffix) && !IsProductList(UserAgentSuffix))
+        {
+            throw new ArgumentException("UserAgentSuffix must be a User-Agent product list in visible ASCII, such as MyApp/2.0.", nameof(UserAgentSuffix));
+        }
+    }
+
+    /// <summary>Whether a User-Agent suffix can be sent as it is: visible ASCII and spaces only, and a valid product list.</summary>
+    private static bool IsProductList(string suffix)
+    {
+        foreach (var c in suffix)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        using var probe = new HttpRequestMessage();
+        return probe.Headers.UserAgent.TryParseAdd(suffix.Trim());
     }
 }

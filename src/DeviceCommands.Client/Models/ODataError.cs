@@ -76,10 +76,25 @@ public partial class ODataError : ApiException, IAdditionalDataHolder, IParsable
                 (null, { } d) => ErrorText.Sentence(d),
 
                 // the client's own description names the status already
-                ({ } s, { } d) when d.Contains(s, StringComparison.Ordinal) => ErrorText.Sentence(d),
+                ({ } s, { } d) when NamesStatus(d, s) => ErrorText.Sentence(d),
                 ({ } s, { } d) => $"{d.TrimEnd().TrimEnd('.')} ({s}).",
             };
         }
+    }
+
+    /// <summary>Whether <paramref name="text"/> names <paramref name="status"/> (<c>HTTP 404</c>) as a whole number, not as the start of a longer one (<c>HTTP 4040</c>).</summary>
+    private static bool NamesStatus(string text, string status)
+    {
+        for (var at = text.IndexOf(status, StringComparison.Ordinal); at >= 0; at = text.IndexOf(status, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + status.Length;
+            if (end == text.Length || !char.IsAsciiDigit(text[end]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     void ITolerantModel.TrimAdditionalData()

@@ -98,8 +98,26 @@ internal static class RequestSender
         HttpRequestException or TimeoutException or IOException when !cancellationToken.IsCancellationRequested =>
             new ApiException(ErrorText.Sentence($"{Describe(request)} failed before an answer came: {e.Message}"), e),
 
+        // a raw URL (WithUrl) that HttpClient cannot send: not a URL, relative, or another scheme than http(s)
+        NotSupportedException or UriFormatException or InvalidOperationException when !IsSendable(request) =>
+            new ApiException($"The {request.HttpMethod} request's URL is not an absolute http or https URL, so nothing was sent.", e),
+
         _ => null,
     };
+
+    /// <summary>Whether the request's URL is one HttpClient can send: absolute, http or https.</summary>
+    private static bool IsSendable(RequestInformation request)
+    {
+        try
+        {
+            var uri = request.URI;
+            return uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+        }
+        catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The request as a log would name it: its method and path, never its query or headers.</summary>
     private static string Describe(RequestInformation request)

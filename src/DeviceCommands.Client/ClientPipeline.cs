@@ -15,7 +15,8 @@ namespace DeviceCommands.Client;
 /// <see cref="CredentialTokenProvider"/>) over an <see cref="HttpClient"/> whose handlers are, from the outside in:
 /// diagnostics (a span, a log line and a <c>client-request-id</c> per request), safe redirects, resilience (retry, the
 /// user's strategies, the attempt timeout, the body read within the attempt), the request guard (no token to another
-/// host, no control character in a header), then the transport. Kiota's own middleware (its RetryHandler above all) is
+/// host, no control character in a header), then the transport; through dependency injection, handlers added to the
+/// registration's builder run between resilience and the guard. Kiota's own middleware (its RetryHandler above all) is
 /// not used, so there is exactly one retry layer.
 /// </summary>
 internal static class ClientPipeline
@@ -24,7 +25,7 @@ internal static class ClientPipeline
     public static ClientAdapter CreateAdapter(TokenCredential? credential, DeviceCommandsClientOptions options)
     {
         HttpMessageHandler transport = options.HttpMessageHandler is { } given ? new SharedTransport.NotOwned(given) : SharedTransport.Handler;
-        HttpMessageHandler chain = transport;
+        HttpMessageHandler chain = Guard(options, transport);
         foreach (var handler in CreateHandlers(options).Reverse())
         {
             handler.InnerHandler = chain;
@@ -54,18 +55,24 @@ internal static class ClientPipeline
         };
     }
 
-    /// <summary>The client's handlers, outermost first.</summary>
+    /// <summary>
+    /// The request guard on the transport: the last handler before the wire, so it sees every header, one a handler of
+    /// yours added included (through dependency injection, yours run between the client's and the guard).
+    /// </summary>
+    public static DelegatingHandler Guard(DeviceCommandsClientOptions options, HttpMessageHandler transport) =>
+        new RequestGuardHandler(options.BaseUrl) { InnerHandler = transport };
+
+    /// <summary>The client's handlers above the guard, outermost first.</summary>
     public static DelegatingHandler[] CreateHandlers(DeviceCommandsClientOptions options)
     {
         var logger = Logger(options);
-        var resilience = new ResilienceSettings(options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, options.AttemptTimeout,
+        var resilience = new ResilienceSettings(options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, options.AttemptTimeout, options.RetryJitterSeed,
             options.MaxResponseContentBytes, options.TimeProvider, options.ConfigureResilience);
         return
         [
             new DiagnosticsHandler(logger, options.TimeProvider),
             new SafeRedirectHandler(),
             new ResilienceHandler(resilience, logger),
-            new RequestGuardHandler(options.BaseUrl),
         ];
     }
 

@@ -26,6 +26,12 @@ public sealed class DeviceCommandsClientOptions
     /// <summary>The base of the jittered exponential backoff between retries when the service sends no <c>Retry-After</c>. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Makes the retries' backoff jitter a pure function of this seed and the retry's number, so a test sees the same
+    /// delays on every run (as <c>CommandWaitOptions.JitterSeed</c> does for a wait's polls). Default null: a random draw per retry.
+    /// </summary>
+    public int? RetryJitterSeed { get; set; }
+
     /// <summary>The clock of retries, timeouts and waits. Default <see cref="TimeProvider.System"/>; a <c>FakeTimeProvider</c> in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

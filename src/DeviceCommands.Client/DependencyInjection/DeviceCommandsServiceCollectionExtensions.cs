@@ -26,13 +26,15 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// Registers <see cref="DeviceCommandsClient"/> (transient, over a named <see cref="HttpClient"/> from
     /// <see cref="IHttpClientFactory"/>) with the client's whole pipeline: retries, attempt timeout, safe redirects, the
     /// request guard, logging through the container's <see cref="ILoggerFactory"/>, tracing and metrics. A
-    /// <see cref="TimeProvider"/> in the container is used unless the options name one.
+    /// <see cref="TimeProvider"/> in the container is used unless the options name one. Handlers the host gives every
+    /// <see cref="HttpClient"/> (<c>ConfigureHttpClientDefaults</c>) are left out of this one: a retry among them would
+    /// send a command twice.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="credential">The credential whose token the client sends; <see langword="null"/> sends none (write <c>credential: null</c>).</param>
-    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>); null for none.</param>
+    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>RetryJitterSeed</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>); null for none.</param>
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
-    /// <returns>The named client's builder, to add your own handlers.</returns>
+    /// <returns>The named client's builder, to add your own handlers (they run inside the client's retries, once per attempt).</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts (or the client is first resolved without a host): an option cannot work.</exception>
     public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
@@ -122,11 +124,18 @@ public static class DeviceCommandsServiceCollectionExtensions
         // Trace, the Authorization header's value included in their state, so they are removed
         return services.AddHttpClient(name)
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(sp => EffectiveOptions(sp, name).HttpMessageHandler is { } given
-                ? new SharedTransport.NotOwned(given)
-                : SharedTransport.CreateHandler())
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = EffectiveOptions(sp, name);
+                return ClientPipeline.Guard(options, options.HttpMessageHandler is { } given ? new SharedTransport.NotOwned(given) : SharedTransport.CreateHandler());
+            })
             .ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
             {
+                // what is here already came from ConfigureHttpClientDefaults (every HttpClient of the host): a retry
+                // there (.NET Aspire's standard resilience retries POSTs) would send a command twice, outside the
+                // client's rule, so the client's HttpClient does without them. Handlers added to the builder this
+                // returns come after, inside the client's own.
+                handlers.Clear();
                 foreach (var handler in ClientPipeline.CreateHandlers(EffectiveOptions(sp, name)))
                 {
                     handlers.Add(handler);
@@ -199,6 +208,11 @@ public static class DeviceCommandsServiceCollectionExtensions
         }
 
         options.RetryDelay = ReadTimeSpan(configuration, nameof(options.RetryDelay)) ?? options.RetryDelay;
+        if (configuration[nameof(options.RetryJitterSeed)] is { Length: > 0 } seed)
+        {
+            options.RetryJitterSeed = int.TryParse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(nameof(options.RetryJitterSeed), seed);
+        }
+
         options.AttemptTimeout = ReadTimeSpan(configuration, nameof(options.AttemptTimeout)) ?? options.AttemptTimeout;
         options.MaxRetryAfter = ReadTimeSpan(configuration, nameof(options.MaxRetryAfter)) ?? options.MaxRetryAfter;
         if (configuration[nameof(options.MaxResponseContentBytes)] is { Length: > 0 } max)

@@ -12,6 +12,7 @@ internal sealed record ResilienceSettings(
     TimeSpan RetryDelay,
     TimeSpan MaxRetryAfter,
     TimeSpan AttemptTimeout,
+    int? JitterSeed,
     long MaxResponseBytes,
     TimeProvider Clock,
     Action<ResiliencePipelineBuilder<HttpResponseMessage>>? Configure);
@@ -60,7 +61,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
             catch (Exception e) when (retry <= _settings.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e))
             {
-                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, Random.Shared.NextDouble());
+                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
                 ClientMetrics.RecordRetry(request.Method, (e.InnerException is TimeoutRejectedException ? e.InnerException : e).GetType().Name);
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
@@ -93,7 +94,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
             else
             {
-                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, Random.Shared.NextDouble());
+                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
             }
 
             response.Dispose();

@@ -30,4 +30,23 @@ internal static class RetryBackoff
         var factor = JitterLow + ((JitterHigh - JitterLow) * (double.IsNaN(sample) ? 0.5 : Math.Clamp(sample, 0.0, 1.0)));
         return TimeSpan.FromTicks((long)Math.Min(ticks * factor, MaxDelay.Ticks));
     }
+
+    /// <summary>
+    /// The random sample for step <paramref name="n"/> of a sequence: with a seed a pure function of the seed and the
+    /// step (a SplitMix64 hash, so a sequence resumed elsewhere continues the same), else a draw from
+    /// <see cref="Random.Shared"/>. The retries and the waits draw their jitter from it.
+    /// </summary>
+    public static double Sample(int? seed, int n)
+    {
+        if (seed is not { } s)
+        {
+            return Random.Shared.NextDouble();
+        }
+
+        var z = unchecked(((ulong)(uint)s << 32) ^ (uint)n) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
 }

@@ -1,3 +1,5 @@
+using DeviceCommands.Client.Transport;
+
 namespace DeviceCommands.Client;
 
 /// <summary>
@@ -47,23 +49,8 @@ internal static class WaitSchedule
         return ToTimeSpan(ticks, max);
     }
 
-    /// <summary>
-    /// The random sample for poll <paramref name="poll"/>: with a seed a pure function of the seed and the poll number
-    /// (a SplitMix64 hash, so a resumed wait continues the same sequence), else a draw from <see cref="Random.Shared"/>.
-    /// </summary>
-    public static double Sample(int? seed, int poll)
-    {
-        if (seed is not { } s)
-        {
-            return Random.Shared.NextDouble();
-        }
-
-        var z = unchecked(((ulong)(uint)s << 32) ^ (uint)poll) + 0x9E3779B97F4A7C15UL;
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53));
-    }
+    /// <summary>The random sample for poll <paramref name="poll"/>: with a seed a pure function of the seed and the poll number, else a random draw.</summary>
+    public static double Sample(int? seed, int poll) => RetryBackoff.Sample(seed, poll);
 
     /// <summary>Ticks to a delay in [0, max]; a double near long.MaxValue can round up to 2^63, so the cap is applied before the conversion.</summary>
     private static TimeSpan ToTimeSpan(double ticks, TimeSpan max)

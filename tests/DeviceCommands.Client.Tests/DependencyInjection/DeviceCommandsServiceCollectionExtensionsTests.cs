@@ -55,6 +55,19 @@ public class DeviceCommandsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void The_retry_jitter_seed_comes_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["RetryJitterSeed"] = "-9" }).Build();
+        var services = new ServiceCollection();
+        services.AddDeviceCommandsClient(credential: null, configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<DeviceCommandsClientOptions>>().Get(DeviceCommandsServiceCollectionExtensions.HttpClientName);
+
+        Assert.Equal(-9, options.RetryJitterSeed);
+    }
+
+    [Fact]
     public async Task A_configured_value_that_cannot_be_read_is_a_clear_error()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRetries"] = "many" }).Build();

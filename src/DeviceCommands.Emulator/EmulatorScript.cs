@@ -22,14 +22,15 @@ public sealed class EmulatorScript
 
     internal EmulatorScript(CommandStore store) => _store = store;
 
-    /// <summary>How many scripted answers are still to be given.</summary>
+    /// <summary>How many scripted answers are still to be given (at most <see cref="int.MaxValue"/>).</summary>
     public int PendingAnswers
     {
         get
         {
             lock (_gate)
             {
-                return _answers.Sum(answer => answer.Remaining);
+                // counts of up to int.MaxValue each: their sum can pass it (and Sum's checked arithmetic would throw)
+                return (int)Math.Min(_answers.Sum(answer => (long)answer.Remaining), int.MaxValue);
             }
         }
     }

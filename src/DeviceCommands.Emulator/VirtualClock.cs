@@ -233,21 +233,28 @@ public sealed class VirtualClock : TimeProvider
                 continue;
             }
 
-            if (NextTimerDue is { } due)
+            DateTimeOffset? next = NextTimerDue;
+            bool pending = next is not null;
+            if (next is { } due && AdvanceTo(Math.Max(due.UtcTicks, Volatile.Read(ref _now))))
             {
-                AdvanceTo(Math.Max(due.UtcTicks, Volatile.Read(ref _now)));
                 stalledSince = Stopwatch.GetTimestamp();
                 continue;
             }
 
+            // Nothing moved, or only periodic timers ticked and re-armed themselves (a heartbeat, the emulator's
+            // transition log): that is no progress of the work, which would otherwise spin through virtual time for ever.
             if (Stopwatch.GetElapsedTime(stalledSince) > StallLimit)
             {
                 throw new InvalidOperationException(
-                    $"The work under VirtualClock.RunAsync has waited {StallLimit.TotalSeconds:0} s of real time on something that is neither this clock's timers nor work marked with BeginWork (a real socket, a lock, another clock?); the clock is at {GetUtcNow():O} with no timer pending.");
+                    $"The work under VirtualClock.RunAsync has waited {StallLimit.TotalSeconds:0} s of real time on something that is neither this clock's timers nor work marked with BeginWork (a real socket, a lock, another clock?); the clock is at {GetUtcNow():O} with "
+                    + (pending ? "only periodic timers firing." : "no timer pending."));
             }
 
-            // the work waits on something outside this clock (a real socket): give it real time to happen
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            if (!pending)
+            {
+                // the work waits on something outside this clock (a real socket): give it real time to happen
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -365,18 +372,24 @@ public sealed class VirtualClock : TimeProvider
         return done.Task;
     }
 
-    private void AdvanceTo(long target)
+    /// <summary>
+    /// Moves the clock to <paramref name="target"/>, firing the timers due on the way; true when that was progress: a
+    /// one-shot timer fired, or a callback changed a timer or marked work (a periodic timer that only re-arms is none).
+    /// </summary>
+    private bool AdvanceTo(long target)
     {
+        var progressed = false;
         while (true)
         {
             Timer timer;
+            long version;
             lock (_gate)
             {
                 if (_timers.Count == 0 || _timers.Min!.Due > target)
                 {
                     _now = Math.Max(_now, target);
                     _version++;
-                    return;
+                    return progressed;
                 }
 
                 timer = _timers.Min!;
@@ -391,12 +404,14 @@ public sealed class VirtualClock : TimeProvider
                 else
                 {
                     timer.Due = long.MaxValue;
+                    progressed = true;
                 }
 
-                _version++;
+                version = ++_version;
             }
 
             Fire(timer);
+            progressed |= Volatile.Read(ref _version) != version;
         }
     }
 

@@ -1,0 +1,256 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using static DeviceCommands.Emulator.Tests.TestEmulator;
+
+namespace DeviceCommands.Emulator.Tests;
+
+/// <summary>
+/// The second outside attack on the emulator as a server and on <see cref="VirtualClock"/>: the promises of the README's
+/// "The emulator" and "Testing your code", tried from outside with hostile but fair requests.
+/// </summary>
+public sealed class OutsideAttackRound2Tests
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AdminSummary_WithScriptedCountsThatSumPastIntMax_Answers200_Never500(bool inMemory)
+    {
+        await using TestEmulator emu = await StartAsync(inMemory);
+        foreach (string id in new[] { "a", "b" })
+        {
+            using HttpResponseMessage scripted = await emu.Http.PostAsync("/_emulator/script/gets", Json($$"""{"commandId":"{{id}}","count":2147483647,"statusCode":503}"""));
+            Assert.Equal(HttpStatusCode.NoContent, scripted.StatusCode);
+        }
+
+        using HttpResponseMessage summary = await emu.Http.GetAsync("/_emulator");
+
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+        Assert.Equal(int.MaxValue, (int)JsonNode.Parse(await summary.Content.ReadAsStringAsync())!["pendingAnswers"]!);
+        Assert.Equal(int.MaxValue, emu.Emulator.Script.PendingAnswers);
+    }
+
+    [Fact]
+    public async Task ScriptedGets_TakenByManyConcurrentGets_AreEachGivenExactlyOnce()
+    {
+        await using TestEmulator emu = await StartAsync(inMemory: true);
+        using HttpResponseMessage posted = await emu.PostAsync("emu-laptop", LaunchUriBody());
+        string id = (string)JsonNode.Parse(await posted.Content.ReadAsStringAsync())!["id"]!;
+        emu.Emulator.Script.NextGets(id, 37, HttpStatusCode.ServiceUnavailable);
+
+        HttpStatusCode[] statuses = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
+        {
+            await Task.Yield();
+            using HttpResponseMessage response = await emu.Http.GetAsync(i % 2 == 0 ? $"me/devices/emu-laptop/commands/{id}" : $"me/devices/emu-laptop/commands/{id}/responsePayload");
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(37, statuses.Count(s => s == HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(0, emu.Emulator.Script.PendingAnswers);
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.NoContent }));
+    }
+
+    [Fact]
+    public async Task AdminSteering_ConcurrentWithCommands_AddsRemovesAndScriptsWithoutA500()
+    {
+        await using TestEmulator emu = await StartAsync(inMemory: true);
+        Random random = new(20260427);
+        int[] picks = [.. Enumerable.Range(0, 200).Select(_ => random.Next(6))];
+
+        HttpStatusCode[] statuses = await Task.WhenAll(picks.Select(async (pick, i) =>
+        {
+            await Task.Yield();
+            string device = $"dev-{i % 7}";
+            using HttpResponseMessage response = pick switch
+            {
+                0 => await emu.Http.PostAsync("/_emulator/devices", Json($$"""{"id":"{{device}}","behavior":"offline"}""")),
+                1 => await emu.Http.DeleteAsync($"/_emulator/devices/{device}"),
+                2 => await emu.Http.PatchAsync($"/_emulator/devices/{device}", Json("""{"behavior":"failsExecution"}""")),
+                3 => await emu.PostAsync(device, LaunchUriBody()),
+                4 => await emu.Http.PostAsync("/_emulator/script/posts", Json("""{"count":1,"statusCode":429,"retryAfter":1}""")),
+                _ => await emu.Http.PostAsync("/_emulator/reset", null),
+            };
+            return response.StatusCode;
+        }));
+
+        Assert.DoesNotContain(statuses, s => (int)s >= 500 && s != HttpStatusCode.ServiceUnavailable);
+        using HttpResponseMessage summary = await emu.Http.GetAsync("/_emulator");
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Authorization: Bearer SECRET-1")]
+    [InlineData("authorization: Bearer SECRET-1")]
+    [InlineData("AUTHORIZATION: bearer SECRET-1")]
+    [InlineData("Authorization:    Bearer    SECRET-1   ")]
+    [InlineData("Authorization: Bearer\tSECRET-1")]
+    [InlineData("Authorization: SECRET-1")]
+    [InlineData("Authorization: Basic U0VDUkVULTE=:SECRET-1")]
+    [InlineData("Proxy-Authorization: Bearer SECRET-1")]
+    [InlineData("proxy-authorization: SECRET-1")]
+    [InlineData("Authorization: Bearer a", "Authorization: Bearer SECRET-1")]
+    public async Task GetRequests_OverARawSocket_MasksTheCredential_InEverySpelling_AndInTheAdminRoute(params string[] headers)
+    {
+        await using TestEmulator emu = await StartAsync(o => o.RequireToken = true);
+
+        RawResponse? response = await RawHttpClient.ExchangeAsync(emu.Emulator.BaseUrl,
+            RawHttpClient.Request("GET", "/beta/me/devices", emu.Emulator.BaseUrl.Authority, [], headers), AnswerTimeout);
+        using HttpResponseMessage log = await emu.Http.GetAsync("/_emulator/requests");
+        string json = await log.Content.ReadAsStringAsync();
+
+        Assert.NotNull(response);
+        RecordedRequest recorded = Assert.Single(emu.Emulator.GetRequests());
+        Assert.DoesNotContain(recorded.Headers.Values, v => v.Contains("SECRET", StringComparison.OrdinalIgnoreCase) || v.Contains("U0VDUkVU", StringComparison.Ordinal));
+        Assert.DoesNotContain("SECRET", json, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("***", recorded.Headers[headers[0].Split(':')[0]], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(7_000)]
+    [InlineData(8_170)]
+    [InlineData(8_171)]
+    [InlineData(8_172)]
+    [InlineData(9_000)]
+    [InlineData(60_000)]
+    public async Task HugeDeviceId_GetsTheSameAnswer_InMemoryAsOverKestrel_404Or414_Never500(int length)
+    {
+        string target = "/beta/me/devices/" + new string('d', length) + "/commands/c1";
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        using HttpResponseMessage overSocket = await kestrel.Http.GetAsync(target);
+        using HttpResponseMessage inMemory = await memory.Http.GetAsync(target);
+
+        Assert.Contains(overSocket.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.RequestUriTooLong });
+        Assert.Equal(overSocket.StatusCode, inMemory.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(30_000)]
+    [InlineData(32_600)]
+    [InlineData(32_700)]
+    [InlineData(32_750)]
+    [InlineData(40_000)]
+    public async Task HugeHeaders_GetTheSameAnswer_InMemoryAsOverKestrel_Never500(int length)
+    {
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        HttpStatusCode overSocket = await SendWithHeaderAsync(kestrel, length);
+        HttpStatusCode inMemory = await SendWithHeaderAsync(memory, length);
+
+        Assert.Contains(overSocket, new[] { HttpStatusCode.OK, HttpStatusCode.RequestHeaderFieldsTooLarge });
+        Assert.Equal(overSocket, inMemory);
+    }
+
+    [Theory]
+    [InlineData("get")]
+    [InlineData("Get")]
+    [InlineData("OPTIONS")]
+    [InlineData("BREW")]
+    [InlineData("PROPFIND")]
+    public async Task UnusualMethods_OnTheDevicesList_AreAnsweredAlike_InMemoryAndOverARawSocket(string method)
+    {
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        RawResponse? raw = await RawHttpClient.ExchangeAsync(kestrel.Emulator.BaseUrl,
+            RawHttpClient.Request(method, "/beta/me/devices", kestrel.Emulator.BaseUrl.Authority, []), AnswerTimeout);
+        using HttpResponseMessage inMemory = await memory.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/beta/me/devices"));
+
+        Assert.NotNull(raw);
+        Assert.Equal(raw.StatusCode, (int)inMemory.StatusCode);
+        Assert.True(raw.StatusCode is 200 or 405, $"{method}: {raw.StatusCode}");
+    }
+
+    [Fact]
+    public async Task RunAsync_WithOnlyAPeriodicTimerPending_AndWorkThatWaitsOnSomethingElse_ReportsTheStall_InsteadOfSpinningForEver()
+    {
+        var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
+        int ticks = 0;
+        using ITimer heartbeat = clock.CreateTimer(_ => Interlocked.Increment(ref ticks), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        TaskCompletionSource never = new();
+
+        Task run = clock.RunAsync(() => never.Task);
+        Task first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(run, first);
+        InvalidOperationException stall = await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        Assert.Contains("periodic", stall.Message, StringComparison.Ordinal);
+        Assert.True(ticks > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_OverAnEmulatorWithATransitionLog_WorkThatWaitsOnSomethingElse_ReportsTheStall()
+    {
+        var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
+        await using DeviceCommandsEmulator emulator = DeviceCommandsEmulator.CreateInMemory(new EmulatorOptions { TimeProvider = clock, TransitionLog = TextWriter.Null });
+        using HttpClient http = new(emulator.CreateHandler()) { BaseAddress = new Uri(emulator.BaseUrl + "/") };
+        TaskCompletionSource never = new();
+
+        Task run = clock.RunAsync(async () =>
+        {
+            using HttpResponseMessage posted = await http.PostAsync("me/devices/emu-laptop/commands", Json(LaunchUriBody())).ConfigureAwait(false);
+            await never.Task.ConfigureAwait(false);
+        });
+        Task first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(run, first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        Assert.Equal(1, emulator.PostCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_ATimerMadeOnAnotherThread_WhileTheWorkWaits_IsSeenAndFired()
+    {
+        var clock = new VirtualClock();
+        DateTimeOffset start = clock.GetUtcNow();
+
+        await clock.RunAsync(async () =>
+        {
+            await Task.Run(async () =>
+            {
+                await Task.Yield();
+                await Task.Delay(TimeSpan.FromHours(3), clock).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMinutes(1), clock).ConfigureAwait(false);
+        });
+
+        Assert.Equal(start.AddHours(3).AddMinutes(1), clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RunAsync_APeriodicTimerThatStopsItself_FiresExactlyItsTicks_AtTheirTimes()
+    {
+        var clock = new VirtualClock();
+        DateTimeOffset start = clock.GetUtcNow();
+        List<DateTimeOffset> fired = [];
+        TaskCompletionSource done = new();
+        ITimer? timer = null;
+        timer = clock.CreateTimer(_ =>
+        {
+            fired.Add(clock.GetUtcNow());
+            if (fired.Count == 4)
+            {
+                timer!.Dispose();
+                done.TrySetResult();
+            }
+        }, null, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
+
+        await clock.RunAsync(() => done.Task);
+
+        Assert.Equal([start.AddMinutes(5), start.AddMinutes(15), start.AddMinutes(25), start.AddMinutes(35)], fired);
+        Assert.Equal(0, clock.PendingTimers);
+    }
+
+    private static async Task<HttpStatusCode> SendWithHeaderAsync(TestEmulator emu, int length)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, "/beta/me/devices");
+        request.Headers.TryAddWithoutValidation("X-Padding", new string('p', length));
+        using HttpResponseMessage response = await emu.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+}

@@ -191,7 +191,8 @@ internal static class ReadmeSnippets
             BaseUrl = emulator.BaseUrl, HttpMessageHandler = emulator.CreateHandler(), TimeProvider = clock,
         });
 
-        var result = await clock.RunAsync(() => client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        var result = await clock.RunAsync(() => client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
+            Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = TimeSpan.FromHours(2) })); // the default is 10 min
         Console.WriteLine($"{result.Status} after {result.Elapsed}"); // Completed after 01:00:00 (virtual), in milliseconds of real time
 
         emulator.Devices.Update("emu-laptop", d => d with { Behavior = DeviceBehavior.Offline });   // steer it from the test

@@ -35,6 +35,9 @@ internal sealed class SampleSession : IAsyncDisposable
 
     public bool IsGraph { get; }
 
+    /// <summary>The command line every sample takes.</summary>
+    public const string Usage = "Usage: [--step-delay hh:mm:ss] | [--base-url http://127.0.0.1:5080/beta] | [--graph --client-id <app id> [--device-code]]";
+
     public static async Task<SampleSession> StartAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         string? Value(string name)
@@ -77,7 +80,19 @@ internal sealed class SampleSession : IAsyncDisposable
     /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, Func<SampleSession, Task<int>> body)
     {
-        await using var session = await StartAsync(args, output, cancellationToken);
+        SampleSession started;
+        try
+        {
+            started = await StartAsync(args, output, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // a bad command line (--step-delay nonsense, --base-url nonsense, --graph without --client-id): one line, exit 2
+            await output.WriteLineAsync($"Cannot start with '{string.Join(' ', args)}': {Describe(e)} {Usage}");
+            return 2;
+        }
+
+        await using var session = started;
         await output.WriteLineAsync($"Device commands at {session.Target}");
         try
         {

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using DeviceCommands.Client;
+using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Emulator;
+using Microsoft.Kiota.Abstractions;
+using NSubstitute;
+using RichardSzalay.MockHttp;
+
+namespace DeviceCommands.IntegrationTests;
+
+/// <summary>
+/// The second outside attack: the README's "The emulator" and "Testing your code" snippets copied literally, as a
+/// stranger would, and checked against what the prose around them says; and the samples' command lines given bad
+/// arguments.
+/// </summary>
+public sealed class OutsideAttackRound2Tests
+{
+    [Fact]
+    public async Task ReadmeEmulatorInYourOwnTests_Snippet_CompletesWithOnePost()
+    {
+        // README "### In your own tests", verbatim but for Console.WriteLine
+        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(50) });
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
+
+        var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
+            Command.LaunchUri(new Uri("https://bing.com")),
+            new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(20) });
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(1, emulator.PostCount);
+    }
+
+    [Fact]
+    public async Task ReadmeInMemoryOnVirtualTime_Snippet_CompletesAnHourLongCommand_InUnderTenSecondsOfRealTime()
+    {
+        // README "## Testing your code", first snippet, verbatim (the literal snippet used to end in a
+        // CommandWaitTimeoutException: the wait's default Timeout, 10 min, is shorter than the command's hour)
+        var real = Stopwatch.StartNew();
+        var clock = new VirtualClock();
+        await using var emulator = DeviceCommandsEmulator.CreateInMemory(new EmulatorOptions { TimeProvider = clock, StepDelay = TimeSpan.FromMinutes(20) });
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            BaseUrl = emulator.BaseUrl, HttpMessageHandler = emulator.CreateHandler(), TimeProvider = clock,
+        });
+
+        var result = await clock.RunAsync(() => client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
+            Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = TimeSpan.FromHours(2) })); // the default is 10 min
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.InRange(result.Elapsed, TimeSpan.FromHours(1), TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)); // "Completed after 01:00:00"
+        Assert.True(real.Elapsed < TimeSpan.FromSeconds(10), $"{real.Elapsed}");
+        Assert.Equal(1, emulator.PostCount);
+    }
+
+    [Fact]
+    public async Task ReadmeMockHttp_Snippet_GetsTheCommand_AndRetriesA503AtOnce_WithRetryDelayZero()
+    {
+        // README "**MockHttp, with test-friendly options.**", verbatim, plus a 503 first (the prose: "keeps retries instant")
+        var http = new MockHttpMessageHandler();
+        http.Expect(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1").Respond(HttpStatusCode.ServiceUnavailable);
+        http.When(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1")
+            .Respond("application/json", """{"id":"c1","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = http, RetryDelay = TimeSpan.Zero });
+
+        var real = Stopwatch.StartNew();
+        var command = await client.Me.Devices["pc"].Commands["c1"].GetAsync();
+
+        Assert.Equal(ActionStatus.Completed, command!.Status);
+        Assert.True(real.Elapsed < TimeSpan.FromSeconds(1), $"{real.Elapsed}");
+        http.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
+    public async Task ReadmeMockHttp_WithAVirtualClockAndTrack_AsTheProseSays_WaitsOutRetryAfterAndPolls_OnVirtualTime()
+    {
+        var clock = new VirtualClock();
+        var http = new MockHttpMessageHandler();
+        http.Expect(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1")
+            .Respond(_ => new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "600" } } });
+        http.Expect(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1").Respond("application/json", """{"id":"c1","status":"executing"}""");
+        http.When(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1").Respond("application/json", """{"id":"c1","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = clock.Track(http), TimeProvider = clock });
+
+        var real = Stopwatch.StartNew();
+        var result = await clock.RunAsync(() => client.Me.Devices["pc"].Commands["c1"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromHours(1) }));
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.True(clock.GetUtcNow() - VirtualClock.DefaultStart >= TimeSpan.FromSeconds(600), $"{clock.GetUtcNow()}");
+        Assert.True(real.Elapsed < TimeSpan.FromSeconds(10), $"{real.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ReadmeNSubstitute_Snippet_WaitsOverTheMock_ToCompleted_OnVirtualTime()
+    {
+        // README "**Moq or NSubstitute on the builders.**", verbatim
+        var client = Substitute.For<DeviceCommandsClient>();
+        client.Me.Devices["pc"].Commands["c1"].GetAsync(Arg.Any<Action<RequestConfiguration<DefaultQueryParameters>>>(), Arg.Any<CancellationToken>())
+            .Returns(new Command { Id = "c1", Status = ActionStatus.Executing }, new Command { Id = "c1", Status = ActionStatus.Completed });
+        var clock = new VirtualClock();
+
+        var result = await clock.RunAsync(() => client.Me.Devices["pc"].Commands["c1"].WaitForCompletionAsync(new CommandWaitOptions { TimeProvider = clock }));
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(2, result.Polls);
+    }
+
+    [Fact]
+    public async Task ABuilderMadeForMocking_WithAMemberNotSetUp_ThrowsNotSupportedException_ThatSaysSo()
+    {
+        var command = Substitute.ForPartsOf<CommandItemRequestBuilder>();
+
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => command.GetAsync());
+
+        Assert.Contains("set up", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("--step-delay", "nonsense")]
+    [InlineData("--step-delay", "-00:00:01")]
+    [InlineData("--base-url", "nonsense")]
+    [InlineData("--base-url", "ftp://127.0.0.1/beta")]
+    [InlineData("--graph")]
+    public async Task Quickstart_WithABadArgument_ExitsTwo_WithAOneLineMessage_AndNoStackTrace(params string[] args)
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("DEVICECOMMANDS_CLIENT_ID"));
+        using var output = new StringWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var exit = await Samples.Quickstart.Program.RunAsync(args, output, cts.Token);
+
+        string text = output.ToString();
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(text));
+        Assert.Contains(args[0], text, StringComparison.Ordinal);
+    }
+}

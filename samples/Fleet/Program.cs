@@ -28,7 +28,15 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        string[] flags = ["--waits", "--silos", "--redis", "--seed"];
+        string? Value(string name)
+        {
+            int i = Array.IndexOf(args, name);
+            return i < 0 ? null
+                : i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[i + 1]
+                : throw new ArgumentException($"{name} needs a value.");
+        }
+
         int Number(string name, int fallback) =>
             Value(name) is not { } text ? fallback
             : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
@@ -36,18 +44,38 @@ public static class Program
         FleetOptions options;
         try
         {
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (flags.Contains(args[i]))
+                {
+                    i++; // its value, checked below
+                }
+                else if (args[i] != "--kill-silo")
+                {
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                }
+            }
+
             options = new FleetOptions
             {
                 Waits = Number("--waits", 1000),
                 Silos = Number("--silos", 3),
                 KillSilo = args.Contains("--kill-silo"),
-                Redis = Value("--redis"),
+                Redis = Value("--redis") is not { } redis ? null
+                    : redis.LastIndexOf(':') is var colon and > 0 && ushort.TryParse(redis.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0 ? redis
+                    : throw new ArgumentException($"--redis takes host:port, not '{redis}'."),
                 Seed = Number("--seed", 7),
             };
         }
         catch (ArgumentException e)
         {
             await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo] [--redis host:port] [--seed N]");
+            return 2;
+        }
+
+        if (options.Redis is { } store && await UnreachableAsync(store, cancellationToken) is { } why)
+        {
+            await output.WriteLineAsync($"--redis {store}: nothing answers there ({why}).");
             return 2;
         }
 
@@ -59,8 +87,32 @@ public static class Program
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await output.WriteLineAsync($"The fleet could not run: {e}");
+            // one line, no stack trace: the silos' logs hold the details
+            var cause = e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : string.Empty;
+            await output.WriteLineAsync($"The fleet could not run: {e.GetType().Name}: {e.Message}{cause}");
             return 2;
+        }
+    }
+
+    /// <summary>Why nothing accepts a connection at <paramref name="hostAndPort"/> within 5 s; null when something does.</summary>
+    private static async Task<string?> UnreachableAsync(string hostAndPort, CancellationToken cancellationToken)
+    {
+        int colon = hostAndPort.LastIndexOf(':');
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(hostAndPort[..colon].Trim('[', ']'), int.Parse(hostAndPort[(colon + 1)..], CultureInfo.InvariantCulture), timeout.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "no connection within 5 s";
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e.Message;
         }
     }
 }

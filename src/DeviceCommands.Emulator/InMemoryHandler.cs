@@ -13,7 +13,7 @@ namespace DeviceCommands.Emulator;
 /// </summary>
 /// <remarks>
 /// A request for another scheme, host or port than the emulator's is answered 421 <c>MisdirectedRequest</c> and not seen
-/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
+/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431, one whose path holds <c>%00</c> its 400. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
 /// (<see cref="HttpRequestException"/>), and a request the emulator aborts (it was disposed, or the body's content threw)
 /// throws <see cref="HttpRequestException"/>; the caller's cancellation throws <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -42,6 +42,17 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             return refused;
         }
 
+        string path;
+        try
+        {
+            path = PathString.FromUriComponent(uri).Value ?? "/";
+        }
+        catch (InvalidOperationException)
+        {
+            // "The path contains null characters" (%00): Kestrel refuses the request line with 400
+            return Refused(request, HttpStatusCode.BadRequest);
+        }
+
         using ClockWork work = ClockWork.Begin(state.Time);
         using CancellationTokenSource aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         BodyPump? pump = request.Content is null ? null : new BodyPump(request.Content, aborted.Token);
@@ -55,7 +66,7 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             Scheme = uri.Scheme,
             Method = request.Method.Method,
             PathBase = string.Empty,
-            Path = PathString.FromUriComponent(uri).Value ?? "/",
+            Path = path,
             QueryString = uri.Query,
             RawTarget = uri.PathAndQuery,
             Headers = headers,
@@ -101,10 +112,12 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
         HttpStatusCode? status = line > MaxRequestLine ? HttpStatusCode.RequestUriTooLong
             : size > MaxHeaders ? HttpStatusCode.RequestHeaderFieldsTooLarge
             : null;
-        return status is { } refused
-            ? new HttpResponseMessage(refused) { RequestMessage = request, Content = new ByteArrayContent([]), Version = HttpVersion.Version11 }
-            : null;
+        return status is { } refused ? Refused(request, refused) : null;
     }
+
+    /// <summary>An answer Kestrel gives itself, with no body.</summary>
+    private static HttpResponseMessage Refused(HttpRequestMessage request, HttpStatusCode status) =>
+        new(status) { RequestMessage = request, Content = new ByteArrayContent([]), Version = HttpVersion.Version11 };
 
     private bool Serves(Uri uri) =>
         string.Equals(uri.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)

@@ -81,6 +81,50 @@ public sealed class OutsideAttackRound2Tests
     }
 
     [Theory]
+    [InlineData(true, 20260427, 400)]
+    [InlineData(false, 7, 150)]
+    public async Task AdminApi_SeededRandomMethodsPathsAndBodies_NeverGet500_AndTheServiceServesOn(bool inMemory, int seed, int iterations)
+    {
+        string[] methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "get", "Post"];
+        string[] segments = ["", "devices", "commands", "script", "gets", "posts", "requests", "reset", "outcome", "emu-laptop", "dev-x", "%2F", "%ZZ", "%00", "..", "a%2Fb", "%C3%A9", new string('z', 3000)];
+        string[] bodies =
+        [
+            "", "{}", "[]", "null", "\"text\"", "{", "{\"id\":\"dev-x\"}", "{\"id\":\"dev-x\",\"behavior\":\"nonsense\"}", "{\"id\":5}", "{\"id\":\"\"}",
+            "{\"id\":\"\\u0000\\u0007\"}", "{\"behavior\":\"tooSlow\",\"name\":null}", "{\"id\":\"other\"}", "{\"status\":\"expired\"}", "{\"status\":\"   \"}",
+            "{\"status\":5}", "{\"commandId\":\"c\",\"count\":2147483647,\"statusCode\":503}", "{\"commandId\":\"c\",\"statusCode\":600}",
+            "{\"count\":-1,\"statusCode\":429}", "{\"count\":1e300,\"statusCode\":429}", "{\"statusCode\":429,\"retryAfter\":1e400}",
+            "{\"statusCode\":429,\"retryAfter\":-1}", "{\"statusCode\":429,\"retryAfter\":\"2\"}", "{\"statusCode\":2147483648}",
+            new string('[', 5000) + new string(']', 5000), "{\"id\":\"dev-x\",\"id\":\"dev-y\"}", "\uFEFF{\"id\":\"bom\"}",
+        ];
+        await using TestEmulator emu = await StartAsync(inMemory);
+        Random random = new(seed);
+        List<string> problems = [];
+
+        for (int i = 0; i < iterations; i++)
+        {
+            string path = "/_emulator/" + string.Join('/', Enumerable.Range(0, random.Next(4)).Select(_ => segments[random.Next(segments.Length)]));
+            string method = methods[random.Next(methods.Length)];
+            string body = bodies[random.Next(bodies.Length)];
+            using HttpRequestMessage request = new(new HttpMethod(method), path);
+            if (method is not ("GET" or "get" or "HEAD") || random.Next(4) == 0)
+            {
+                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            }
+
+            using HttpResponseMessage response = await emu.Http.SendAsync(request);
+            if ((int)response.StatusCode >= 500)
+            {
+                problems.Add($"{method} {path} {body} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        Assert.Empty(problems);
+        emu.Emulator.Script.Clear();
+        using HttpResponseMessage devices = await emu.Http.GetAsync("me/devices");
+        Assert.Equal(HttpStatusCode.OK, devices.StatusCode);
+    }
+
+    [Theory]
     [InlineData("Authorization: Bearer SECRET-1")]
     [InlineData("authorization: Bearer SECRET-1")]
     [InlineData("AUTHORIZATION: bearer SECRET-1")]
@@ -105,6 +149,23 @@ public sealed class OutsideAttackRound2Tests
         Assert.DoesNotContain(recorded.Headers.Values, v => v.Contains("SECRET", StringComparison.OrdinalIgnoreCase) || v.Contains("U0VDUkVU", StringComparison.Ordinal));
         Assert.DoesNotContain("SECRET", json, StringComparison.OrdinalIgnoreCase);
         Assert.EndsWith("***", recorded.Headers[headers[0].Split(':')[0]], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/beta/me/devices/%00")]
+    [InlineData("/beta/me/devices/emu-laptop/commands/%00")]
+    [InlineData("/_emulator/devices/%00")]
+    [InlineData("/beta/me/devices/a%00b/commands")]
+    public async Task APathHoldingAnEncodedNul_IsRefused400_InMemoryAsOverKestrel_NotAnException(string target)
+    {
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        using HttpResponseMessage overSocket = await kestrel.Http.GetAsync(target);
+        using HttpResponseMessage inMemory = await memory.Http.GetAsync(target);
+
+        Assert.Equal(HttpStatusCode.BadRequest, overSocket.StatusCode);
+        Assert.Equal(overSocket.StatusCode, inMemory.StatusCode);
     }
 
     [Theory]

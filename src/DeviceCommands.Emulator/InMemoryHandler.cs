@@ -13,7 +13,7 @@ namespace DeviceCommands.Emulator;
 /// </summary>
 /// <remarks>
 /// A request for another scheme, host or port than the emulator's is answered 421 <c>MisdirectedRequest</c> and not seen
-/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431, one whose path holds <c>%00</c> its 400. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
+/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431, one whose path holds <c>%00</c> its 400. A content that writes more or fewer bytes than its <c>Content-Length</c> fails the request, as on a socket. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
 /// (<see cref="HttpRequestException"/>), and a request the emulator aborts (it was disposed, or the body's content threw)
 /// throws <see cref="HttpRequestException"/>; the caller's cancellation throws <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -55,7 +55,7 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
 
         using ClockWork work = ClockWork.Begin(state.Time);
         using CancellationTokenSource aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        BodyPump? pump = request.Content is null ? null : new BodyPump(request.Content, aborted.Token);
+        BodyPump? pump = request.Content is null ? null : new BodyPump(request.Content, headers.ContentLength, aborted.Token);
         using MemoryStream responseBody = new();
         ResponseFeature response = new(responseBody);
         Lifetime lifetime = new(aborted);
@@ -257,9 +257,15 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
         private readonly CancellationTokenSource _stop;
         private volatile bool _finished;
         private volatile Exception? _failure;
+        private readonly long? _length;
+        private long _written;
 
-        public BodyPump(HttpContent content, CancellationToken cancellationToken)
+        /// <param name="content">The request's content.</param>
+        /// <param name="length">Its <c>Content-Length</c>; null when it is sent chunked. Writing more or fewer bytes fails the request, as on a socket.</param>
+        /// <param name="cancellationToken">The request's cancellation.</param>
+        public BodyPump(HttpContent content, long? length, CancellationToken cancellationToken)
         {
+            _length = length;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Reader = _pipe.Reader.AsStream();
             _ = CopyAsync(content);
@@ -291,6 +297,11 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             try
             {
                 await content.CopyToAsync(new WriterStream(this), _stop.Token).ConfigureAwait(false);
+                if (_length is { } length && _written < length)
+                {
+                    // as SocketsHttpHandler refuses it
+                    throw new HttpRequestException($"Sent {_written} request content bytes, but Content-Length promised {length}.");
+                }
             }
             catch (Exception exception)
             {
@@ -342,6 +353,13 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
                 if (pump._finished)
                 {
                     throw new IOException("The emulator has answered; the rest of the request body is not read.");
+                }
+
+                pump._written += buffer.Length;
+                if (pump._length is { } length && pump._written > length)
+                {
+                    // as SocketsHttpHandler refuses it
+                    throw new HttpRequestException("Unable to write content to request stream; content would exceed Content-Length.");
                 }
 
                 FlushResult result = await pump._pipe.Writer.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -169,6 +169,23 @@ public sealed class OutsideAttackRound2Tests
     }
 
     [Theory]
+    [InlineData(-5)]
+    [InlineData(5)]
+    public async Task AContentThatLiesAboutItsLength_FailsTheRequest_InMemoryAsOverASocket(int lie)
+    {
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        Exception? overSocket = await Record.ExceptionAsync(() => SendLyingAsync(kestrel, lie));
+        Exception? inMemory = await Record.ExceptionAsync(() => SendLyingAsync(memory, lie));
+
+        Assert.True(overSocket is HttpRequestException, $"over a socket: {overSocket}");
+        Assert.True(inMemory is HttpRequestException, $"in memory: {inMemory}");
+        Assert.Empty(kestrel.Emulator.GetCommands());
+        Assert.Empty(memory.Emulator.GetCommands());
+    }
+
+    [Theory]
     [InlineData(100)]
     [InlineData(7_000)]
     [InlineData(8_170)]
@@ -305,6 +322,25 @@ public sealed class OutsideAttackRound2Tests
 
         Assert.Equal([start.AddMinutes(5), start.AddMinutes(15), start.AddMinutes(25), start.AddMinutes(35)], fired);
         Assert.Equal(0, clock.PendingTimers);
+    }
+
+    private static async Task SendLyingAsync(TestEmulator emu, int lie)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Post, "me/devices/emu-laptop/commands") { Content = new LyingContent(Encoding.UTF8.GetBytes(LaunchUriBody()), lie) };
+        using HttpResponseMessage response = await emu.Http.SendAsync(request);
+        throw new InvalidDataException($"answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>A content whose Content-Length is off by <c>lie</c> bytes from what it writes.</summary>
+    private sealed class LyingContent(byte[] body, int lie) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body, 0, body.Length);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length + lie;
+            return true;
+        }
     }
 
     private static async Task<HttpStatusCode> SendWithHeaderAsync(TestEmulator emu, int length)

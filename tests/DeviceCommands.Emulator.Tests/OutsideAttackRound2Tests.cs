@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using DeviceCommands.Client;
 using static DeviceCommands.Emulator.Tests.TestEmulator;
 
 namespace DeviceCommands.Emulator.Tests;
@@ -267,6 +268,26 @@ public sealed class OutsideAttackRound2Tests
         Assert.All(emu.Emulator.GetRequests(), r => Assert.Null(r.StatusCode));
         Assert.Equal(0, emu.Emulator.GetCommands().Count(c => c.Status == "completed"));
         emu.Http.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_OverARealSocket_ThroughTrack_AnHourLongCommandCompletes_WithNoAttemptSentTwice()
+    {
+        var clock = new VirtualClock();
+        await using DeviceCommandsEmulator emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock, StepDelay = TimeSpan.FromMinutes(20) });
+        using var sockets = new SocketsHttpHandler();
+        var client = DeviceCommands.Client.DeviceCommandsClient.Create(null, new DeviceCommands.Client.DeviceCommandsClientOptions
+        {
+            BaseUrl = emulator.BaseUrl, HttpMessageHandler = clock.Track(sockets), TimeProvider = clock,
+        });
+
+        var result = await clock.RunAsync(() => client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
+            DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://bing.com")), new DeviceCommands.Client.CommandWaitOptions { Timeout = TimeSpan.FromHours(2), JitterSeed = 3 }));
+
+        Assert.Equal(DeviceCommands.Client.Models.ActionStatus.Completed, result.Status);
+        Assert.Equal(1, emulator.PostCount);
+        Assert.Equal(result.Polls, emulator.GetRequests().Count(r => r.Method == "GET"));
+        Assert.All(emulator.GetRequests(), r => Assert.NotNull(r.StatusCode));
     }
 
     [Fact]

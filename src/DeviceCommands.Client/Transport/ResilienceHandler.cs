@@ -61,7 +61,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
             catch (Exception e) when (retry <= _settings.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e))
             {
-                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
+                delay = Backoff(retry);
                 ClientMetrics.RecordRetry(request.Method, (e.InnerException is TimeoutRejectedException ? e.InnerException : e).GetType().Name);
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
@@ -94,7 +94,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
             else
             {
-                delay = RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
+                delay = Backoff(retry);
             }
 
             response.Dispose();
@@ -190,6 +190,9 @@ internal sealed class ResilienceHandler : DelegatingHandler
             response.Content = new ByteArrayContent([]);
         }
     }
+
+    /// <summary>The delay before retry <paramref name="retry"/> when the service gives no <c>Retry-After</c>.</summary>
+    private TimeSpan Backoff(int retry) => RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
 
     private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "?";
 }

@@ -58,8 +58,9 @@ internal sealed class CommandPoller
 
         // a resumed wait knows its ids from the checkpoint, even over a mocked builder (which holds none)
         (_deviceId, _commandId) = checkpoint is null ? (command.DeviceId, command.CommandId) : (checkpoint.DeviceId, checkpoint.CommandId);
-        _given = command.GetType() == typeof(CommandItemRequestBuilder) && !string.IsNullOrWhiteSpace(command.DeviceId) && !string.IsNullOrWhiteSpace(command.CommandId)
-            && _deviceId == command.DeviceId && _commandId == command.CommandId ? null : command;
+        var remade = command.GetType() == typeof(CommandItemRequestBuilder) && !string.IsNullOrWhiteSpace(_deviceId) && !string.IsNullOrWhiteSpace(_commandId)
+            && _deviceId == command.DeviceId && _commandId == command.CommandId;
+        _given = remade ? null : command;
         _clock = ClockFor(options, _adapter);
         _logger = ClientContext.LoggerOf(_adapter);
         if (checkpoint is null)

@@ -40,11 +40,12 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         server.Otherwise(TricklingAnswer(method));
         var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Send(client, method));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Send(client, method));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
-        Assert.InRange(elapsed, Earliest, PerAttempt);
+        timed.EndedWithin(Earliest, PerAttempt);
         Assert.Single(server.Requests);
     }
 
@@ -55,11 +56,12 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         server.Otherwise(RawStep.HeadersThenSilence(200, 64));
         var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
-        var (error, elapsed) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
-        Assert.InRange(elapsed, Earliest, PerAttempt);
+        timed.EndedWithin(Earliest, PerAttempt);
     }
 
     [Fact]
@@ -69,12 +71,13 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         server.Otherwise(TricklingAnswer("GET"));
         var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Send(client, "GET"));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Send(client, "GET"));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
         Assert.Equal(3, server.Count("GET"));
-        Assert.InRange(elapsed, 3 * Earliest, 3 * PerAttempt);
+        timed.EndedWithin(3 * Earliest, 3 * PerAttempt);
     }
 
     [Fact]
@@ -84,11 +87,12 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         server.Otherwise(TricklingAnswer("POST"));
         var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Send(client, "POST"));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Send(client, "POST"));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<TimeoutException>(Assert.IsType<ApiException>(error).InnerException);
-        Assert.InRange(elapsed, Earliest, PerAttempt);
+        timed.EndedWithin(Earliest, PerAttempt);
         await Task.Delay(200); // nothing late either
         Assert.Equal(1, server.Count("POST"));
         Assert.Single(server.Requests);

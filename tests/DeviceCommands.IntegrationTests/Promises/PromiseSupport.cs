@@ -10,7 +10,7 @@ namespace DeviceCommands.IntegrationTests.Promises;
 /// <summary>What the promise tests share: clients on the real shared transport, timing, bodies, the warm-up.</summary>
 internal static class Promise
 {
-    /// <summary>The bound on a wait's end, past its deadline, in real time (2-core machine, other builds running).</summary>
+    /// <summary>The bound on a wait's end past its deadline, in real time, beyond the time the machine's timers ran late (<see cref="StallProbe"/>).</summary>
     public static readonly TimeSpan DeadlineSlack = TimeSpan.FromMilliseconds(500);
 
     public const string Requesting = "{\"id\":\"c\",\"status\":\"requesting\"}";
@@ -47,6 +47,10 @@ internal static class Promise
 
     private static async Task WarmUpCoreAsync()
     {
+        var probe = StallProbe.Start(); // its first ticks JIT: they would count as a stall in the first timed test
+        await Task.Delay(100);
+        probe.Stop();
+
         await using var server = RawHttpServer.Start();
         server.Enqueue(
             RawStep.Respond(429, ODataErrorBody, "application/json", ("Retry-After", "0")),
@@ -62,10 +66,15 @@ internal static class Promise
         await client.Me.Devices["d"].Commands.SendAndWaitAsync(DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://bing.com")));
     }
 
-    /// <summary>Runs <paramref name="action"/> and returns what it threw (null for nothing) and how long it took in real time.</summary>
-    public static async Task<(Exception? Error, TimeSpan Elapsed)> TimeAsync(Func<Task> action)
+    /// <summary>
+    /// Runs <paramref name="action"/> and returns what it threw (null for nothing), how long it took in real time, and
+    /// how late the machine's timers ran meanwhile (<see cref="StallProbe"/>).
+    /// </summary>
+    public static async Task<Timed> TimeAsync(Func<Task> action)
     {
+        var probe = StallProbe.Start();
         var watch = Stopwatch.StartNew();
+        Exception? error = null;
         try
         {
             await action();
@@ -74,10 +83,11 @@ internal static class Promise
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return (e, watch.Elapsed);
+            error = e;
         }
 
-        return (null, watch.Elapsed);
+        var elapsed = watch.Elapsed;
+        return new Timed(error, elapsed, probe.Stop());
     }
 
     /// <summary>A complete HTTP/1.1 response written byte for byte (for bodies that are not valid UTF-8).</summary>
@@ -121,4 +131,31 @@ internal sealed class DisposeRecordingHandler() : DelegatingHandler(new SocketsH
         Interlocked.Exchange(ref _disposed, 1);
         base.Dispose(disposing);
     }
+}
+
+/// <summary>What a timed action threw, how long it took, and how late the machine's timers ran meanwhile.</summary>
+internal sealed record Timed(Exception? Error, TimeSpan Elapsed, TimeSpan Stall)
+{
+    public void Deconstruct(out Exception? error, out TimeSpan elapsed)
+    {
+        error = Error;
+        elapsed = Elapsed;
+    }
+
+    /// <summary>
+    /// Asserts the action ended no sooner than <paramref name="earliest"/> and no later than <paramref name="latest"/>
+    /// plus the time the machine's timers ran late (the client's timers could not fire sooner than the machine's).
+    /// </summary>
+    public void EndedWithin(TimeSpan earliest, TimeSpan latest)
+    {
+        Assert.True(Elapsed >= earliest, $"ended after {Ms(Elapsed)}, before its earliest {Ms(earliest)}");
+        Assert.True(Elapsed <= latest + Stall,
+            $"ended after {Ms(Elapsed)}, past its bound of {Ms(latest)} plus {Ms(Stall)} that the machine's timers ran late meanwhile");
+    }
+
+    /// <summary>What a test prints: the time taken, the timers' lateness, and what was thrown.</summary>
+    public override string ToString() =>
+        $"ended after {Ms(Elapsed)} (timers ran {Ms(Stall)} late meanwhile): {Error?.GetType().FullName}: {Error?.Message}";
+
+    private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:F0} ms";
 }

@@ -35,12 +35,13 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Silence());
         var client = Promise.Client(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Wait(client));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Wait(client));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<CommandWaitTimeoutException>(error);
         Assert.IsAssignableFrom<TimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.Equal(1, server.Count("GET"));
     }
 
@@ -51,11 +52,12 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "2")));
         var client = Promise.Client(server);
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Wait(client));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Wait(client));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         // the retry layer's 2 s sleep runs under the time left: no second request before the deadline
         Assert.Equal(1, server.Count("GET"));
     }
@@ -69,11 +71,12 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Trickle(200, body, 1, TimeSpan.FromMilliseconds(100)));
         var client = Promise.Client(server);
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Wait(client));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Wait(client));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.Equal(1, server.Count("GET"));
     }
 
@@ -87,11 +90,12 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         var credential = FakeCredential.Stalling(honoursCancellation);
         var client = Promise.Client(server, credential);
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Wait(client));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Wait(client));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.NotEmpty(credential.Scopes); // asked for a token at least once
         Assert.Empty(server.Requests);
     }
@@ -111,11 +115,12 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Respond(status, status == 200 ? Promise.Requesting : Promise.ODataErrorBody, "application/json", ("Retry-After", hint)));
         var client = Promise.Client(server);
 
-        var (error, elapsed) = await Promise.TimeAsync(() => Wait(client));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        var timed = await Promise.TimeAsync(() => Wait(client));
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         var timeout = Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.Equal(1, server.Count("GET"));
         Assert.Equal(status == 200 ? ActionStatus.Requesting : null, timeout.LastObserved?.Status);
     }
@@ -127,12 +132,13 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Silence());
         var client = Promise.Client(server); // default 30 s attempt timeout, 3 retries
 
-        var (error, elapsed) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
+        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         var timeout = Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.Equal(0, timeout.Polls);
         Assert.Equal(1, server.Count("POST"));
         Assert.Single(server.Requests);
@@ -145,12 +151,13 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         server.Otherwise(RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "2")));
         var client = Promise.Client(server);
 
-        var (error, elapsed) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
+        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
-        output.WriteLine($"ended after {elapsed.TotalMilliseconds:F0} ms: {error?.GetType().FullName}: {error?.Message}");
+        output.WriteLine(timed.ToString());
+        var error = timed.Error;
 
         Assert.IsType<CommandWaitTimeoutException>(error);
-        Assert.InRange(elapsed, Earliest, Latest);
+        timed.EndedWithin(Earliest, Latest);
         Assert.Equal(1, server.Count("POST"));
     }
 }

@@ -29,7 +29,7 @@ public sealed class LoggingPromiseTests
         {
             o.LoggerFactory = loggerFactory;
             o.MaxRetries = 1;
-            o.AttemptTimeout = TimeSpan.FromSeconds(1); // the silent GET times out; nothing else may, on a loaded machine
+            o.AttemptTimeout = TimeSpan.FromSeconds(2); // the silent GET times out; nothing else may, on a starved machine
         });
 
         await DriveAsync(client, server);
@@ -49,7 +49,7 @@ public sealed class LoggingPromiseTests
             o.BaseUrl = server.BaseUrl;
             o.RetryDelay = TimeSpan.FromMilliseconds(10);
             o.MaxRetries = 1;
-            o.AttemptTimeout = TimeSpan.FromSeconds(1); // the silent GET times out; nothing else may, on a loaded machine
+            o.AttemptTimeout = TimeSpan.FromSeconds(2); // the silent GET times out; nothing else may, on a starved machine
         });
         await using (var provider = services.BuildServiceProvider())
         {

@@ -74,7 +74,7 @@ public class HardeningTests
             }
         }));
 
-        var stall = probe.Stop();
+        var stall = probe.Stop().Stall;
         var commands = emulator.GetCommands();
         var byId = commands.ToDictionary(c => c.Id);
         var results = runs.Where(r => r.Result is not null).Select(r => r.Result!).ToList();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Azure.Core;
@@ -49,7 +48,7 @@ internal static class Promise
     {
         var probe = StallProbe.Start(); // its first ticks JIT: they would count as a stall in the first timed test
         await Task.Delay(100);
-        probe.Stop();
+        _ = probe.Stop();
 
         await using var server = RawHttpServer.Start();
         server.Enqueue(
@@ -73,8 +72,6 @@ internal static class Promise
     public static async Task<Timed> TimeAsync(Func<Task> action)
     {
         var probe = StallProbe.Start();
-        var watch = Stopwatch.StartNew();
-        Exception? error = null;
         try
         {
             await action();
@@ -83,11 +80,10 @@ internal static class Promise
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            error = e;
+            return new Timed(e, probe.Stop());
         }
 
-        var elapsed = watch.Elapsed;
-        return new Timed(error, elapsed, probe.Stop());
+        return new Timed(null, probe.Stop());
     }
 
     /// <summary>A complete HTTP/1.1 response written byte for byte (for bodies that are not valid UTF-8).</summary>
@@ -133,29 +129,12 @@ internal sealed class DisposeRecordingHandler() : DelegatingHandler(new SocketsH
     }
 }
 
-/// <summary>What a timed action threw, how long it took, and how late the machine's timers ran meanwhile.</summary>
-internal sealed record Timed(Exception? Error, TimeSpan Elapsed, TimeSpan Stall)
+/// <summary>What a timed action threw, and how long it took in real time (<see cref="RealTime"/>).</summary>
+internal sealed record Timed(Exception? Error, RealTime Time)
 {
-    public void Deconstruct(out Exception? error, out TimeSpan elapsed)
-    {
-        error = Error;
-        elapsed = Elapsed;
-    }
-
-    /// <summary>
-    /// Asserts the action ended no sooner than <paramref name="earliest"/> and no later than <paramref name="latest"/>
-    /// plus the time the machine's timers ran late (the client's timers could not fire sooner than the machine's).
-    /// </summary>
-    public void EndedWithin(TimeSpan earliest, TimeSpan latest)
-    {
-        Assert.True(Elapsed >= earliest, $"ended after {Ms(Elapsed)}, before its earliest {Ms(earliest)}");
-        Assert.True(Elapsed <= latest + Stall,
-            $"ended after {Ms(Elapsed)}, past its bound of {Ms(latest)} plus {Ms(Stall)} that the machine's timers ran late meanwhile");
-    }
+    /// <inheritdoc cref="RealTime.AssertWithin"/>
+    public void EndedWithin(TimeSpan earliest, TimeSpan latest) => Time.AssertWithin(earliest, latest);
 
     /// <summary>What a test prints: the time taken, the timers' lateness, and what was thrown.</summary>
-    public override string ToString() =>
-        $"ended after {Ms(Elapsed)} (timers ran {Ms(Stall)} late meanwhile): {Error?.GetType().FullName}: {Error?.Message}";
-
-    private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:F0} ms";
+    public override string ToString() => $"{Time}: {Error?.GetType().FullName}: {Error?.Message}";
 }

@@ -62,9 +62,10 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
     internal IRequestAdapter Adapter => RequestAdapter;
 
-    /// <summary>The device's id; null for a builder made from a raw URL.</summary>
+    /// <summary>The base URL the builder was made with (<c>{+baseurl}</c>); null when the adapter's own is used, or for a raw URL.</summary>
     internal string? BaseUrl => PathParameters.TryGetValue(BaseUrlKey, out var url) ? url as string : null;
 
+    /// <summary>The device's id; null for a builder made from a raw URL.</summary>
     internal string? DeviceId => PathParameters.TryGetValue(RequestFactory.DeviceIdKey, out var id) ? id as string : null;
 
     /// <summary>The command's id; null for a builder made from a raw URL.</summary>

@@ -1,3 +1,5 @@
+using DeviceCommands.Testing;
+
 namespace DeviceCommands.Emulator;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using DeviceCommands.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Emulator;

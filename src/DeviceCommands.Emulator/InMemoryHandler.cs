@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using DeviceCommands.Testing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 

@@ -2,6 +2,7 @@ using Azure.Identity;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Kiota.Abstractions;
 using NSubstitute;

@@ -1,5 +1,6 @@
 using DeviceCommands.Client;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Samples.TestingYourCode;
 

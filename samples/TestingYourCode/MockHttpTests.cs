@@ -1,6 +1,6 @@
 using System.Net;
 using DeviceCommands.Client;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using RichardSzalay.MockHttp;
 
 namespace DeviceCommands.Samples.TestingYourCode;

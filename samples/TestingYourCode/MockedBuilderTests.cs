@@ -2,7 +2,7 @@ using DeviceCommands.Client;
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Moq;
 using NSubstitute;
 

@@ -12,7 +12,7 @@ public sealed partial class VirtualClock
     /// <param name="work">The test's work, for example a wait for a command.</param>
     /// <param name="cancellationToken">Stops driving the clock (the work itself is not cancelled).</param>
     /// <returns>The work's task.</returns>
-    /// <exception cref="InvalidOperationException">The work waited 30 s of real time on something that is neither this clock nor marked work.</exception>
+    /// <exception cref="InvalidOperationException">The work waited 30 s of real time on something that is neither this clock nor marked work, or on marked work that did not end.</exception>
 #pragma warning disable RS0026 // two overloads with an optional token: the shape the API contract fixes (like Task.Run)
     public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken = default)
     {
@@ -27,7 +27,7 @@ public sealed partial class VirtualClock
     /// <param name="work">The test's work, for example a wait for a command.</param>
     /// <param name="cancellationToken">Stops driving the clock (the work itself is not cancelled).</param>
     /// <returns>The work's result.</returns>
-    /// <exception cref="InvalidOperationException">The work waited 30 s of real time on something that is neither this clock nor marked work.</exception>
+    /// <exception cref="InvalidOperationException">The work waited 30 s of real time on something that is neither this clock nor marked work, or on marked work that did not end.</exception>
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -136,7 +136,17 @@ public sealed partial class VirtualClock
             changed = (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
 
-        await Task.WhenAny(changed, task).WaitAsync(StallLimit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAny(changed, task).WaitAsync(StallLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException(
+                $"The work under VirtualClock.RunAsync has waited {StallLimit.TotalSeconds:0} s of real time for marked work to end (a request through Track, or a BeginWork mark not disposed); the clock is at {GetUtcNow():O}.",
+                e);
+        }
+
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using DeviceCommands.Client;
+using DeviceCommands.Testing;
 using DeviceCommands.Client.Models;
 using static DeviceCommands.Emulator.Tests.TestEmulator;
 

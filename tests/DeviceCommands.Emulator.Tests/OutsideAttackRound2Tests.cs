@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using DeviceCommands.Client;
+using DeviceCommands.Testing;
 using static DeviceCommands.Emulator.Tests.TestEmulator;
 
 namespace DeviceCommands.Emulator.Tests;
@@ -291,23 +292,6 @@ public sealed class OutsideAttackRound2Tests
     }
 
     [Fact]
-    public async Task RunAsync_WithOnlyAPeriodicTimerPending_AndWorkThatWaitsOnSomethingElse_ReportsTheStall_InsteadOfSpinningForEver()
-    {
-        var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
-        int ticks = 0;
-        using ITimer heartbeat = clock.CreateTimer(_ => Interlocked.Increment(ref ticks), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        TaskCompletionSource never = new();
-
-        Task run = clock.RunAsync(() => never.Task);
-        Task first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
-
-        Assert.Same(run, first);
-        InvalidOperationException stall = await Assert.ThrowsAsync<InvalidOperationException>(() => run);
-        Assert.Contains("periodic", stall.Message, StringComparison.Ordinal);
-        Assert.True(ticks > 0);
-    }
-
-    [Fact]
     public async Task RunAsync_OverAnEmulatorWithATransitionLog_WorkThatWaitsOnSomethingElse_ReportsTheStall()
     {
         var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
@@ -325,49 +309,6 @@ public sealed class OutsideAttackRound2Tests
         Assert.Same(run, first);
         await Assert.ThrowsAsync<InvalidOperationException>(() => run);
         Assert.Equal(1, emulator.PostCount);
-    }
-
-    [Fact]
-    public async Task RunAsync_ATimerMadeOnAnotherThread_WhileTheWorkWaits_IsSeenAndFired()
-    {
-        var clock = new VirtualClock();
-        DateTimeOffset start = clock.GetUtcNow();
-
-        await clock.RunAsync(async () =>
-        {
-            await Task.Run(async () =>
-            {
-                await Task.Yield();
-                await Task.Delay(TimeSpan.FromHours(3), clock).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMinutes(1), clock).ConfigureAwait(false);
-        });
-
-        Assert.Equal(start.AddHours(3).AddMinutes(1), clock.GetUtcNow());
-    }
-
-    [Fact]
-    public async Task RunAsync_APeriodicTimerThatStopsItself_FiresExactlyItsTicks_AtTheirTimes()
-    {
-        var clock = new VirtualClock();
-        DateTimeOffset start = clock.GetUtcNow();
-        List<DateTimeOffset> fired = [];
-        TaskCompletionSource done = new();
-        ITimer? timer = null;
-        timer = clock.CreateTimer(_ =>
-        {
-            fired.Add(clock.GetUtcNow());
-            if (fired.Count == 4)
-            {
-                timer!.Dispose();
-                done.TrySetResult();
-            }
-        }, null, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
-
-        await clock.RunAsync(() => done.Task);
-
-        Assert.Equal([start.AddMinutes(5), start.AddMinutes(15), start.AddMinutes(25), start.AddMinutes(35)], fired);
-        Assert.Equal(0, clock.PendingTimers);
     }
 
     private static async Task SendLyingAsync(TestEmulator emu, int lie)

@@ -1,4 +1,5 @@
 using System.Net;
+using DeviceCommands.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Emulator.Tests;

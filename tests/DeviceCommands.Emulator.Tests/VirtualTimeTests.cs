@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using DeviceCommands.Client;
+using DeviceCommands.Testing;
 using DeviceCommands.Client.Models;
 
 namespace DeviceCommands.Emulator.Tests;

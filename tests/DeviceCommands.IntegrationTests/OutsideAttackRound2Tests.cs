@@ -4,6 +4,7 @@ using DeviceCommands.Client;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 using NSubstitute;
 using RichardSzalay.MockHttp;

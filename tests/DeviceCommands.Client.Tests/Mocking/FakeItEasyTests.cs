@@ -1,7 +1,7 @@
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using FakeItEasy;
 using Microsoft.Kiota.Abstractions;
 using static DeviceCommands.Client.Tests.Mocking.Mocked;

@@ -6,7 +6,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;

@@ -5,7 +5,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item.ResponsePayload;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 using Moq;
 using static DeviceCommands.Client.Tests.Mocking.Mocked;

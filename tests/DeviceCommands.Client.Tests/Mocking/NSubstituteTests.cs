@@ -2,7 +2,7 @@ using DeviceCommands.Client.Me.Devices;
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 using NSubstitute;
 using static DeviceCommands.Client.Tests.Mocking.Mocked;

@@ -1,7 +1,7 @@
 using System.Net;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.TestSupport;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using DeviceCommands.TestSupport;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Kiota.Abstractions;

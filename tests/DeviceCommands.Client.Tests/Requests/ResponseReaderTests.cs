@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.TestSupport;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Requests;

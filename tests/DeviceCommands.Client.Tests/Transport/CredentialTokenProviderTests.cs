@@ -1,6 +1,6 @@
 using System.Net;
 using Azure;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Client.Tests.Transport;
 

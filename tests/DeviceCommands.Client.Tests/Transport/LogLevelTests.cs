@@ -1,6 +1,6 @@
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using DeviceCommands.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;

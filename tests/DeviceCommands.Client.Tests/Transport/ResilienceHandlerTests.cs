@@ -1,7 +1,7 @@
 using System.Net;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Polly;
 using Polly.Simmy;
 

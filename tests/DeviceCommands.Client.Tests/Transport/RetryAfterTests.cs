@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using DeviceCommands.Client.Transport;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Client.Tests.Transport;
 

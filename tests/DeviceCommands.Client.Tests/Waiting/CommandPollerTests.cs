@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.Tests.Waiting;

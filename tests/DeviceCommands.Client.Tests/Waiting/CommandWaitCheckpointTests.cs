@@ -82,7 +82,7 @@ public sealed class CommandWaitCheckpointTests
     [Fact]
     public void Start_sets_the_deadline_from_the_timeout_on_the_given_clock()
     {
-        var clock = new DeviceCommands.Emulator.VirtualClock(Start);
+        var clock = new DeviceCommands.Testing.VirtualClock(Start);
 
         var withTimeout = CommandWaitCheckpoint.Start("d", "c", new CommandWaitOptions { Timeout = TimeSpan.FromMinutes(3), TimeProvider = clock });
         var withoutTimeout = CommandWaitCheckpoint.Start("d", "c", new CommandWaitOptions { Timeout = null }, clock);
@@ -97,7 +97,7 @@ public sealed class CommandWaitCheckpointTests
     [Fact]
     public void A_deadline_past_the_end_of_the_calendar_means_none()
     {
-        var clock = new DeviceCommands.Emulator.VirtualClock(DateTimeOffset.MaxValue.AddDays(-1));
+        var clock = new DeviceCommands.Testing.VirtualClock(DateTimeOffset.MaxValue.AddDays(-1));
         Assert.Null(CommandWaitCheckpoint.Start("d", "c", new CommandWaitOptions { Timeout = TimeSpan.FromDays(2) }, clock).Deadline);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Waiting;

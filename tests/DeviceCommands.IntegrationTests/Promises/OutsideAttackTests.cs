@@ -2,6 +2,7 @@ using System.Net;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using DeviceCommands.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
-namespace DeviceCommands.Emulator.Tests;
+namespace DeviceCommands.Testing.Tests;
 
-public sealed class VirtualClockTests
+/// <summary>The clock's timers moved by hand: due order, periods, changes, disposal, timestamps.</summary>
+public sealed class VirtualClockTimerTests
 {
     private static readonly DateTimeOffset Start = VirtualClock.DefaultStart;
 
@@ -143,59 +144,6 @@ public sealed class VirtualClockTests
         Assert.Equal(TimeSpan.FromMinutes(3), clock.GetElapsedTime(before));
     }
 
-    [Fact]
-    public async Task RunAsync_completes_ten_one_hour_delays_with_the_clock_exactly_ten_hours_later()
-    {
-        var clock = new VirtualClock();
-        var times = new List<DateTimeOffset>();
-
-        await clock.RunAsync(async () =>
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                await Task.Delay(TimeSpan.FromHours(1), clock);
-                times.Add(clock.GetUtcNow());
-            }
-        });
-
-        Assert.Equal(Start.AddHours(10), clock.GetUtcNow());
-        Assert.Equal(Enumerable.Range(1, 10).Select(h => Start.AddHours(h)), times);
-        Assert.Equal(0, clock.PendingTimers);
-    }
-
-    [Fact]
-    public async Task RunAsync_returns_the_works_result_and_its_exception()
-    {
-        var clock = new VirtualClock();
-
-        var result = await clock.RunAsync(async () =>
-        {
-            await Task.Delay(TimeSpan.FromMinutes(1), clock);
-            return clock.GetUtcNow();
-        });
-        var error = await Assert.ThrowsAsync<FormatException>(() => clock.RunAsync(async () =>
-        {
-            await Task.Delay(TimeSpan.FromMinutes(1), clock);
-            throw new FormatException("from the work");
-        }));
-
-        Assert.Equal(Start.AddMinutes(1), result);
-        Assert.Equal("from the work", error.Message);
-    }
-
-    [Fact]
-    public async Task A_CancellationTokenSource_on_the_clock_cancels_at_its_virtual_time()
-    {
-        var clock = new VirtualClock();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5), clock);
-        DateTimeOffset? cancelledAt = null;
-        using var registration = cts.Token.Register(() => cancelledAt = clock.GetUtcNow());
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clock.RunAsync(() => Task.Delay(Timeout.Infinite, cts.Token)));
-
-        Assert.Equal(Start.AddMinutes(5), cancelledAt);
-        Assert.Equal(Start.AddMinutes(5), clock.GetUtcNow());
-    }
 
     [Fact]
     public void A_CancellationTokenSource_on_the_clock_moved_by_hand_cancels_neither_early_nor_late()
@@ -208,107 +156,5 @@ public sealed class VirtualClockTests
 
         clock.Advance(TimeSpan.FromTicks(1));
         Assert.True(cts.IsCancellationRequested);
-    }
-
-    [Fact]
-    public async Task RunAsync_does_not_move_the_clock_while_marked_work_is_under_way()
-    {
-        for (var round = 0; round < 5; round++)
-        {
-            var clock = new VirtualClock();
-
-            var winner = await clock.RunAsync(async () =>
-            {
-                // like a request answered on another thread: marked before it starts, unmarked once it has answered
-                var mark = clock.BeginWork();
-                var answer = new TaskCompletionSource<string>();
-                _ = Task.Run(async () =>
-                {
-                    using (mark)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(30)).ConfigureAwait(false);
-                        answer.SetResult("work");
-                    }
-                });
-                var timeout = Task.Delay(TimeSpan.FromSeconds(1), clock);
-
-                return await Task.WhenAny(answer.Task, timeout) == answer.Task ? "work" : "timeout";
-            });
-
-            Assert.Equal("work", winner);
-            Assert.Equal(Start, clock.GetUtcNow());
-            Assert.Equal(1, clock.PendingTimers);
-        }
-    }
-
-    [Fact]
-    public async Task A_work_mark_disposed_twice_counts_once()
-    {
-        var clock = new VirtualClock();
-        var first = clock.BeginWork();
-        var second = clock.BeginWork();
-        first.Dispose();
-        first.Dispose();
-        second.Dispose();
-
-        // no mark is left: RunAsync moves the clock to the delay at once
-        await clock.RunAsync(() => Task.Delay(TimeSpan.FromDays(1), clock));
-
-        Assert.Equal(Start.AddDays(1), clock.GetUtcNow());
-    }
-
-    [Fact]
-    public async Task RunAsync_reports_a_stall_when_the_work_waits_on_something_other_than_the_clock()
-    {
-        var clock = new VirtualClock { StallLimit = TimeSpan.FromMilliseconds(200) };
-        var never = new TaskCompletionSource();
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => clock.RunAsync(() => never.Task));
-
-        Assert.Contains("neither this clock's timers nor work marked with BeginWork", error.Message, StringComparison.Ordinal);
-        Assert.Equal(Start, clock.GetUtcNow());
-    }
-
-    [Fact]
-    public async Task The_same_wait_run_twice_gives_the_same_times()
-    {
-        var first = await RunWaitAsync();
-        var second = await RunWaitAsync();
-
-        Assert.Equal(first, second);
-        Assert.True(first.Count > 20, $"{first.Count} polls");
-        Assert.True(first.Select(p => p.Poller).Distinct().Count() == 3, "the three pollers interleave");
-    }
-
-    /// <summary>Three pollers at once, each sleeping a seeded jittered delay between polls until its own deadline.</summary>
-    private static async Task<List<(int Poller, TimeSpan At)>> RunWaitAsync()
-    {
-        var clock = new VirtualClock();
-        var polls = new List<(int Poller, TimeSpan At)>();
-        await clock.RunAsync(() => Task.WhenAll(Enumerable.Range(0, 3).Select(async poller =>
-        {
-            var random = new Random(poller);
-            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2 + poller), clock);
-            try
-            {
-                for (var poll = 1; ; poll++)
-                {
-                    lock (polls)
-                    {
-                        polls.Add((poller, clock.GetUtcNow() - Start));
-                    }
-
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(1.5, poll)) * (0.8 + (0.4 * random.NextDouble())));
-                    await Task.Delay(delay, clock, deadline.Token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                // the poller's deadline
-            }
-        })));
-
-        Assert.Equal(Start.AddMinutes(4), clock.GetUtcNow());
-        return polls;
     }
 }

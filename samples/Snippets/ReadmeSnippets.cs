@@ -217,6 +217,25 @@ internal static class ReadmeSnippets
         Console.WriteLine(status?.Status);
     }
 
+    public static async Task TestKitPackage()
+    {
+        // README (src/DeviceCommands.Testing): the test kit alone, on MockHttp
+        var http = new MockHttpMessageHandler();
+        http.When(HttpMethod.Post, "https://graph.microsoft.com/beta/me/devices/pc/commands")
+            .Respond(System.Net.HttpStatusCode.Created, "application/json", """{"id":"c1","status":"requesting"}""");
+        http.When(HttpMethod.Get, "https://graph.microsoft.com/beta/me/devices/pc/commands/c1")
+            .Respond("application/json", """{"id":"c1","status":"completed"}""");
+        var clock = new VirtualClock();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            HttpMessageHandler = clock.Track(http), // MockHttp answers on other threads: the clock waits for its answers
+            TimeProvider = clock,                   // retries, Retry-After and the waits' delays run on virtual time
+        });
+
+        var result = await clock.RunAsync(() => client.Me.Devices["pc"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        Console.WriteLine(result.Status); // Completed
+    }
+
     public static async Task TestingWithNSubstitute()
     {
         // README: Testing your code, NSubstitute (Moq works the same way)

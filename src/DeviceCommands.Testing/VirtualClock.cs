@@ -2,24 +2,12 @@ namespace DeviceCommands.Testing;
 
 /// <summary>
 /// A clock for tests that moves itself: while the work given to <see cref="RunAsync(Func{Task}, CancellationToken)"/>
-/// waits only on this clock's timers (no request in flight, nothing runnable), the clock jumps to the next timer that
-/// is due and fires it, so a command whose life takes an hour completes in milliseconds of real time. The same test
-/// gives the same sequence of polls, statuses and elapsed times on every run (with a jitter seed). It can also be
-/// moved by hand, like <c>FakeTimeProvider</c> (<see cref="Advance"/>).
+/// waits only on this clock's timers, it jumps to the next one that is due, so an hour-long wait completes in
+/// milliseconds, the same way on every run. It can also be moved by hand (<see cref="Advance"/>).
 /// </summary>
 /// <remarks>
-/// <para>
-/// Give the one clock to everything that keeps time: <c>EmulatorOptions.TimeProvider</c> (the commands' lives, the
-/// emulator's faults and hints), <c>DeviceCommandsClientOptions.TimeProvider</c> (the retry backoff, <c>Retry-After</c>
-/// dates, the attempt timeout, and the waits unless their options name another clock).
-/// </para>
-/// <para>
-/// Timers fire on the thread that moves the clock, with no synchronization context, so the continuations they release
-/// (code awaiting with <c>ConfigureAwait(false)</c>) run at once, inside the move. A test double that answers requests
-/// on other threads (MockHttp's handler does) goes through <see cref="Track"/>, which marks each request as work and
-/// hands its answer to the thread that drives the clock, so the clock never moves while a request is being answered,
-/// and an attempt timeout cannot fire because of a jump. The in-memory emulator needs none of this.
-/// </para>
+/// Give the one clock to the emulator, the client and the waits; a test double that answers on other threads (MockHttp)
+/// goes through <see cref="Track"/>. How it decides when to move: the package's README.
 /// </remarks>
 public sealed partial class VirtualClock : TimeProvider
 {

@@ -9,4 +9,19 @@ internal static class ErrorText
         var trimmed = text.TrimEnd();
         return trimmed.Length > 0 && trimmed[^1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
     }
+
+    /// <summary>How a message names a command: <c>Command 'id'</c>, or <c>The command</c> when no id is known (never <c>''</c>).</summary>
+    /// <param name="ids">The ids known, best first; the first that is not blank is used.</param>
+    public static string CommandName(params ReadOnlySpan<string?> ids)
+    {
+        foreach (var id in ids)
+        {
+            if (!string.IsNullOrWhiteSpace(id))
+            {
+                return $"Command '{id}'";
+            }
+        }
+
+        return "The command";
+    }
 }

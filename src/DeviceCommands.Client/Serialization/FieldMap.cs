@@ -12,33 +12,35 @@ internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, str
 /// The field deserializers of one model type, built once per type: a case-insensitive frozen table of
 /// readers, so that <c>Status</c>, <c>status</c> and <c>STATUS</c> all match through any Kiota parse node.
 /// </summary>
+/// <remarks>
+/// Names that differ only in case (<c>{"status":…,"Status":…}</c>) are valid JSON and never an error. The last one
+/// sent sets the property (as with a repeated name), except that a name in another spelling never replaces one sent in
+/// the model's own (documented camelCase) spelling: it is kept in additional data under its own spelling instead (like
+/// every name of a typed property, never written back).
+/// </remarks>
 internal sealed class FieldTable<TModel>
     where TModel : class
 {
-    private readonly FrozenDictionary<string, (string Name, FieldReader<TModel> Reader)>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly FrozenDictionary<string, (string Name, FieldReader<TModel> Reader, int Index)>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
     {
         // each reader with the model's own spelling of its name: a lookup by characters finds the name too (the frozen
-        // alternate lookup does not return the key it matched)
-        Readers = readers.ToFrozenDictionary(p => p.Key, p => (p.Key, p.Value), StringComparer.OrdinalIgnoreCase);
+        // alternate lookup does not return the key it matched); and its index, for the bit that says it was read
+        Readers = readers.Select((p, i) => KeyValuePair.Create(p.Key, (p.Key, p.Value, i))).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        if (Readers.Count > 64)
+        {
+            throw new ArgumentException("A model has at most 64 typed properties (one bit each records whether it was read).", nameof(readers));
+        }
+
         _bySpan = Readers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public FrozenDictionary<string, (string Name, FieldReader<TModel> Reader)> Readers { get; }
+    public FrozenDictionary<string, (string Name, FieldReader<TModel> Reader, int Index)> Readers { get; }
 
-    /// <summary>The reader for a JSON name given as characters, and the model's own spelling of that name.</summary>
-    public bool TryGetReader(ReadOnlySpan<char> jsonName, out string name, [MaybeNullWhen(false)] out FieldReader<TModel> reader)
-    {
-        if (_bySpan.TryGetValue(jsonName, out var entry))
-        {
-            (name, reader) = entry;
-            return true;
-        }
-
-        (name, reader) = (string.Empty, null);
-        return false;
-    }
+    /// <summary>The reader for a JSON name given as characters, the model's own spelling of that name, and its index.</summary>
+    public bool TryGetReader(ReadOnlySpan<char> jsonName, out (string Name, FieldReader<TModel> Reader, int Index) entry) =>
+        _bySpan.TryGetValue(jsonName, out entry);
 
     /// <summary>Whether a JSON name belongs to a typed property (such names are never written from additional data).</summary>
     public bool IsKnown(string jsonName) => Readers.ContainsKey(jsonName);
@@ -62,6 +64,9 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     private readonly TModel _model;
     private readonly FieldTable<TModel> _table;
 
+    /// <summary>The fields already read in the model's own spelling (one bit each).</summary>
+    private ulong _readExactly;
+
     public FieldMap(TModel model, FieldTable<TModel> table)
     {
         _model = model;
@@ -73,7 +78,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
         get
         {
             // the name as the node looked it up (as it was sent), for values kept in additional data
-            return Bound(_table.Readers[key].Reader, key);
+            return Bound(_table.Readers[key], key);
         }
 
         set => throw ReadOnly();
@@ -81,7 +86,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
 
     public ICollection<string> Keys => _table.Readers.Keys;
 
-    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Bound(p.Value.Reader, p.Value.Name)).ToArray();
+    public ICollection<Action<IParseNode>> Values => _table.Readers.Select(p => Bound(p.Value, p.Value.Name)).ToArray();
 
     public int Count => _table.Readers.Count;
 
@@ -93,7 +98,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         if (_table.Readers.TryGetValue(key, out var entry))
         {
-            value = Bound(entry.Reader, key);
+            value = Bound(entry, key);
             return true;
         }
 
@@ -116,7 +121,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     {
         foreach (var pair in _table.Readers)
         {
-            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Bound(pair.Value.Reader, pair.Value.Name));
+            yield return new KeyValuePair<string, Action<IParseNode>>(pair.Key, Bound(pair.Value, pair.Value.Name));
         }
     }
 
@@ -134,7 +139,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
 
     public bool TryRead(ReadOnlySpan<char> jsonName, IParseNode node, bool isJsonNull)
     {
-        if (!_table.TryGetReader(jsonName, out var name, out var reader))
+        if (!_table.TryGetReader(jsonName, out var entry))
         {
             return false;
         }
@@ -142,18 +147,37 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
         if (!isJsonNull)
         {
             // the name as it was sent: the model's own string when the spelling is the same (the usual case), so nothing is allocated
-            reader(_model, node, jsonName.SequenceEqual(name) ? name : jsonName.ToString());
+            Read(entry, node, jsonName.SequenceEqual(entry.Name) ? entry.Name : jsonName.ToString());
         }
 
         return true;
     }
 
-    /// <summary>A delegate that reads into this map's model under the JSON name <paramref name="name"/>.</summary>
-    private Action<IParseNode> Bound(FieldReader<TModel> reader, string name)
+    /// <summary>Reads one property, unless another spelling of its name has won (see <see cref="FieldTable{TModel}"/>): then it is kept as sent.</summary>
+    private void Read((string Name, FieldReader<TModel> Reader, int Index) entry, IParseNode node, string jsonName)
     {
-        var model = _model;
-        return node => reader(model, node, name);
+        var bit = 1UL << entry.Index;
+        var exact = string.Equals(jsonName, entry.Name, StringComparison.Ordinal);
+        if (!exact && (_readExactly & bit) != 0)
+        {
+            if (_model is IAdditionalDataHolder holder)
+            {
+                TolerantReader.Keep(holder, jsonName, TolerantReader.ReadUntyped(node));
+            }
+
+            return;
+        }
+
+        if (exact)
+        {
+            _readExactly |= bit;
+        }
+
+        entry.Reader(_model, node, jsonName);
     }
+
+    /// <summary>A delegate that reads into this map's model under the JSON name <paramref name="name"/>.</summary>
+    private Action<IParseNode> Bound((string Name, FieldReader<TModel> Reader, int Index) entry, string name) => node => Read(entry, node, name);
 
     private static NotSupportedException ReadOnly() => new("The field deserializers of a model are read-only.");
 }

@@ -58,7 +58,9 @@ public static class JsonPayload
     }
 
     /// <summary>
-    /// A payload as plain .NET values: an object as a dictionary (names in any case), arrays as lists, strings,
+    /// A payload as plain .NET values: an object as a dictionary (every name kept as sent, so names that differ only in
+    /// case are all there; a lookup by a spelling that is not there finds the first name that differs from it only in
+    /// case), arrays as lists, strings,
     /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>, JSON
     /// null as null. Null when the payload is not an object.
     /// </summary>
@@ -81,7 +83,7 @@ public static class JsonPayload
 
     private static object? Plain(UntypedNode? node) => node switch
     {
-        UntypedObject o => o.GetValue().ToDictionary(p => p.Key, p => Plain(p.Value), StringComparer.OrdinalIgnoreCase),
+        UntypedObject o => new PayloadDictionary(o.GetValue().ToDictionary(p => p.Key, p => Plain(p.Value), StringComparer.Ordinal)),
         UntypedArray a => a.GetValue().Select(Plain).ToList(),
         UntypedString s => s.GetValue(),
         UntypedBoolean b => b.GetValue(),

@@ -277,7 +277,8 @@ internal sealed class CommandPoller
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
+                ?? throw NothingReturned();
             return (command, RetryAfter.From(headers.ResponseHeaders, _clock));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
@@ -295,6 +296,13 @@ internal sealed class CommandPoller
             return (null, null);
         }
     }
+
+    /// <summary>
+    /// A status GET that returned no command (an empty 2xx body, or a mock's GetAsync not set up for the arguments the
+    /// wait passes) ends the wait at once: polling again would ask the same and wait until the deadline for nothing.
+    /// </summary>
+    private ApiException NothingReturned() =>
+        new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
 
     /// <summary>The command's builder: the one given, or the package's own made again from the ids.</summary>
     private CommandItemRequestBuilder Builder() => _given ?? CommandItemRequestBuilder.For(_adapter, _baseUrl, _deviceId!, _commandId!);

@@ -48,8 +48,7 @@ public class CommandWaitTimeoutException : TimeoutException
 
     internal static string Describe(Command? command, string? commandId, int polls)
     {
-        var id = command?.Id ?? commandId;
         var status = command is null ? "nothing was observed" : $"its last status was '{command.RawStatus ?? command.Status?.ToWireValue() ?? "(none)"}'";
-        return string.Create(CultureInfo.InvariantCulture, $"Command '{id}' did not reach a terminal status before the wait's deadline: {status} after {polls} poll(s). The command was not cancelled.");
+        return string.Create(CultureInfo.InvariantCulture, $"{ErrorText.CommandName(command?.Id, commandId)} did not reach a terminal status before the wait's deadline: {status} after {polls} poll(s). The command was not cancelled.");
     }
 }

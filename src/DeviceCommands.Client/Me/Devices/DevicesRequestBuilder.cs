@@ -68,6 +68,11 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
         // the client's host: its adapter's base URL (a mock's placeholder adapter has none)
         var origin = RequestAdapter is not MockingAdapter && Uri.TryCreate(RequestAdapter.BaseUrl, UriKind.Absolute, out var parsed) ? parsed : null;
         var read = new HashSet<string>(StringComparer.Ordinal);
+        if (origin is not null && FirstPage(origin) is { } first)
+        {
+            read.Add(first); // a next link back to the first page is a cycle too
+        }
+
         var page = await GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         while (page is not null)
         {
@@ -92,6 +97,26 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
         }
     }
 
+    /// <summary>The first page's real URL, in the form <see cref="NextPage"/> gives (null when it cannot be built).</summary>
+    private string? FirstPage(Uri origin)
+    {
+        var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, PathParameters);
+        try
+        {
+            // as the adapter sends it: its base URL, expanded by the package's own template rules
+            request.PathParameters["baseurl"] = RequestAdapter.BaseUrl ?? origin.OriginalString;
+            RequestUrl.Fix(request, RequestAdapter.BaseUrl);
+            return Comparable(request.URI);
+        }
+        catch (Exception e) when (e is UriFormatException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A URL as pages are compared: absolute, normalized by <see cref="Uri"/>, without a fragment (which is never sent).</summary>
+    private static string Comparable(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+
     /// <summary>The next page's absolute URL, resolved against the base URL; an <see cref="ApiException"/> for one on another host.</summary>
     private static string NextPage(string link, Uri? origin)
     {
@@ -111,7 +136,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
             throw new ApiException($"The service's next link leaves the client's host ({target.Scheme}://{target.Authority} is not {origin.Scheme}://{origin.Authority}), so it was not followed and no token was sent there.");
         }
 
-        return target.AbsoluteUri;
+        return Comparable(target);
     }
 
     /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>

@@ -84,6 +84,57 @@ public class ListAsyncTests
         Assert.Equal(2, handler.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(Base + "/me/devices")]
+    [InlineData("/beta/me/devices")]
+    [InlineData("HTTPS://Graph.Microsoft.com:443/beta/me/devices#again")]
+    public async Task A_next_link_back_to_the_first_page_ends_before_it_is_asked_for_again(string first)
+    {
+        var (handler, client) = Setup(Page(first, "a"), Page("", "a-again"));
+        var seen = new List<string?>();
+
+        var error = await Assert.ThrowsAsync<ApiException>(async () =>
+        {
+            await foreach (var device in client.Me.Devices.ListAsync())
+            {
+                seen.Add(device.Id);
+            }
+        });
+
+        Assert.Contains("repeats a page", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["a"], seen);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_cycle_through_a_second_page_back_to_the_first_yields_no_device_twice()
+    {
+        var (handler, client) = Setup(Page($"{Base}/me/devices?$skiptoken=2", "a"), Page($"{Base}/me/devices", "b"), Page("", "a-again"));
+        var seen = new List<string?>();
+
+        await Assert.ThrowsAsync<ApiException>(async () =>
+        {
+            await foreach (var device in client.Me.Devices.ListAsync())
+            {
+                seen.Add(device.Id);
+            }
+        });
+
+        Assert.Equal(["a", "b"], seen);
+        Assert.Equal([$"{Base}/me/devices", $"{Base}/me/devices?$skiptoken=2"], handler.Requests.Select(r => r.Uri.AbsoluteUri));
+    }
+
+    [Fact]
+    public async Task A_listing_that_starts_from_a_raw_url_counts_that_url_as_read()
+    {
+        var start = $"{Base}/me/devices?$top=1";
+        var (handler, client) = Setup(Page(start, "a"), Page("", "a-again"));
+
+        await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices.WithUrl(start).ListAsync().ToListAsync().AsTask());
+
+        Assert.Single(handler.Requests);
+    }
+
     [Fact]
     public async Task A_page_without_devices_is_passed_over()
     {

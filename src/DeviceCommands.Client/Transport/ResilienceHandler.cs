@@ -68,7 +68,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                     Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, DiagnosticsHandler.Describe(e));
                 }
 
-                await Task.Delay(delay, _settings.Clock, cancellationToken).ConfigureAwait(false);
+                await LongTimer.DelayAsync(_settings.Clock, delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -104,7 +104,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, string.Create(CultureInfo.InvariantCulture, $"the service answered {status}"));
             }
 
-            await Task.Delay(delay, _settings.Clock, cancellationToken).ConfigureAwait(false);
+            await LongTimer.DelayAsync(_settings.Clock, delay, cancellationToken).ConfigureAwait(false);
         }
     }
 

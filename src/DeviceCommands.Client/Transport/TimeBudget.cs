@@ -6,16 +6,15 @@ namespace DeviceCommands.Client.Transport;
 /// </summary>
 internal readonly struct TimeBudget : IDisposable
 {
-    /// <summary>The longest single timer (a timer takes at most about 49.7 days); a longer budget ends after this, early.</summary>
-    public static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
-
     private readonly CancellationTokenSource? _source;
+    private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _link;
     private readonly CancellationToken _caller;
 
-    private TimeBudget(CancellationTokenSource? source, CancellationTokenRegistration link, CancellationToken token, CancellationToken caller)
+    private TimeBudget(CancellationTokenSource? source, ITimer? timer, CancellationTokenRegistration link, CancellationToken token, CancellationToken caller)
     {
         _source = source;
+        _timer = timer;
         _link = link;
         Token = token;
         _caller = caller;
@@ -29,29 +28,42 @@ internal readonly struct TimeBudget : IDisposable
 
     /// <summary>A budget that ends at <paramref name="end"/>; with none, the caller's token alone.</summary>
     public static TimeBudget Until(DateTimeOffset? end, TimeProvider clock, CancellationToken cancellationToken) =>
-        end is { } at ? For(at - clock.GetUtcNow(), clock, cancellationToken) : new(null, default, cancellationToken, cancellationToken);
+        end is { } at ? For(at - clock.GetUtcNow(), clock, cancellationToken) : new(null, null, default, cancellationToken, cancellationToken);
 
-    /// <summary>A budget of <paramref name="span"/> from now; <see cref="Timeout.InfiniteTimeSpan"/> for the caller's token alone.</summary>
+    /// <summary>
+    /// A budget of <paramref name="span"/> from now, however long (<see cref="LongTimer"/> times it in pieces);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> or <see cref="TimeSpan.MaxValue"/> for the caller's token alone.
+    /// </summary>
     public static TimeBudget For(TimeSpan span, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (span == Timeout.InfiniteTimeSpan)
+        if (span == Timeout.InfiniteTimeSpan || span == TimeSpan.MaxValue)
         {
-            return new(null, default, cancellationToken, cancellationToken);
+            return new(null, null, default, cancellationToken, cancellationToken);
         }
 
         if (span <= TimeSpan.Zero)
         {
-            return new(null, default, new CancellationToken(canceled: true), cancellationToken);
+            return new(null, null, default, new CancellationToken(canceled: true), cancellationToken);
         }
 
-        var source = new CancellationTokenSource(span < MaxTimer ? span : MaxTimer, clock);
-        var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
-        return new(source, link, source.Token, cancellationToken);
+        if (span < LongTimer.MaxPiece)
+        {
+            var source = new CancellationTokenSource(span, clock);
+            return new(source, null, Link(source, cancellationToken), source.Token, cancellationToken);
+        }
+
+        var longSource = new CancellationTokenSource();
+        var timer = LongTimer.CancelAfter(longSource, span, clock);
+        return new(longSource, timer, Link(longSource, cancellationToken), longSource.Token, cancellationToken);
     }
 
     public void Dispose()
     {
+        _timer?.Dispose();
         _link.Dispose();
         _source?.Dispose();
     }
+
+    private static CancellationTokenRegistration Link(CancellationTokenSource source, CancellationToken cancellationToken) =>
+        cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
 }

@@ -342,17 +342,8 @@ internal sealed class CommandPoller
     private TimeSpan TimeToSleep() =>
         _nextPollAt is not { } next ? TimeSpan.Zero : TimerFor(NoPollLeftAt(next) ? _deadline!.Value : next);
 
-    /// <summary>
-    /// The next timer towards <paramref name="target"/>; zero once it is reached. <c>Task.Delay</c> truncates to whole
-    /// milliseconds (and completes at once under 1 ms): round up, so the timer never fires early and a wait never spins.
-    /// </summary>
-    private TimeSpan TimerFor(DateTimeOffset target)
-    {
-        var remaining = target - _clock.GetUtcNow();
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero
-            : remaining < TimeBudget.MaxTimer ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds))
-            : TimeBudget.MaxTimer;
-    }
+    /// <summary>The next timer towards <paramref name="target"/> (<see cref="LongTimer.Piece"/>); zero once it is reached.</summary>
+    private TimeSpan TimerFor(DateTimeOffset target) => LongTimer.Piece(target - _clock.GetUtcNow());
 
     // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
     private Activity? StartActivity()

@@ -16,19 +16,34 @@ internal static class ClientMetrics
     /// <summary>The name of the meter: <c>DeviceCommands.Client</c>.</summary>
     public const string MeterName = "DeviceCommands.Client";
 
-    public static readonly Meter Meter = new(MeterName, typeof(ClientMetrics).Assembly.GetName().Version?.ToString(3));
+    /// <summary>The meter, versioned like the spans and the <c>User-Agent</c> (<see cref="PackageVersion"/>).</summary>
+    public static readonly Meter Meter = new(MeterName, PackageVersion.Value);
+
+    /// <summary>
+    /// The bucket boundaries advised for <see cref="OperationDuration"/>, in seconds: System.Net.Http's own for
+    /// <c>http.client.request.duration</c>, so the two line up (OpenTelemetry's defaults are meant for milliseconds).
+    /// </summary>
+    public static readonly IReadOnlyList<double> OperationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    /// <summary>
+    /// The bucket boundaries advised for <see cref="WaitDuration"/>, in seconds: from a command answered at once to an
+    /// hour, since a command lives seconds to minutes and a wait's default timeout is 10 minutes.
+    /// </summary>
+    public static readonly IReadOnlyList<double> WaitBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
 
     /// <summary>The duration of one call of a builder, from the request to the model or the error, retries included.</summary>
-    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
-        "devicecommands.client.operation.duration", "s", "The duration of one call of the client (its retries included), by operation and outcome.");
+    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
+        "devicecommands.client.operation.duration", "s", "The duration of one call of the client (its retries included), by operation and outcome.",
+        tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OperationBuckets });
 
     /// <summary>Each time the retry layer sends a request again.</summary>
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "devicecommands.client.retries", "{retry}", "Requests the client sent again after a passing failure.");
 
     /// <summary>The duration of one wait for a command.</summary>
-    public static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>(
-        "devicecommands.client.wait.duration", "s", "The duration of one wait for a command to end, by outcome.");
+    public static readonly Histogram<double> WaitDuration = Meter.CreateHistogram(
+        "devicecommands.client.wait.duration", "s", "The duration of one wait for a command to end, by outcome.",
+        tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
 
     /// <summary>The polls (GETs) of one wait.</summary>
     public static readonly Histogram<long> WaitPolls = Meter.CreateHistogram<long>(

@@ -4,9 +4,10 @@ namespace DeviceCommands.Client.Callbacks;
 
 /// <summary>
 /// One wait's callbacks, coalesced: a callback sets one flag and, when the wait is asleep, wakes it through a timer of
-/// the wait's own clock due at once (so on a virtual clock the poll happens at the callback's instant, after the
-/// callback's sender is done). The wait clears the flag as it starts a GET, so callbacks that arrive during the GET
-/// make at most one more, however many they are.
+/// the wait's own clock (so on a virtual clock the poll happens at the callback's instant, after the callback's sender
+/// is done). The wait clears the flag as it starts a GET, so callbacks that arrive during the GET make at most one
+/// more, however many they are. The first GET a callback asks for is sent at once; each further one waits for a
+/// spacing after the previous one that doubles from 100 ms up to 10 s, so a flood of callbacks makes a handful of GETs.
 /// </summary>
 internal sealed class CallbackWake : IDisposable
 {
@@ -19,6 +20,14 @@ internal sealed class CallbackWake : IDisposable
     private bool _signalled;
     private string? _commandId;
     private bool _disposed;
+    private int _callbackPolls;
+    private DateTimeOffset _lastCallbackPoll;
+
+    /// <summary>The spacing after the first GET asked for by callbacks: 100 ms, doubling with each one.</summary>
+    public static readonly TimeSpan FirstSpacing = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The largest spacing between two GETs asked for by callbacks: 10 s.</summary>
+    public static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(10);
 
     public CallbackWake(CommandCallbackReceiver receiver, string key, TimeProvider clock, Func<Command, bool> ends)
     {
@@ -58,7 +67,7 @@ internal sealed class CallbackWake : IDisposable
                 return;
             }
 
-            _timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            _timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -69,6 +78,11 @@ internal sealed class CallbackWake : IDisposable
         {
             var was = _signalled;
             _signalled = false;
+            if (was)
+            {
+                (_lastCallbackPoll, _callbackPolls) = (_clock.GetUtcNow(), _callbackPolls + 1);
+            }
+
             return was;
         }
     }
@@ -81,7 +95,13 @@ internal sealed class CallbackWake : IDisposable
         {
             if (_signalled)
             {
-                return true;
+                var spacing = UntilCallbackPoll();
+                if (spacing <= TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                delay = spacing < delay ? spacing : delay;
             }
 
             // continuations run where the timer fires: on a virtual clock, inside its move, as the clock's design wants
@@ -104,7 +124,7 @@ internal sealed class CallbackWake : IDisposable
 
         lock (_gate)
         {
-            return _signalled;
+            return _signalled && UntilCallbackPoll() <= TimeSpan.Zero;
         }
     }
 
@@ -118,6 +138,20 @@ internal sealed class CallbackWake : IDisposable
             _timer?.Dispose();
             _timer = null;
         }
+    }
+
+    /// <summary>The time left before a GET asked for by callbacks may be sent; zero or less when it may be now. Under the lock.</summary>
+    private TimeSpan UntilCallbackPoll()
+    {
+        if (_callbackPolls == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var doubling = Math.Min(_callbackPolls - 1, 16);
+        var spacing = TimeSpan.FromTicks(Math.Min(FirstSpacing.Ticks << doubling, MaxSpacing.Ticks));
+        var left = _lastCallbackPoll + spacing - _clock.GetUtcNow();
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
     }
 
     private void Fire()

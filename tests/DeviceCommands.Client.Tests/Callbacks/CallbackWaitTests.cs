@@ -129,6 +129,21 @@ public sealed class CallbackWaitTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_thousand_terminal_claims_spread_over_ten_seconds_make_a_handful_of_gets()
+    {
+        var honest = await SendAndWait(Options());
+        _emulator.Reset();
+        for (var i = 0; i < 1000; i++)
+        {
+            CallBackAt(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(10 * i), "completed");
+        }
+
+        var result = await SendAndWait(Options());
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.InRange(result.Polls, honest.Polls + 1, honest.Polls + 10);
+    }
+
+    [Fact]
     public async Task Replayed_and_reordered_callbacks_are_harmless()
     {
         CallBackAt(TimeSpan.FromSeconds(1), "executing");

@@ -47,6 +47,8 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
     public long MaxResponseBytes { get; }
 
+    public Callbacks.CommandCallbackReceiver? Callbacks { get; init; }
+
     async Task<TModel?> IRequestAdapter.SendAsync<TModel>(RequestInformation requestInfo, ParsableFactory<TModel> factory, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
         where TModel : default
     {

@@ -52,6 +52,7 @@ internal static class ClientPipeline
         return new ClientAdapter(authentication, httpClient, options.TimeProvider, Logger(options), options.MaxResponseContentBytes)
         {
             BaseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/'),
+            Callbacks = options.Callbacks,
         };
     }
 

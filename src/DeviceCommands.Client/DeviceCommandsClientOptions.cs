@@ -77,6 +77,14 @@ public sealed class DeviceCommandsClientOptions
     /// </summary>
     public string? UserAgentSuffix { get; set; }
 
+    /// <summary>
+    /// The receiver of postbacks that this client's <c>SendAndWaitAsync</c> waits use when their
+    /// <see cref="CommandWaitOptions.Callbacks"/> names none. Default <see langword="null"/>: polling only. The client
+    /// registered in a host (<c>AddDeviceCommandsClient</c>) takes the <see cref="Callbacks.CommandCallbackReceiver"/>
+    /// registered there, if any.
+    /// </summary>
+    public Callbacks.CommandCallbackReceiver? Callbacks { get; set; }
+
     internal DeviceCommandsClientOptions Clone() => (DeviceCommandsClientOptions)MemberwiseClone();
 
     /// <summary>Throws <see cref="ArgumentException"/> when a credential is given for a base URL that a token must never go to.</summary>

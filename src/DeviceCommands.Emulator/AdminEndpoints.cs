@@ -251,6 +251,10 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
         writer.WriteNumber("requestCount", state.Store.RequestCount);
         writer.WriteNumber("postCount", state.Store.PostCount);
         writer.WriteNumber("duplicatePostCount", state.Store.DuplicatePostCount);
+        writer.WriteNumber("postBackCount", state.PostBackSender.Sent);
+        writer.WriteNumber("postBackDroppedCount", state.PostBackSender.Dropped);
+        writer.WriteNumber("postBackRefusedCount", state.PostBackSender.Refused);
+        writer.WriteNumber("postBackFailedCount", state.PostBackSender.Failed);
         writer.WriteNumber("devices", state.Devices.Count);
         writer.WriteNumber("commands", state.Store.All().Length);
         writer.WriteNumber("pendingAnswers", state.Script.PendingAnswers);

@@ -91,6 +91,12 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     /// </summary>
     public int DuplicatePostCount => _state.Store.DuplicatePostCount;
 
+    /// <summary>
+    /// The postbacks sent, answered or not (a duplicate counts twice; a dropped one not at all): see
+    /// <see cref="EmulatorOptions.PostBackHandler"/>. Also in <c>GET /_emulator</c> as <c>postBackCount</c>.
+    /// </summary>
+    public int PostBackCount => _state.PostBackSender.Sent;
+
     /// <summary>Starts an emulator on a free loopback port (127.0.0.1, port 0) with real Kestrel.</summary>
     /// <param name="options">Its settings; null for the defaults. They are validated and copied.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -186,6 +192,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
         }
 
         _state.Stop();
+        _state.PostBackSender.Dispose();
         if (_transitions is not null)
         {
             await _transitions.DisposeAsync().ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace DeviceCommands.Emulator;
 /// <c>new EmulatorOptions()</c> is a well-behaved service with the <see cref="DefaultDevices"/>, quirky JSON and no faults.
 /// The emulator copies the options when it starts; changing them afterwards has no effect on it.
 /// </summary>
-public sealed class EmulatorOptions
+public sealed partial class EmulatorOptions
 {
     /// <summary>The largest <see cref="StepDelay"/> accepted: 365 days.</summary>
     public static readonly TimeSpan MaxStepDelay = TimeSpan.FromDays(365);
@@ -132,6 +132,7 @@ public sealed class EmulatorOptions
         RequireRate(ThrottleRate, nameof(ThrottleRate));
         RequireRate(UnavailableRate, nameof(UnavailableRate));
         RequireRate(LatencyRate, nameof(LatencyRate));
+        ValidatePostBacks();
         if (TimeProvider is null)
         {
             throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));

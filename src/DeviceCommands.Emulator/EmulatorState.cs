@@ -17,6 +17,8 @@ internal sealed class EmulatorState
         Requests = new RequestLog(options.MaxRecordedRequests);
         Faults = new FaultInjector(options);
         Logger = options.LoggerFactory?.CreateLogger("DeviceCommands.Emulator");
+        PostBackSender = new PostBackSender(this);
+        PostBacks = new PostBackFollower(this, PostBackSender);
     }
 
     /// <summary>The validated copy of the options.</summary>
@@ -36,6 +38,12 @@ internal sealed class EmulatorState
 
     public ILogger? Logger { get; }
 
+    /// <summary>Sends the postbacks and counts them.</summary>
+    public PostBackSender PostBackSender { get; }
+
+    /// <summary>Follows the commands that carry a postBackUri and posts at each of their status changes.</summary>
+    public PostBackFollower PostBacks { get; }
+
     /// <summary>Cancelled when the emulator is disposed: every request in flight is aborted.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -48,6 +56,7 @@ internal sealed class EmulatorState
         Requests.Clear();
         Script.Clear();
         Devices.Restore();
+        PostBackSender.Reset();
     }
 
     public void Stop() => _stopping.Cancel();

@@ -21,6 +21,12 @@ internal static class Program
           --unavailable-rate <0..1>   share of requests answered 503
           --latency-rate <0..1>       share of requests delayed by --latency
           --latency <time>            the added delay (default 2s)
+          --post-back-drop-rate <0..1>       share of postbacks never sent (postbacks go to a command's
+                                             postBackUri on a loopback host, at each status change)
+          --post-back-delay-rate <0..1>      share of postbacks sent --post-back-delay late (default 2s)
+          --post-back-delay <time>           how late a delayed postback is sent
+          --post-back-duplicate-rate <0..1>  share of postbacks sent twice
+          --post-back-reorder-rate <0..1>    share of postbacks held back until after the next one
           --seed <int>                seed of the fault injection (default 12345)
           --retry-after-hints         status answers of unfinished commands carry Retry-After
           --max-commands <n>          commands remembered before the oldest are forgotten (default 10000)
@@ -186,6 +192,26 @@ internal static class Program
                 case "--latency-rate":
                     ok = TryRate(Value(), out double slow);
                     options.LatencyRate = slow;
+                    break;
+                case "--post-back-drop-rate":
+                    ok = TryRate(Value(), out double dropPostBacks);
+                    options.PostBackDropRate = dropPostBacks;
+                    break;
+                case "--post-back-delay-rate":
+                    ok = TryRate(Value(), out double delayPostBacks);
+                    options.PostBackDelayRate = delayPostBacks;
+                    break;
+                case "--post-back-delay":
+                    ok = TryTime(Value(), out TimeSpan postBackDelay);
+                    options.PostBackDelay = postBackDelay;
+                    break;
+                case "--post-back-duplicate-rate":
+                    ok = TryRate(Value(), out double twicePostBacks);
+                    options.PostBackDuplicateRate = twicePostBacks;
+                    break;
+                case "--post-back-reorder-rate":
+                    ok = TryRate(Value(), out double reorderPostBacks);
+                    options.PostBackReorderRate = reorderPostBacks;
                     break;
                 case "--seed":
                     ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed);

@@ -46,6 +46,7 @@ internal sealed class ServiceEndpoints(EmulatorState state)
             ClientRequestId = clientRequestId,
         };
         state.Store.Add(stored);
+        state.PostBacks.Follow(stored);
         return HttpAnswers.JsonAsync(context, StatusCodes.Status201Created,
             WireFormat.Command(stored, new StatusAt(CommandLifecycle.Requesting, Options.StepDelay), Options.CleanJson, wrap: false));
     }

@@ -191,6 +191,7 @@ public static class DeviceCommandsServiceCollectionExtensions
             options.TimeProvider = clock;
         }
 
+        options.Callbacks ??= services.GetService<DeviceCommands.Client.Callbacks.CommandCallbackReceiver>();
         options.Validate();
         return options;
     }

@@ -19,6 +19,9 @@ internal interface IClientContext
 
     /// <summary>The largest response body the client reads.</summary>
     long MaxResponseBytes { get; }
+
+    /// <summary>The receiver of postbacks the client's waits use by default; null for none.</summary>
+    Callbacks.CommandCallbackReceiver? Callbacks { get; }
 }
 
 /// <summary>The <see cref="IClientContext"/> of an adapter, or the defaults for one that has none.</summary>
@@ -30,6 +33,8 @@ internal static class ClientContext
     public static TimeProvider ClockOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.Clock ?? TimeProvider.System;
 
     public static ILogger LoggerOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.Logger ?? NullLogger.Instance;
+
+    public static Callbacks.CommandCallbackReceiver? CallbacksOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.Callbacks;
 
     public static long MaxResponseBytesOf(IRequestAdapter? adapter) => (adapter as IClientContext)?.MaxResponseBytes ?? DefaultMaxResponseBytes;
 }

@@ -21,7 +21,7 @@ namespace DeviceCommands.Client;
 /// path-parameter dictionary waits with it), and one suspended loop with its timer. A builder of any other type (a
 /// mock, a subclass) is kept and polled as it was given.
 /// </remarks>
-internal sealed class CommandPoller
+internal sealed partial class CommandPoller
 {
     /// <summary>The shortest delay a <c>Retry-After</c> of zero (or a few milliseconds) can ask for, so that a service
     /// repeating it cannot make a wait poll in a tight loop.</summary>
@@ -72,6 +72,7 @@ internal sealed class CommandPoller
         {
             (_startedAt, _deadline, _polls, _nextPollAt) = (checkpoint.StartedAt, checkpoint.Deadline, checkpoint.Polls, checkpoint.NextPollAt);
             (_observed, _lastStatus) = (checkpoint.LastStatus is not null, checkpoint.LastStatus);
+            _resumedKey = checkpoint.CallbackKey;
         }
 
         if (options.Checkpoint is not null && (string.IsNullOrWhiteSpace(_deviceId) || string.IsNullOrWhiteSpace(_commandId)))
@@ -107,7 +108,7 @@ internal sealed class CommandPoller
 
     /// <summary>The wait's position now.</summary>
     public CommandWaitCheckpoint Checkpoint() =>
-        new(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, _lastStatus);
+        new(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, _lastStatus) { CallbackKey = CallbackKey };
 
     /// <summary>
     /// Takes in an observation (a poll's answer, or the answer of the POST that sent the command); tells Progress, the
@@ -187,7 +188,14 @@ internal sealed class CommandPoller
                 // inline rather than a method of its own, so a sleeping wait is one suspended loop
                 for (var wait = TimeToSleep(); wait > TimeSpan.Zero; wait = TimeToSleep())
                 {
-                    await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+                    if (_wake is null)
+                    {
+                        await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (await _wake.SleepAsync(wait, cancellationToken).ConfigureAwait(false))
+                    {
+                        PollNowIfAllowed();
+                    }
                 }
 
                 if (_nextPollAt is { } due && NoPollLeftAt(due))
@@ -217,6 +225,7 @@ internal sealed class CommandPoller
         }
         finally
         {
+            _wake?.Dispose();
             EndActivity(activity, ended, cancellationToken);
         }
     }
@@ -272,6 +281,8 @@ internal sealed class CommandPoller
             _polls++;
         }
 
+        _wake?.Take(); // callbacks from here on make at most one more GET
+
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         using var budget = TimeBudget.Until(_deadline, _clock, cancellationToken);
         try
@@ -318,7 +329,7 @@ internal sealed class CommandPoller
         var now = _clock.GetUtcNow();
         var delay = retryAfter is { } hint
             ? hint < MinHintedDelay ? MinHintedDelay : hint
-            : WaitSchedule.Delay(_polls, _options.InitialDelay, _options.MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
+            : WaitSchedule.Delay(_polls, InitialDelay, MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
         var next = CommandWaitCheckpoint.AddSafely(now, delay) ?? DateTimeOffset.MaxValue;
         if (LastPollAt is { } last && next > last)
         {

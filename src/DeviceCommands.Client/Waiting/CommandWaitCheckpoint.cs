@@ -14,12 +14,14 @@ namespace DeviceCommands.Client;
 /// </summary>
 /// <remarks>
 /// The text form is one line: <c>dcw1;{deviceId};{commandId};{polls};{startedAt};{deadline};{nextPollAt};{lastStatus}</c>,
-/// ids and status percent-encoded, times in ISO 8601 (<c>O</c>) UTC, an absent value empty. It holds no secret.
+/// then <c>;{callbackKey}</c> when the wait has one, ids and status percent-encoded, times in ISO 8601 (<c>O</c>) UTC,
+/// an absent value empty. It holds no token; the callback key only lets its holder wake the wait (make it poll).
 /// </remarks>
 public sealed class CommandWaitCheckpoint
 {
     private const string Prefix = "dcw1";
     private const int FieldCount = 8;
+    private string? _callbackKey;
 
     /// <summary>Creates a checkpoint.</summary>
     /// <param name="deviceId">The device's id.</param>
@@ -70,6 +72,18 @@ public sealed class CommandWaitCheckpoint
     /// <summary>The status last observed, as the service sent it (<see cref="Models.Command.RawStatus"/>); null if none.</summary>
     public string? LastStatus { get; }
 
+    /// <summary>
+    /// The key of the wait's callback URL (<c>{CallbackBaseUrl}/{key}</c>), or null for a wait without callbacks. A wait
+    /// resumed with <see cref="CommandWaitOptions.Callbacks"/> set registers it again, so its callbacks still wake it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is not a key (22 URL-safe base64 characters).</exception>
+    public string? CallbackKey
+    {
+        get => _callbackKey;
+        init => _callbackKey = value is null || Callbacks.CallbackKey.IsWellFormed(value) ? value
+            : throw new ArgumentException("A callback key is 22 URL-safe base64 characters (CommandCallbackReceiver.NewKey).", nameof(CallbackKey));
+    }
+
     /// <summary>A checkpoint for a wait that starts now and has not polled yet.</summary>
     /// <param name="deviceId">The device's id.</param>
     /// <param name="commandId">The command's id.</param>
@@ -98,6 +112,11 @@ public sealed class CommandWaitCheckpoint
             .Append(Deadline is { } d ? Format(d) : string.Empty).Append(';')
             .Append(NextPollAt is { } n ? Format(n) : string.Empty).Append(';')
             .Append(LastStatus is null ? string.Empty : Uri.EscapeDataString(LastStatus));
+        if (CallbackKey is not null)
+        {
+            text.Append(';').Append(CallbackKey);
+        }
+
         return text.ToString();
     }
 
@@ -125,7 +144,8 @@ public sealed class CommandWaitCheckpoint
         }
 
         var parts = text.Trim().Split(';');
-        if (parts.Length != FieldCount || parts[0] != Prefix)
+        if (parts.Length is not (FieldCount or FieldCount + 1) || parts[0] != Prefix
+            || (parts.Length > FieldCount && !Callbacks.CallbackKey.IsWellFormed(parts[FieldCount])))
         {
             return false;
         }
@@ -144,7 +164,10 @@ public sealed class CommandWaitCheckpoint
             }
 
             var status = parts[7].Length == 0 ? null : Uri.UnescapeDataString(parts[7]);
-            checkpoint = new CommandWaitCheckpoint(deviceId, commandId, polls, startedAt.Value, deadline, next, status);
+            checkpoint = new CommandWaitCheckpoint(deviceId, commandId, polls, startedAt.Value, deadline, next, status)
+            {
+                CallbackKey = parts.Length > FieldCount ? parts[FieldCount] : null,
+            };
             return true;
         }
         catch (UriFormatException)
@@ -155,7 +178,7 @@ public sealed class CommandWaitCheckpoint
 
     /// <summary>A copy at a new position.</summary>
     internal CommandWaitCheckpoint With(int polls, DateTimeOffset? nextPollAt, string? lastStatus) =>
-        new(DeviceId, CommandId, polls, StartedAt, Deadline, nextPollAt, lastStatus);
+        new(DeviceId, CommandId, polls, StartedAt, Deadline, nextPollAt, lastStatus) { CallbackKey = CallbackKey };
 
     /// <summary><paramref name="time"/> + <paramref name="span"/>, or null when there is no span or the sum is past the calendar's end.</summary>
     internal static DateTimeOffset? AddSafely(DateTimeOffset time, TimeSpan? span) =>

@@ -70,6 +70,10 @@ public static class CommandWaitExtensions
     /// POST's answer is the first observation told to <see cref="CommandWaitOptions.Progress"/>; if it is already
     /// terminal, no GET is sent, else the first GET comes <see cref="CommandWaitOptions.InitialDelay"/> after it (or
     /// when the POST's <c>Retry-After</c> says). The timeout counts from before the POST.
+    /// With <see cref="CommandWaitOptions.Callbacks"/> (or the client's <see cref="DeviceCommandsClientOptions.Callbacks"/>),
+    /// the wait is registered before the POST, which carries the wait's <c>postBackUri</c> unless the command has one
+    /// (the caller's instance is not changed); each callback makes the wait poll at once (never more than one GET in
+    /// flight and one more queued), and only a GET's answer ends it; polling goes on as the fallback, 5 times slower.
     /// </summary>
     /// <param name="commands">The device's commands, e.g. <c>client.Me.Devices[deviceId].Commands</c>.</param>
     /// <param name="command">The command to send, e.g. <see cref="Command.LaunchUri(Uri)"/>.</param>
@@ -90,6 +94,35 @@ public static class CommandWaitExtensions
         options.Validate();
         var clock = CommandPoller.ClockFor(options, commands.Adapter);
         var startedAt = clock.GetUtcNow();
+
+        // registered before the POST: a callback that beats the POST's answer wakes the wait's first sleep
+        var wake = CommandPoller.RegisterBeforePost(options.Callbacks ?? ClientContext.CallbacksOf(commands.Adapter), options, clock);
+        try
+        {
+            var toSend = wake is not null && string.IsNullOrWhiteSpace(command.PostBackUri) ? command.WithPostBackUri(wake.PostBackUri) : command;
+            var (sent, retryAfter) = await PostAsync(commands, toSend, options, clock, startedAt, cancellationToken).ConfigureAwait(false);
+            var poller = CommandPoller.Start(commands[sent.Id!], options, startedAt);
+            poller.Attach(wake);
+            wake = null; // the poller's now: its loop ends the registration
+            poller.ObservePost(sent, retryAfter);
+            if (poller.Ends(sent))
+            {
+                poller.Release();
+                poller.RecordEnd(ended: true, cancellationToken);
+                return poller.ResultFor(sent);
+            }
+
+            return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            wake?.Dispose();
+        }
+    }
+
+    /// <summary>The POST of <see cref="SendAndWaitAsync"/>, under the wait's deadline: the created command (with a usable id) and its Retry-After.</summary>
+    private static async Task<(Command Sent, TimeSpan? RetryAfter)> PostAsync(CommandsRequestBuilder commands, Command command, CommandWaitOptions options, TimeProvider clock, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
         Command? sent;
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         using (var budget = TimeBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
@@ -115,15 +148,7 @@ public static class CommandWaitExtensions
             throw new ApiException($"The service created the command, but its id cannot be sent back to ask for its status: {reason} The command was not sent again.");
         }
 
-        var poller = CommandPoller.Start(commands[sent.Id], options, startedAt);
-        poller.ObservePost(sent, RetryAfter.From(headers.ResponseHeaders, clock));
-        if (poller.Ends(sent))
-        {
-            poller.RecordEnd(ended: true, cancellationToken);
-            return poller.ResultFor(sent);
-        }
-
-        return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (sent, RetryAfter.From(headers.ResponseHeaders, clock));
     }
 
     /// <summary>
@@ -147,7 +172,10 @@ public static class CommandWaitExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return CommandPoller.Resume(Builder(client, checkpoint), checkpoint, options).WaitAsync(cancellationToken);
+        var builder = Builder(client, checkpoint);
+        return CommandPoller.Resume(builder, checkpoint, options)
+            .WithCallbacks(options?.Callbacks ?? ClientContext.CallbacksOf(builder.Adapter))
+            .WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
 
 namespace DeviceCommands.Client;
@@ -88,6 +89,23 @@ public sealed class CommandWaitOptions
     /// <see cref="CommandWaitExtensions.ResumeWaitAsync"/>. An exception thrown here ends the wait.
     /// </summary>
     public Action<CommandWaitCheckpoint>? Checkpoint { get; set; }
+
+    /// <summary>
+    /// When set, <see cref="CommandWaitExtensions.SendAndWaitAsync"/> registers the wait with this receiver before its
+    /// POST and sends the wait's <c>postBackUri</c> (<c>{CallbackBaseUrl}/{key}</c>) with the command, unless the
+    /// command already has one; a callback then makes the wait poll at once, and polling goes on as the fallback, on a
+    /// schedule <see cref="CallbackFallbackFactor"/> times slower. <see cref="CommandWaitExtensions.ResumeWaitAsync"/>
+    /// registers a checkpoint's callback key again. <see langword="null"/> (the default): polling only, unless the client
+    /// names a receiver (<see cref="DeviceCommandsClientOptions.Callbacks"/>).
+    /// </summary>
+    public CommandCallbackReceiver? Callbacks { get; set; }
+
+    /// <summary>
+    /// How much slower the fallback polls of a wait with callbacks are than <see cref="InitialDelay"/> and
+    /// <see cref="MaxDelay"/> say: 5, so by default a callback-driven wait polls 5 s after its POST, then every
+    /// 6, 7.2, … s, up to every 150 s (plus jitter). A command whose every postback is lost is still seen, later.
+    /// </summary>
+    public const int CallbackFallbackFactor = 5;
 
     /// <summary>Checks the values; called when a wait starts.</summary>
     /// <exception cref="ArgumentException">A delay or the timeout is out of range.</exception>

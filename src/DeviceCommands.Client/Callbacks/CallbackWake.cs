@@ -1,0 +1,169 @@
+using DeviceCommands.Client.Models;
+
+namespace DeviceCommands.Client.Callbacks;
+
+/// <summary>
+/// One wait's callbacks, coalesced: a callback sets one flag and, when the wait is asleep, wakes it through a timer of
+/// the wait's own clock (so on a virtual clock the poll happens at the callback's instant, after the callback's sender
+/// is done). The wait clears the flag as it starts a GET, so callbacks that arrive during the GET make at most one
+/// more, however many they are. The first GET a callback asks for is sent at once; each further one waits for a
+/// spacing after the previous one that doubles from 100 ms up to 10 s, so a flood of callbacks makes a handful of GETs.
+/// </summary>
+internal sealed class CallbackWake : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly CommandCallbackReceiver _receiver;
+    private readonly TimeProvider _clock;
+    private readonly Func<Command, bool> _ends;
+    private TaskCompletionSource? _sleeper;
+    private ITimer? _timer;
+    private bool _signalled;
+    private string? _commandId;
+    private bool _disposed;
+    private int _callbackPolls;
+    private DateTimeOffset _lastCallbackPoll;
+
+    /// <summary>The spacing after the first GET asked for by callbacks: 100 ms, doubling with each one.</summary>
+    public static readonly TimeSpan FirstSpacing = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The largest spacing between two GETs asked for by callbacks: 10 s.</summary>
+    public static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(10);
+
+    public CallbackWake(CommandCallbackReceiver receiver, string key, TimeProvider clock, Func<Command, bool> ends)
+    {
+        (_receiver, Key, _clock, _ends) = (receiver, key, clock, ends);
+    }
+
+    /// <summary>The key of the wait's callback URL.</summary>
+    public string Key { get; }
+
+    /// <summary>The wait's postBackUri: <c>{CallbackBaseUrl}/{Key}</c>.</summary>
+    public Uri PostBackUri => _receiver.PostBackUriFor(Key);
+
+    /// <summary>The command's id, once the POST has answered (callbacks before it cannot be matched to it).</summary>
+    public string? CommandId
+    {
+        get { lock (_gate) { return _commandId; } }
+        set { lock (_gate) { _commandId = value; } }
+    }
+
+    /// <summary>Takes in a callback's body: wakes the wait unless the body reads as a non-terminal status of this command.</summary>
+    public void Hint(ReadOnlySpan<byte> body)
+    {
+        if (CallbackBody.CallsForPoll(body, CommandId, _ends))
+        {
+            Signal();
+        }
+    }
+
+    /// <summary>Asks for a poll now (or right after the one in flight).</summary>
+    public void Signal()
+    {
+        lock (_gate)
+        {
+            _signalled = true;
+            if (_sleeper is null || _timer is not null || _disposed)
+            {
+                return;
+            }
+
+            _timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Clears the flag; true when a callback had asked for a poll. Called as a GET starts.</summary>
+    public bool Take()
+    {
+        lock (_gate)
+        {
+            var was = _signalled;
+            _signalled = false;
+            if (was)
+            {
+                (_lastCallbackPoll, _callbackPolls) = (_clock.GetUtcNow(), _callbackPolls + 1);
+            }
+
+            return was;
+        }
+    }
+
+    /// <summary>Sleeps for <paramref name="delay"/> on the wait's clock, or less when a callback asks for a poll; true when one did.</summary>
+    public async Task<bool> SleepAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource sleeper;
+        lock (_gate)
+        {
+            if (_signalled)
+            {
+                var spacing = UntilCallbackPoll();
+                if (spacing <= TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                delay = spacing < delay ? spacing : delay;
+            }
+
+            // continuations run where the timer fires: on a virtual clock, inside its move, as the clock's design wants
+            sleeper = _sleeper = new TaskCompletionSource();
+        }
+
+        using var timer = _clock.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), sleeper, delay, Timeout.InfiniteTimeSpan);
+        using var cancel = cancellationToken.Register(static (s, t) => ((TaskCompletionSource)s!).TrySetCanceled(t), sleeper);
+        try
+        {
+            await sleeper.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _sleeper = null;
+            }
+        }
+
+        lock (_gate)
+        {
+            return _signalled && UntilCallbackPoll() <= TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Leaves the receiver: the key is unknown from now on.</summary>
+    public void Dispose()
+    {
+        _receiver.Unregister(this);
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary>The time left before a GET asked for by callbacks may be sent; zero or less when it may be now. Under the lock.</summary>
+    private TimeSpan UntilCallbackPoll()
+    {
+        if (_callbackPolls == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var doubling = Math.Min(_callbackPolls - 1, 16);
+        var spacing = TimeSpan.FromTicks(Math.Min(FirstSpacing.Ticks << doubling, MaxSpacing.Ticks));
+        var left = _lastCallbackPoll + spacing - _clock.GetUtcNow();
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+    }
+
+    private void Fire()
+    {
+        TaskCompletionSource? sleeper;
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            sleeper = _sleeper;
+        }
+
+        sleeper?.TrySetResult();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using DeviceCommands.Client.Models;
+
+namespace DeviceCommands.Client.Callbacks;
+
+/// <summary>
+/// Receives the service's postbacks (the <c>postBackUri</c> of a command) for the waits of this process. A callback
+/// never decides an outcome: it makes its wait look at once (one GET, coalesced with the other callbacks of the same
+/// wait), and what that GET reads is the truth. A key that no wait holds is refused, and nothing is sent for it.
+/// </summary>
+/// <remarks>
+/// Each wait that names this receiver (<see cref="CommandWaitOptions.Callbacks"/>) holds a fresh key of 128 bits from
+/// a cryptographic source, and sends <c>{CallbackBaseUrl}/{key}</c> as its command's <c>postBackUri</c>; the key is
+/// forgotten when the wait ends. The receiver keeps only the live keys; it is thread-safe, and one instance serves a
+/// whole process. Serve it with <c>MapDeviceCommandCallbacks</c> (package <c>DeviceCommands.Client.AspNetCore</c>), or
+/// in tests with <see cref="CreateHandler"/>.
+/// </remarks>
+public sealed class CommandCallbackReceiver
+{
+    /// <summary>The largest callback body read: 64 KiB (the service's status resource is a few hundred bytes).</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private readonly ConcurrentDictionary<string, CallbackWake> _waits = new(StringComparer.Ordinal);
+    private readonly string _base;
+
+    /// <summary>Creates a receiver for callbacks under <paramref name="callbackBaseUrl"/>.</summary>
+    /// <param name="callbackBaseUrl">An absolute http(s) URL that the service can reach, without query or fragment; each wait's postBackUri is <c>{callbackBaseUrl}/{key}</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="callbackBaseUrl"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="callbackBaseUrl"/> is relative, not http(s), or has a query, a fragment or user info.</exception>
+    public CommandCallbackReceiver(Uri callbackBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(callbackBaseUrl);
+        if (!callbackBaseUrl.IsAbsoluteUri || (callbackBaseUrl.Scheme != Uri.UriSchemeHttp && callbackBaseUrl.Scheme != Uri.UriSchemeHttps)
+            || callbackBaseUrl.Query.Length > 0 || callbackBaseUrl.Fragment.Length > 0 || callbackBaseUrl.UserInfo.Length > 0)
+        {
+            throw new ArgumentException($"The callback base URL must be an absolute http or https URL without query, fragment or user info; it is {callbackBaseUrl}.", nameof(callbackBaseUrl));
+        }
+
+        _base = callbackBaseUrl.AbsoluteUri.TrimEnd('/');
+        CallbackBaseUrl = new Uri(_base);
+    }
+
+    /// <summary>The URL under which each wait's key is one more path segment.</summary>
+    public Uri CallbackBaseUrl { get; }
+
+    /// <summary>The waits that hold a key now.</summary>
+    public int ActiveWaits => _waits.Count;
+
+    /// <summary>A fresh key (22 URL-safe characters, 128 random bits), for an engine that serves its own callbacks.</summary>
+    /// <returns>The key.</returns>
+    public static string NewKey() => CallbackKey.New();
+
+    /// <summary>
+    /// Whether a callback's body is worth a GET for a wait at <paramref name="checkpoint"/>: false only when it reads, with
+    /// the model's tolerant reader, as a non-terminal status of the checkpoint's command. For engines that receive the
+    /// callbacks themselves: when true, call <see cref="CommandWaitExtensions.PollOnceAsync"/> with the checkpoint now.
+    /// </summary>
+    /// <param name="checkpoint">The wait's position (its command id is compared with the body's).</param>
+    /// <param name="body">The callback's body, as received.</param>
+    /// <param name="options">The wait's options (their terminal tests); null for the defaults.</param>
+    /// <returns>Whether to poll now.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="checkpoint"/> is null.</exception>
+    public static bool CallsForPoll(CommandWaitCheckpoint checkpoint, ReadOnlySpan<byte> body, CommandWaitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var ends = options ?? new CommandWaitOptions();
+        return CallbackBody.CallsForPoll(body, checkpoint.CommandId, ends.Ends);
+    }
+
+    /// <summary>
+    /// What an endpoint calls with the key (the last path segment) and the body it read (a hint, never the truth). The
+    /// wait that holds the key polls at once, unless the body reads as a non-terminal status of its command.
+    /// </summary>
+    /// <param name="key">The key from the URL.</param>
+    /// <param name="body">The body, at most <see cref="MaxBodyBytes"/> bytes.</param>
+    /// <returns><see cref="CallbackReceipt.Accepted"/>, <see cref="CallbackReceipt.UnknownKey"/>, or <see cref="CallbackReceipt.Refused"/> for a malformed key or a body that is too long.</returns>
+    public CallbackReceipt Receive(string key, ReadOnlySpan<byte> body)
+    {
+        if (key is null || !CallbackKey.IsWellFormed(key) || body.Length > MaxBodyBytes)
+        {
+            return CallbackReceipt.Refused;
+        }
+
+        if (!_waits.TryGetValue(key, out var wait))
+        {
+            return CallbackReceipt.UnknownKey;
+        }
+
+        wait.Hint(body);
+        return CallbackReceipt.Accepted;
+    }
+
+    /// <summary>
+    /// An in-memory endpoint: answers <c>POST {CallbackBaseUrl}/{key}</c> as the mapped endpoint does (202, 404, 400,
+    /// 413, and 405 for another method), with no socket. Give it to the emulator's <c>PostBackHandler</c> in tests.
+    /// </summary>
+    /// <returns>A new handler; disposing it does not affect the receiver.</returns>
+    public HttpMessageHandler CreateHandler() => new CallbackHandler(this);
+
+    /// <summary>The key in <paramref name="url"/> when it is under the base URL (one more segment), else null.</summary>
+    internal string? KeyOf(Uri? url)
+    {
+        if (url is null || !url.IsAbsoluteUri)
+        {
+            return null;
+        }
+
+        var text = url.GetLeftPart(UriPartial.Path);
+        return text.Length > _base.Length + 1 && text.StartsWith(_base, StringComparison.OrdinalIgnoreCase) && text[_base.Length] == '/'
+            ? text[(_base.Length + 1)..] : null;
+    }
+
+    /// <summary>The postBackUri of a key.</summary>
+    internal Uri PostBackUriFor(string key) => new($"{_base}/{key}");
+
+    /// <summary>Registers a wait under a fresh key, or under <paramref name="key"/> (a resumed wait's).</summary>
+    internal CallbackWake Register(TimeProvider clock, Func<Command, bool> ends, string? key = null)
+    {
+        while (true)
+        {
+            var wait = new CallbackWake(this, key ?? CallbackKey.New(), clock, ends);
+            if (_waits.TryAdd(wait.Key, wait))
+            {
+                return wait;
+            }
+
+            if (key is not null)
+            {
+                throw new InvalidOperationException("Another wait of this process already holds this callback key (a checkpoint resumed twice at once?).");
+            }
+        }
+    }
+
+    /// <summary>Forgets a wait's key.</summary>
+    internal void Unregister(CallbackWake wait) => _waits.TryRemove(new KeyValuePair<string, CallbackWake>(wait.Key, wait));
+}

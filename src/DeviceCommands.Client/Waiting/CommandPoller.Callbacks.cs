@@ -1,0 +1,65 @@
+using DeviceCommands.Client.Callbacks;
+
+namespace DeviceCommands.Client;
+
+/// <summary>
+/// A wait's callbacks: the <see cref="CallbackWake"/> it holds, which cuts its sleep short when a callback asks for a
+/// poll, and the slower fallback schedule of such a wait (<see cref="CommandWaitOptions.CallbackFallbackFactor"/>).
+/// </summary>
+internal sealed partial class CommandPoller
+{
+    private CallbackWake? _wake;
+    private string? _resumedKey;
+
+    /// <summary>The wait's callback key: its registration's, else the one its checkpoint carried.</summary>
+    private string? CallbackKey => _wake?.Key ?? _resumedKey;
+
+    /// <summary>The delay before the second poll: the options' one, times the fallback factor with callbacks on.</summary>
+    private TimeSpan InitialDelay => Slowed(_options.InitialDelay);
+
+    /// <summary>The cap of the schedule: the options' one, times the fallback factor with callbacks on.</summary>
+    private TimeSpan MaxDelay => Slowed(_options.MaxDelay);
+
+    /// <summary>Registers a new wait with the receiver before its POST: the key exists before the service can use it.</summary>
+    public static CallbackWake? RegisterBeforePost(CommandCallbackReceiver? receiver, CommandWaitOptions options, TimeProvider clock) =>
+        receiver?.Register(clock, options.Ends);
+
+    /// <summary>Takes in the registration made before the POST, now that the command has an id.</summary>
+    public void Attach(CallbackWake? wake)
+    {
+        if (wake is not null)
+        {
+            wake.CommandId = _commandId;
+            _wake = wake;
+        }
+    }
+
+    /// <summary>For a resumed wait: registers its checkpoint's key again with the receiver, so its callbacks still wake it.</summary>
+    public CommandPoller WithCallbacks(CommandCallbackReceiver? receiver)
+    {
+        if (receiver is not null && _resumedKey is { } key)
+        {
+            Attach(receiver.Register(_clock, _options.Ends, key));
+        }
+
+        return this;
+    }
+
+    /// <summary>Ends the registration of a wait that ended without its loop (its POST's answer was terminal, or the POST failed).</summary>
+    public void Release() => _wake?.Dispose();
+
+    /// <summary>A callback asked for a poll: due now, unless no poll is left before the deadline.</summary>
+    private void PollNowIfAllowed()
+    {
+        var now = _clock.GetUtcNow();
+        if (!NoPollLeftAt(now))
+        {
+            _nextPollAt = now;
+        }
+    }
+
+    private TimeSpan Slowed(TimeSpan delay) =>
+        _wake is null && _resumedKey is null ? delay
+        : delay > TimeSpan.MaxValue / CommandWaitOptions.CallbackFallbackFactor ? TimeSpan.MaxValue
+        : delay * CommandWaitOptions.CallbackFallbackFactor;
+}

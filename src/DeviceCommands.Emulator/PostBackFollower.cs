@@ -1,0 +1,107 @@
+namespace DeviceCommands.Emulator;
+
+/// <summary>
+/// Follows each command that carries a postBackUri through its life, on the emulator's clock (one sleep until its next
+/// status, no thread), and posts its status resource at every change after the POST's <c>requesting</c>, with the
+/// seeded faults: a postback dropped, delayed, sent twice, or held back until after the next one. A postback never
+/// holds up the command or the next postback.
+/// </summary>
+internal sealed class PostBackFollower(EmulatorState state, PostBackSender sender)
+{
+    private readonly Random _random = new(unchecked(state.Options.Seed * 31 + 0x5057));
+    private readonly Lock _gate = new();
+
+    /// <summary>Starts following <paramref name="command"/> when it has a postBackUri the emulator may post to.</summary>
+    public void Follow(StoredCommand command)
+    {
+        if (sender.MayPostTo(command.PostBackUri, out Uri? target))
+        {
+            _ = FollowAsync(command, target!);
+        }
+    }
+
+    private async Task FollowAsync(StoredCommand command, Uri target)
+    {
+        string last = CommandLifecycle.Requesting;
+        byte[]? held = null;
+        try
+        {
+            while (!state.Stopping.IsCancellationRequested)
+            {
+                StatusAt now = state.StatusOf(command);
+                if (now.Status != last)
+                {
+                    last = now.Status;
+                    byte[] body = WireFormat.Command(command, now, state.Options.CleanJson, wrap: true);
+                    (bool drop, bool delay, bool twice, bool hold) = Draw();
+                    if (hold && !now.IsTerminal && held is null)
+                    {
+                        held = body;
+                    }
+                    else if (drop)
+                    {
+                        sender.CountDropped();
+                    }
+                    else
+                    {
+                        _ = SendAsync(target, body, delay, twice);
+                    }
+
+                    if (held is not null && !ReferenceEquals(held, body))
+                    {
+                        _ = SendAsync(target, held, delay: false, twice: false);
+                        held = null;
+                    }
+                }
+
+                if (now.Remaining is not { } remaining)
+                {
+                    break;
+                }
+
+                await Task.Delay(remaining, state.Time, state.Stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the emulator stopped
+        }
+    }
+
+    private async Task SendAsync(Uri target, byte[] body, bool delay, bool twice)
+    {
+        try
+        {
+            if (delay)
+            {
+                await Task.Delay(state.Options.PostBackDelay, state.Time, state.Stopping).ConfigureAwait(false);
+            }
+
+            await sender.PostAsync(target, body).ConfigureAwait(false);
+            if (twice)
+            {
+                await sender.PostAsync(target, body).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the emulator stopped during the delay
+        }
+    }
+
+    /// <summary>Four draws per postback, always in the same order, so a seed gives the same faults.</summary>
+    private (bool Drop, bool Delay, bool Twice, bool Hold) Draw()
+    {
+        EmulatorOptions o = state.Options;
+        if (!o.PostBackFaults)
+        {
+            return default;
+        }
+
+        lock (_gate)
+        {
+            return (_random.NextDouble() < o.PostBackDropRate, _random.NextDouble() < o.PostBackDelayRate,
+                _random.NextDouble() < o.PostBackDuplicateRate, _random.NextDouble() < o.PostBackReorderRate);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using DeviceCommands.Client.Callbacks;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Emulator;
+
+namespace DeviceCommands.Client.AspNetCore.Tests;
+
+/// <summary>
+/// Waits with callbacks over real sockets: the Kestrel emulator posts back to the mapped endpoint of a Kestrel app,
+/// and the client talks to the emulator over loopback.
+/// </summary>
+public sealed class CallbacksOverSocketsTests : IAsyncLifetime
+{
+    private CallbackHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await CallbackHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static DeviceCommandsClient ClientOf(DeviceCommandsEmulator emulator) =>
+        DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
+
+    private static Command Launch() => Command.LaunchUri(new Uri("https://bing.com"));
+
+    [Fact]
+    public async Task The_wait_ends_within_50_ms_of_the_terminal_postback_with_one_post_and_one_get()
+    {
+        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromSeconds(2) });
+        var client = ClientOf(emulator);
+        var probe = StallProbe.Start();
+        var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
+        var endedAt = Stopwatch.GetTimestamp();
+        var stall = probe.Stop().Stall;
+
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(1, result.Polls);
+        Assert.Equal(2, emulator.RequestCount);
+        Assert.Equal(3, emulator.PostBackCount);
+        var delay = Stopwatch.GetElapsedTime(_host.Arrivals[^1], endedAt);
+        Assert.True(delay <= TimeSpan.FromMilliseconds(50) + stall, $"the wait ended {delay.TotalMilliseconds:0} ms after the terminal postback (timers ran {stall.TotalMilliseconds:0} ms late)");
+    }
+
+    [Fact]
+    public async Task With_every_postback_dropped_the_wait_ends_by_polling()
+    {
+        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(100), PostBackDropRate = 1 });
+        var options = new CommandWaitOptions { Callbacks = _host.Receiver, InitialDelay = TimeSpan.FromMilliseconds(40), MaxDelay = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(30) };
+        var result = await ClientOf(emulator).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), options);
+        Assert.Equal(ActionStatus.ExecutionFailed, result.Status);
+        Assert.Equal(0, emulator.PostBackCount);
+        Assert.Empty(_host.Arrivals);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_answered_404_and_sends_nothing()
+    {
+        await using var emulator = await DeviceCommandsEmulator.StartAsync();
+        using var http = new HttpClient();
+        var answer = await http.PostAsync(_host.UrlFor(CommandCallbackReceiver.NewKey()), new StringContent("{\"id\":\"x\",\"status\":\"completed\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Equal(0, emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_flood_of_a_thousand_forged_terminal_callbacks_makes_a_handful_of_gets_and_no_outcome()
+    {
+        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMinutes(1) });
+        using var stop = new CancellationTokenSource();
+        var wait = ClientOf(emulator).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver }, stop.Token);
+        while (emulator.GetCommands().Count == 0 || _host.Receiver.ActiveWaits == 0)
+        {
+            await Task.Yield();
+            await Task.Delay(5);
+        }
+
+        var command = emulator.GetCommands().Single();
+        var key = command.RequestBody[(command.RequestBody.IndexOf("/callbacks/", StringComparison.Ordinal) + "/callbacks/".Length)..][..22];
+        var body = Encoding.UTF8.GetBytes($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}");
+        using var http = new HttpClient();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            List<HttpStatusCode> codes = [];
+            for (var i = 0; i < 125; i++)
+            {
+                codes.Add((await http.PostAsync(_host.UrlFor(key), new ByteArrayContent(body))).StatusCode);
+            }
+
+            return codes;
+        }));
+
+        Assert.All(answers.SelectMany(a => a), code => Assert.Equal(HttpStatusCode.Accepted, code));
+        Assert.False(wait.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        var gets = emulator.GetRequests().Count(r => r.Method == "GET");
+        Assert.InRange(gets, 1, 12);
+    }
+}

@@ -251,6 +251,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
         writer.WriteNumber("requestCount", state.Store.RequestCount);
         writer.WriteNumber("postCount", state.Store.PostCount);
         writer.WriteNumber("duplicatePostCount", state.Store.DuplicatePostCount);
+        writer.WriteNumber("lostAnswerCount", state.LostAnswers.Count);
         writer.WriteNumber("devices", state.Devices.Count);
         writer.WriteNumber("commands", state.Store.All().Length);
         writer.WriteNumber("pendingAnswers", state.Script.PendingAnswers);

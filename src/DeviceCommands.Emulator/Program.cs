@@ -21,6 +21,8 @@ internal static class Program
           --unavailable-rate <0..1>   share of requests answered 503
           --latency-rate <0..1>       share of requests delayed by --latency
           --latency <time>            the added delay (default 2s)
+          --lost-answer-rate <0..1>   share of command POSTs that create the command, then lose the answer
+          --lost-answer-status <n>    answer this status (429, 502, 504) instead of cutting the connection
           --seed <int>                seed of the fault injection (default 12345)
           --retry-after-hints         status answers of unfinished commands carry Retry-After
           --max-commands <n>          commands remembered before the oldest are forgotten (default 10000)
@@ -33,7 +35,7 @@ internal static class Program
 
         The service is at <url>/beta. The admin API, on the same listener (JSON in and out, camelCase; not counted,
         recorded, faulted or token-checked):
-          GET    /_emulator                        counters: requestCount, postCount, duplicatePostCount, devices, ...
+          GET    /_emulator                        counters: requestCount, postCount, duplicatePostCount, lostAnswerCount, ...
           GET    /_emulator/devices                the devices, with their behavior
           POST   /_emulator/devices                add one: {"id":"pc","name":"PC","behavior":"offline",...}     201
           GET    /_emulator/devices/{id}           one device
@@ -186,6 +188,14 @@ internal static class Program
                 case "--latency-rate":
                     ok = TryRate(Value(), out double slow);
                     options.LatencyRate = slow;
+                    break;
+                case "--lost-answer-rate":
+                    ok = TryRate(Value(), out double lost);
+                    options.LostAnswerRate = lost;
+                    break;
+                case "--lost-answer-status":
+                    ok = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int lostStatus) && lostStatus is >= 400 and <= 599;
+                    options.LostAnswerStatus = lostStatus;
                     break;
                 case "--seed":
                     ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed);

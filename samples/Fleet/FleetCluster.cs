@@ -32,6 +32,9 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>What the store is: <c>Garnet embedded at ...</c> or <c>Redis at ...</c>.</summary>
     public string Store => _embedded is null ? $"Redis at {Redis}" : $"Garnet embedded at {Redis}";
 
+    /// <summary>The driver's own connection to the store.</summary>
+    public IConnectionMultiplexer Connection => _connection;
+
     /// <summary>The run's id: the Orleans cluster and service id, and the prefix of every key.</summary>
     public string Run { get; }
 

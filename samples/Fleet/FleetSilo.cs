@@ -61,6 +61,8 @@ public static class FleetSilo
             silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redis.Clone());
             silo.UseSystemTextJsonGrainStorageSerializer(); // plain JSON in Redis, no type names
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            silo.Configure<ClusterMembershipOptions>(Membership);
+            silo.Configure<SiloMessagingOptions>(o => (o.ResponseTimeout, o.SystemResponseTimeout) = (StoreStall, StoreStall));
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ICredentialSource, NoCredentials>();
@@ -85,14 +87,40 @@ public static class FleetSilo
         return 0;
     }
 
+    /// <summary>
+    /// How long a call to the store may take before it counts as failed: longer than the stall of up to 30 s the fleet
+    /// rides out, so a paused Redis makes calls late, not failed (StackExchange.Redis' own default is 5 s).
+    /// </summary>
+    public static readonly TimeSpan StoreStall = TimeSpan.FromSeconds(45);
+
     /// <summary>The options of a connection to the store at <c>host:port</c>.</summary>
     /// <param name="endpoint">The store's <c>host:port</c>.</param>
-    /// <returns>The options: no failure on a first connect, so a silo rides out a store that starts late.</returns>
+    /// <returns>The options: no failure on a first connect, so a silo rides out a store that starts late; calls wait up to <see cref="StoreStall"/>.</returns>
     public static ConfigurationOptions Store(string endpoint)
     {
         var options = ConfigurationOptions.Parse(endpoint);
         options.AbortOnConnectFail = false;
+        options.AsyncTimeout = options.SyncTimeout = (int)StoreStall.TotalMilliseconds;
         return options;
+    }
+
+    /// <summary>
+    /// How the silos decide that one is dead, so that a lone survivor of three takes over within seconds. Orleans
+    /// evicts a silo on min(<see cref="ClusterMembershipOptions.NumVotesForDeathDeclaration"/>, half the active silos
+    /// rounded up) votes; with the default 2 votes, two dead of three still count as active until their I-am-alive rows go
+    /// stale (minutes), and the survivor's one vote is not enough. One vote is: every silo runs on this machine, so a
+    /// silo that misses 3 probes of 2 s (6 s) is dead, not far away, and a silo whose own health is degraded (Orleans'
+    /// local health score) does not vote. Probes go silo to silo, not through Redis, so a stalled store kills no one; the
+    /// vote itself is written to Redis, so no silo is declared dead while the store stalls.
+    /// </summary>
+    /// <param name="options">The options to set.</param>
+    public static void Membership(ClusterMembershipOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.NumVotesForDeathDeclaration = 1;
+        options.ProbeTimeout = TimeSpan.FromSeconds(2);
+        options.NumMissedProbesLimit = 3;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
     }
 
     private static int Port(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -113,15 +141,18 @@ public sealed class MemorySampler(OutcomeBoard board, FleetSiloSettings settings
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var waits = WaitGrain.Active;
-                await board.AddMemorySampleAsync(settings.SiloName, waits, GC.GetTotalMemory(forceFullCollection: true));
+                try
+                {
+                    await board.AddMemorySampleAsync(settings.SiloName, waits, GC.GetTotalMemory(forceFullCollection: true));
+                }
+                catch (RedisException)
+                {
+                    // the store stalls or went away: this sample is lost, the next is tried
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (RedisException)
-        {
-            // the store went away: no more samples
         }
     }
 }

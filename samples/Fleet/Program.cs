@@ -28,7 +28,7 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        string[] flags = ["--waits", "--silos", "--redis", "--seed"];
+        string[] flags = ["--waits", "--silos", "--redis", "--seed", "--kill-silos", "--lost-answer-rate", "--lost-answer-status", "--pause-redis"];
         string? Value(string name)
         {
             int i = Array.IndexOf(args, name);
@@ -60,7 +60,14 @@ public static class Program
             {
                 Waits = Number("--waits", 1000),
                 Silos = Number("--silos", 3),
-                KillSilo = args.Contains("--kill-silo"),
+                KillSilos = Value("--kill-silos") is not null ? Number("--kill-silos", 1) : args.Contains("--kill-silo") ? 1 : 0,
+                LostAnswerRate = Value("--lost-answer-rate") is not { } rate ? 0
+                    : double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1 ? r
+                    : throw new ArgumentException($"--lost-answer-rate takes a share from 0 to 1, not '{rate}'."),
+                LostAnswerStatus = Value("--lost-answer-status") is not { } status ? null
+                    : int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599 ? code
+                    : throw new ArgumentException($"--lost-answer-status takes a status from 400 to 599, not '{status}'."),
+                PauseStore = Value("--pause-redis") is { } pause ? StorePause.Parse(pause) : null,
                 Redis = Value("--redis") is not { } redis ? null
                     : redis.LastIndexOf(':') is var colon and > 0 && ushort.TryParse(redis.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0 ? redis
                     : throw new ArgumentException($"--redis takes host:port, not '{redis}'."),
@@ -69,7 +76,7 @@ public static class Program
         }
         catch (ArgumentException e)
         {
-            await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo] [--redis host:port] [--seed N]");
+            await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo | --kill-silos N] [--redis host:port] [--pause-redis starts|outcomes:S] [--lost-answer-rate X] [--lost-answer-status N] [--seed N]");
             return 2;
         }
 
@@ -83,7 +90,7 @@ public static class Program
         {
             var report = await FleetRun.RunAsync(options, output, cancellationToken);
             await FleetRun.PrintAsync(report, output);
-            return report.Lost == 0 && report.DuplicatePosts == 0 && report.CommandsByWait.Values.All(c => c.Count <= 1) ? 0 : 1;
+            return report.Lost == 0 && report.DuplicatePosts == 0 && report.StartsNeverLanded == 0 ? 0 : 1;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using Microsoft.Extensions.Logging;
@@ -20,12 +21,17 @@ namespace DeviceCommands.Samples.Fleet;
 /// of one wait (possible for a moment while the cluster decides a silo is dead), only one can store it, and only
 /// that one sends.</item>
 /// <item>An activation that finds an intent without a command id never sends: the POST may or may not have created the
-/// command, so the wait ends <see cref="WaitOutcomeKind.Unknown"/> ("unknown: not sent again").</item>
+/// command, so the wait ends <see cref="WaitOutcomeKind.Unknown"/> ("unknown: not sent again"). The one exception is
+/// the activation that stored that intent itself and has not sent it yet (its write came back late or failed): it
+/// knows no POST left, and sends.</item>
 /// <item>A 429 is the service saying it did not take the command: the intent is cleared, and a new one (with a new
 /// <c>client-request-id</c>) is stored before the POST is sent again. The client's own retries are off
 /// (<see cref="UserClients"/>), so no <c>client-request-id</c> is ever sent twice.</item>
 /// </list>
 /// <para>Polls are GETs: repeating one after a crash is harmless, so a poll is not guarded like a POST.</para>
+/// <para><b>A stalled store.</b> Every write is confirmed before anything depends on it (<see cref="WriteAsync"/>):
+/// a write that fails or comes back late is read back, and is either found stored, or written again from what this
+/// activation holds (a command id is never dropped), or found overwritten by another activation (this one stops).</para>
 /// </remarks>
 public sealed partial class WaitGrain(
     [PersistentState("wait", FleetSilo.StorageName)] IPersistentState<WaitState> state,
@@ -46,6 +52,9 @@ public sealed partial class WaitGrain(
     private bool _called;
     private bool _resumedByReminder;
     private bool _done;
+    private string? _unsentIntent;
+    private bool _unwritten;
+    private string? _inDoubt;
 
     /// <summary>The wait grains active in this silo.</summary>
     public static int Active => Volatile.Read(ref s_active);
@@ -113,7 +122,7 @@ public sealed partial class WaitGrain(
             return;
         }
 
-        var at = S.Outcome is not null || (S.ClientRequestId is not null && S.CommandId is null) ? DateTimeOffset.MinValue
+        var at = S.Outcome is not null || (S.ClientRequestId is not null && S.CommandId is null) || _unwritten ? DateTimeOffset.MinValue
             : S.CommandId is null ? S.NextSendAt ?? DateTimeOffset.MinValue
             : NextPollAt(CommandWaitCheckpoint.Parse(S.Checkpoint!));
         var due = at - DateTimeOffset.UtcNow;
@@ -139,9 +148,14 @@ public sealed partial class WaitGrain(
         {
             if (S.Outcome is not null)
             {
+                if (_unwritten)
+                {
+                    await WriteAsync();
+                }
+
                 await ReportAsync();
             }
-            else if (S.ClientRequestId is not null && S.CommandId is null)
+            else if (S.ClientRequestId is not null && S.CommandId is null && S.ClientRequestId != _unsentIntent)
             {
                 // a POST of an earlier activation was sent, or about to be, and its answer never came back
                 await FinishAsync(WaitOutcomeKind.Unknown, WaitOutcome.UnknownText);
@@ -174,23 +188,23 @@ public sealed partial class WaitGrain(
         Plan();
     }
 
-    /// <summary>Stores the intent, sends the command once, and stores its id and first checkpoint.</summary>
+    /// <summary>
+    /// Stores the intent (or, after a write that failed, this activation's own unsent one again), sends the command
+    /// once, and stores its id and first checkpoint.
+    /// </summary>
     private async Task SendAsync()
     {
-        var requestId = Guid.NewGuid().ToString();
-        (S.ClientRequestId, S.IntentAt, S.IntentSilo, S.NextSendAt) = (requestId, DateTimeOffset.UtcNow, settings.SiloName, null);
-        S.Posts++;
-        try
+        if (S.ClientRequestId is null)
         {
-            await WriteAsync();
+            _unsentIntent = Guid.NewGuid().ToString();
+            (S.ClientRequestId, S.IntentAt, S.IntentSilo, S.NextSendAt) = (_unsentIntent, DateTimeOffset.UtcNow, settings.SiloName, null);
+            S.Posts++;
         }
-        catch (Exception e) when (e is not InconsistentStateException)
-        {
-            // not stored as far as this activation knows, so not sent; a write that did land is found by the next one
-            S.ClientRequestId = null;
-            S.Posts--;
-            throw;
-        }
+
+        // confirmed stored before the POST: if this throws, the intent stays this activation's, known unsent
+        await WriteAsync();
+        var requestId = S.ClientRequestId!;
+        _unsentIntent = null;
 
         Command? sent;
         try
@@ -308,10 +322,82 @@ public sealed partial class WaitGrain(
         }
     }
 
-    private Task WriteAsync()
+    /// <summary>
+    /// Writes the state, confirmed: a write that fails or times out (the store stalls) is read back. Stored as written:
+    /// done. The ETag unchanged (it did not land): written again from what this activation holds. Anything else:
+    /// another activation wrote, and <see cref="InconsistentStateException"/> stops this one. Gives up after
+    /// <see cref="FleetSilo.StoreStall"/> and more, keeping what it holds: the next step writes it.
+    /// </summary>
+    private async Task WriteAsync()
     {
         S.Writes++;
-        return state.WriteStateAsync();
+        _unwritten = true;
+        var mine = JsonSerializer.Serialize(S);
+        var until = DateTimeOffset.UtcNow + FleetSilo.StoreStall + FleetSilo.StoreStall;
+        while (true)
+        {
+            var etag = state.Etag;
+            try
+            {
+                await state.WriteStateAsync();
+                (_unwritten, _inDoubt) = (false, null);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // an ETag conflict is this activation's own when an earlier write of it, given up on, landed late
+                var earlier = _inDoubt;
+                if (e is InconsistentStateException && earlier is null)
+                {
+                    throw;
+                }
+
+                LogWriteInDoubt(logger, e, this.GetPrimaryKeyString());
+                _inDoubt = mine;
+                if (!await ReadBackAsync(until))
+                {
+                    state.State = JsonSerializer.Deserialize<WaitState>(mine)!;
+                    throw;
+                }
+
+                var stored = JsonSerializer.Serialize(S);
+                if (stored == mine)
+                {
+                    (_unwritten, _inDoubt) = (false, null);
+                    return;
+                }
+
+                if (state.Etag != etag && stored != earlier)
+                {
+                    throw new InconsistentStateException($"Wait {this.GetPrimaryKeyString()}: another activation wrote its state.", state.Etag, etag);
+                }
+
+                // not stored (or only an earlier write of this activation): written again from what this activation holds
+                state.State = JsonSerializer.Deserialize<WaitState>(mine)!;
+            }
+        }
+    }
+
+    /// <summary>Reads the stored state (and its ETag) back, trying every second until <paramref name="until"/>; false if the store never answered.</summary>
+    private async Task<bool> ReadBackAsync(DateTimeOffset until)
+    {
+        while (true)
+        {
+            try
+            {
+                await state.ReadStateAsync();
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow < until)
+            {
+                LogWriteInDoubt(logger, e, this.GetPrimaryKeyString());
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return false;
+            }
+        }
     }
 
     private CommandWaitOptions WaitOptions() => new()
@@ -351,6 +437,9 @@ public sealed partial class WaitGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "Wait {Key}: a step failed; it is tried again in 1 s.")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(4, LogLevel.Warning, "Wait {Key}: a write of its state failed or came back late; it is read back and confirmed.")]
+    private static partial void LogWriteInDoubt(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(3, LogLevel.Warning, "Wait {Key}: the POST got no answer; the command may exist, and is not sent again.")]
     private static partial void LogPostInDoubt(ILogger logger, Exception exception, string key);

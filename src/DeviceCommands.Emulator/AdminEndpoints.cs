@@ -255,6 +255,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
         writer.WriteNumber("postBackDroppedCount", state.PostBackSender.Dropped);
         writer.WriteNumber("postBackRefusedCount", state.PostBackSender.Refused);
         writer.WriteNumber("postBackFailedCount", state.PostBackSender.Failed);
+        writer.WriteNumber("lostAnswerCount", state.LostAnswers.Count);
         writer.WriteNumber("devices", state.Devices.Count);
         writer.WriteNumber("commands", state.Store.All().Length);
         writer.WriteNumber("pendingAnswers", state.Script.PendingAnswers);

@@ -64,6 +64,19 @@ public sealed partial class EmulatorOptions
     /// <summary>The share of requests, 0 to 1, answered 503 <c>ServiceUnavailable</c>. Default 0.</summary>
     public double UnavailableRate { get; set; }
 
+    /// <summary>
+    /// The share of command POSTs, 0 to 1, whose answer is lost: the command is created, then the connection is cut
+    /// without an answer, or <see cref="LostAnswerStatus"/> is answered instead. Seeded by <see cref="Seed"/>; counted
+    /// as <c>lostAnswerCount</c> in <c>GET /_emulator</c>. Default 0.
+    /// </summary>
+    public double LostAnswerRate { get; set; }
+
+    /// <summary>
+    /// What a lost answer is: null (the default) cuts the connection, as a gateway timeout does; a status (400 to 599,
+    /// such as 429, 502 or 504) is answered instead of the 201 although the command was created.
+    /// </summary>
+    public int? LostAnswerStatus { get; set; }
+
     /// <summary>The share of requests, 0 to 1, delayed by <see cref="Latency"/> before they are answered. Default 0.</summary>
     public double LatencyRate { get; set; }
 
@@ -133,6 +146,11 @@ public sealed partial class EmulatorOptions
         RequireRate(UnavailableRate, nameof(UnavailableRate));
         RequireRate(LatencyRate, nameof(LatencyRate));
         ValidatePostBacks();
+        RequireRate(LostAnswerRate, nameof(LostAnswerRate));
+        if (LostAnswerStatus is { } lost && lost is < 400 or > 599)
+        {
+            throw new ArgumentException($"LostAnswerStatus must be an error status from 400 to 599, or null to cut the connection; it is {lost}.", nameof(LostAnswerStatus));
+        }
         if (TimeProvider is null)
         {
             throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));

@@ -16,6 +16,7 @@ internal sealed class EmulatorState
         Script = new EmulatorScript(Store);
         Requests = new RequestLog(options.MaxRecordedRequests);
         Faults = new FaultInjector(options);
+        LostAnswers = new LostAnswers(options);
         Logger = options.LoggerFactory?.CreateLogger("DeviceCommands.Emulator");
         PostBackSender = new PostBackSender(this);
         PostBacks = new PostBackFollower(this, PostBackSender);
@@ -35,6 +36,8 @@ internal sealed class EmulatorState
     public RequestLog Requests { get; }
 
     public FaultInjector Faults { get; }
+
+    public LostAnswers LostAnswers { get; }
 
     public ILogger? Logger { get; }
 

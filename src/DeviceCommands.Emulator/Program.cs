@@ -27,6 +27,8 @@ internal static class Program
           --post-back-delay <time>           how late a delayed postback is sent
           --post-back-duplicate-rate <0..1>  share of postbacks sent twice
           --post-back-reorder-rate <0..1>    share of postbacks held back until after the next one
+          --lost-answer-rate <0..1>   share of command POSTs that create the command, then lose the answer
+          --lost-answer-status <n>    answer this status (429, 502, 504) instead of cutting the connection
           --seed <int>                seed of the fault injection (default 12345)
           --retry-after-hints         status answers of unfinished commands carry Retry-After
           --max-commands <n>          commands remembered before the oldest are forgotten (default 10000)
@@ -39,7 +41,7 @@ internal static class Program
 
         The service is at <url>/beta. The admin API, on the same listener (JSON in and out, camelCase; not counted,
         recorded, faulted or token-checked):
-          GET    /_emulator                        counters: requestCount, postCount, duplicatePostCount, devices, ...
+          GET    /_emulator                        counters: requestCount, postCount, duplicatePostCount, lostAnswerCount, ...
           GET    /_emulator/devices                the devices, with their behavior
           POST   /_emulator/devices                add one: {"id":"pc","name":"PC","behavior":"offline",...}     201
           GET    /_emulator/devices/{id}           one device
@@ -212,6 +214,14 @@ internal static class Program
                 case "--post-back-reorder-rate":
                     ok = TryRate(Value(), out double reorderPostBacks);
                     options.PostBackReorderRate = reorderPostBacks;
+                    break;
+                case "--lost-answer-rate":
+                    ok = TryRate(Value(), out double lost);
+                    options.LostAnswerRate = lost;
+                    break;
+                case "--lost-answer-status":
+                    ok = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int lostStatus) && lostStatus is >= 400 and <= 599;
+                    options.LostAnswerStatus = lostStatus;
                     break;
                 case "--seed":
                     ok = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed);

@@ -221,6 +221,12 @@ internal sealed class RequestPipeline
 
         if (match.Route == Route.Commands)
         {
+            if (_state.LostAnswers.Next())
+            {
+                await _state.LostAnswers.ServeAsync(context, () => _service.PostCommandAsync(context, device, body, clientRequestId)).ConfigureAwait(false);
+                return;
+            }
+
             await _service.PostCommandAsync(context, device, body, clientRequestId).ConfigureAwait(false);
             return;
         }

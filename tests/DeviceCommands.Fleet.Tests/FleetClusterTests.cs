@@ -92,7 +92,7 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
         await using var cluster = await FleetCluster.StartAsync(Redis, emulator.BaseUrl, silos: 2, budget.Token);
         var key = "user-00/wait-0000";
 
-        var start = FleetRun.StartWaitAsync(cluster, key, new WaitRequest("emu-laptop", "https://example.com/fleet/0000"), budget.Token);
+        var start = FleetRun.StartWaitAsync(cluster, key, new WaitRequest("emu-laptop", "https://example.com/fleet/0000"), null, budget.Token);
         await UntilAsync(() => emulator.PostCount == 1, TimeSpan.FromSeconds(60));
         var host = await cluster.HostOfAsync(cluster.Client.GetGrain<IWaitGrain>(key));
         Assert.NotNull(host);

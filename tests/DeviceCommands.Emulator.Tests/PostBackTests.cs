@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Emulator.Tests;
 

@@ -1,10 +1,10 @@
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions;
 using Moq;
 using NSubstitute;
+using DeviceCommands.Testing;
 using static DeviceCommands.Client.Tests.Mocking.Mocked;
 
 namespace DeviceCommands.Client.Tests.Mocking;

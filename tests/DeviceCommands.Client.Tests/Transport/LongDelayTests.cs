@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
 using Microsoft.Kiota.Abstractions;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Client.Tests.Transport;
 

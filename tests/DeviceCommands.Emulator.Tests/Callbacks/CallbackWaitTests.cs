@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
+using DeviceCommands.Client;
 using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 
-namespace DeviceCommands.Client.Tests.Callbacks;
+namespace DeviceCommands.Emulator.Tests.Callbacks;
 
 /// <summary>
 /// A wait with callbacks on virtual time, over the in-memory emulator (steps of 10 s: a command on emu-laptop completes

@@ -1,8 +1,10 @@
+using DeviceCommands.Client;
 using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 
-namespace DeviceCommands.Client.Tests.Callbacks;
+namespace DeviceCommands.Emulator.Tests.Callbacks;
 
 /// <summary>
 /// A wait with callbacks against the in-memory emulator posting back to <see cref="CommandCallbackReceiver.CreateHandler"/>:

@@ -4,7 +4,7 @@ namespace DeviceCommands.Client.Tests;
 
 /// <summary>
 /// The package's folders depend on one another in one direction only, so each can be read on its own:
-/// Serialization ← Models ← Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting
+/// Serialization ← Models ← Callbacks, Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting
 /// and DependencyInjection. A folder depends on another when its code (not its comments) names a type declared there.
 /// </summary>
 public partial class FolderDependencyTests
@@ -17,9 +17,10 @@ public partial class FolderDependencyTests
         ["Requests"] = ["Models", "Serialization"],
         ["Me"] = ["Requests", "Models", "Serialization"],
         ["Transport"] = ["Requests", "Models", "Serialization"],
-        ["(root)"] = ["Me", "Transport", "Requests", "Models", "Serialization"],
-        ["Waiting"] = ["(root)", "Me", "Transport", "Requests", "Models", "Serialization"],
-        ["DependencyInjection"] = ["(root)", "Transport", "Requests", "Models", "Serialization"],
+        ["Callbacks"] = ["Models", "Serialization"],
+        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
+        ["Waiting"] = ["(root)", "Me", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
+        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
     };
 
     [Fact]

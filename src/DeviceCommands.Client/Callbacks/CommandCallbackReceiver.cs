@@ -51,23 +51,6 @@ public sealed class CommandCallbackReceiver
     public static string NewKey() => CallbackKey.New();
 
     /// <summary>
-    /// Whether a callback's body is worth a GET for a wait at <paramref name="checkpoint"/>: false only when it reads, with
-    /// the model's tolerant reader, as a non-terminal status of the checkpoint's command. For engines that receive the
-    /// callbacks themselves: when true, call <see cref="CommandWaitExtensions.PollOnceAsync"/> with the checkpoint now.
-    /// </summary>
-    /// <param name="checkpoint">The wait's position (its command id is compared with the body's).</param>
-    /// <param name="body">The callback's body, as received.</param>
-    /// <param name="options">The wait's options (their terminal tests); null for the defaults.</param>
-    /// <returns>Whether to poll now.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="checkpoint"/> is null.</exception>
-    public static bool CallsForPoll(CommandWaitCheckpoint checkpoint, ReadOnlySpan<byte> body, CommandWaitOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var ends = options ?? new CommandWaitOptions();
-        return CallbackBody.CallsForPoll(body, checkpoint.CommandId, ends.Ends);
-    }
-
-    /// <summary>
     /// What an endpoint calls with the key (the last path segment) and the body it read (a hint, never the truth). The
     /// wait that holds the key polls at once, unless the body reads as a non-terminal status of its command.
     /// </summary>

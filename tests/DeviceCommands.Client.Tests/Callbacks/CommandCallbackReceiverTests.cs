@@ -101,7 +101,7 @@ public sealed class CommandCallbackReceiverTests
     public void Only_a_non_terminal_status_of_the_same_command_needs_no_poll(string body, bool polls)
     {
         var checkpoint = new CommandWaitCheckpoint("dev-1", "cmd-1", 1, DateTimeOffset.UnixEpoch, null);
-        Assert.Equal(polls, CommandCallbackReceiver.CallsForPoll(checkpoint, Encoding.UTF8.GetBytes(body)));
+        Assert.Equal(polls, checkpoint.CallsForPoll(Encoding.UTF8.GetBytes(body)));
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public sealed class CommandCallbackReceiverTests
     {
         var checkpoint = new CommandWaitCheckpoint("dev-1", "cmd-1", 1, DateTimeOffset.UnixEpoch, null);
         var options = new CommandWaitOptions { IsTerminalCommand = c => c.RawStatus == "delivered" };
-        Assert.True(CommandCallbackReceiver.CallsForPoll(checkpoint, "{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8, options));
-        Assert.False(CommandCallbackReceiver.CallsForPoll(checkpoint, "{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8));
+        Assert.True(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8, options));
+        Assert.False(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8));
     }
 
     private sealed class EndlessStream : Stream

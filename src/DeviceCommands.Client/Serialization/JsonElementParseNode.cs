@@ -263,10 +263,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
             case JsonValueKind.False:
                 return new UntypedBoolean(false);
             case JsonValueKind.Number:
-                return value.TryGetInt32(out var i) ? new UntypedInteger(i)
-                    : value.TryGetInt64(out var l) ? new UntypedLong(l)
-                    : TryGetExactDecimal(value, out var d) ? new UntypedDecimal(d)
-                    : new UntypedDouble(value.GetDouble());
+                return JsonNumberText.Node(value);
             default:
                 return new UntypedNull();
         }
@@ -330,16 +327,13 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
             && Utf8.ToUtf16(raw, name, out _, out length, replaceInvalidSequences: false) == OperationStatus.Done;
     }
 
-    /// <summary>An unknown property's value: numbers as the smallest fitting type, strings as strings, the rest untyped.</summary>
+    /// <summary>An unknown property's value: numbers as the smallest type that holds them exactly (see <see cref="JsonNumberText"/>), strings as strings, the rest untyped.</summary>
     private static object? Anything(JsonElement value, bool careful) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => value.TryGetInt32(out var i) ? i
-            : value.TryGetInt64(out var l) ? l
-            : TryGetExactDecimal(value, out var d) ? d
-            : value.GetDouble(),
+        JsonValueKind.Number => JsonNumberText.Plain(value),
         JsonValueKind.Object or JsonValueKind.Array => Untyped(value, careful),
         _ => null,
     };
@@ -376,16 +370,6 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
         {
             return false;
         }
-    }
-
-    /// <summary>
-    /// A number as a <see cref="decimal"/> when that is exact: plain decimal notation within decimal's range. A number
-    /// with an exponent reads as a <see cref="double"/>, so <c>1e-300</c> does not become 0 and <c>1e300</c> is not lost.
-    /// </summary>
-    private static bool TryGetExactDecimal(JsonElement value, out decimal result)
-    {
-        result = default;
-        return value.GetRawText().AsSpan().IndexOfAny('e', 'E') < 0 && value.TryGetDecimal(out result);
     }
 
     private JsonElementParseNode Child(JsonElement value) => new(value, careful)

@@ -16,10 +16,10 @@ public static class JsonPayload
 
     /// <summary>Converts a value to an <see cref="UntypedNode"/>.</summary>
     /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, any .NET number,
-    /// <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
+    /// <see cref="System.Numerics.BigInteger"/>, <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
     /// <see cref="JsonElement"/>, <see cref="UntypedNode"/>, a dictionary with string keys, or a sequence of these.</param>
     /// <returns>The equivalent node.</returns>
-    /// <exception cref="ArgumentException">A value of a type that has no JSON form here, or nesting deeper than 64 levels (a cycle).</exception>
+    /// <exception cref="ArgumentException">A value of a type that has no JSON form here (infinity and NaN included), or nesting deeper than 64 levels (a cycle).</exception>
     public static UntypedNode FromValue(object? value) => Convert(value, 0);
 
     /// <summary>A payload from JSON: any value (an object for the documented commands).</summary>
@@ -61,7 +61,8 @@ public static class JsonPayload
     /// A payload as plain .NET values: an object as a dictionary (every name kept as sent, so names that differ only in
     /// case are all there; a lookup by a spelling that is not there finds the first name that differs from it only in
     /// case), arrays as lists, strings,
-    /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>, JSON
+    /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/> (the first
+    /// that holds the number exactly; else an <see cref="UntypedJsonNumber"/> with its text, e.g. <c>1e400</c>), JSON
     /// null as null. Null when the payload is not an object.
     /// </summary>
     /// <param name="payload">The payload.</param>
@@ -92,6 +93,7 @@ public static class JsonPayload
         UntypedDecimal d => d.GetValue(),
         UntypedDouble d => d.GetValue(),
         UntypedFloat f => (double)f.GetValue(),
+        UntypedJsonNumber n => n,
         _ => null,
     };
 
@@ -125,8 +127,10 @@ public static class JsonPayload
             long l => new UntypedLong(l),
             uint u => new UntypedLong(u),
             ulong u => new UntypedDecimal(u),
-            float f => new UntypedFloat(f),
-            double d => new UntypedDouble(d),
+            float f when float.IsFinite(f) => new UntypedFloat(f),
+            double d when double.IsFinite(d) => new UntypedDouble(d),
+            float or double => throw new ArgumentException($"The payload number {value} has no JSON form (JSON has no infinity or NaN).", nameof(value)),
+            System.Numerics.BigInteger b => new UntypedJsonNumber(b.ToString(CultureInfo.InvariantCulture)),
             decimal d => new UntypedDecimal(d),
             char c => new UntypedString(c.ToString()),
             DateTimeOffset d => new UntypedString(d.ToString("O", CultureInfo.InvariantCulture)),

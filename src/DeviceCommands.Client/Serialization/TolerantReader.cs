@@ -312,6 +312,7 @@ internal static class TolerantReader
         UntypedDecimal d => d.GetValue().ToString(CultureInfo.InvariantCulture),
         UntypedDouble d => d.GetValue().ToString("R", CultureInfo.InvariantCulture),
         UntypedFloat f => f.GetValue().ToString("R", CultureInfo.InvariantCulture),
+        UntypedJsonNumber n => n.GetValue(),
         _ => null,
     };
 

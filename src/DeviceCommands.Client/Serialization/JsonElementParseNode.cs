@@ -230,8 +230,15 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
     /// <summary>An untyped copy of a JSON value, built at once (it does not read from the document later).</summary>
     /// <param name="value">The value.</param>
     /// <param name="careful">Whether to drop the strings that cannot be decoded, with their property or item.</param>
-    public static UntypedNode Untyped(JsonElement value, bool careful = false)
+    /// <param name="enclosing">How many objects and arrays hold the value already (they count towards the limit).</param>
+    /// <exception cref="PayloadTooDeepException">The value is nested deeper than <see cref="JsonPayload.MaxDepth"/>.</exception>
+    public static UntypedNode Untyped(JsonElement value, bool careful = false, int enclosing = 0)
     {
+        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && enclosing >= JsonPayload.MaxDepth)
+        {
+            throw new PayloadTooDeepException(PayloadDepth.TooDeep("A JSON value"));
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -240,7 +247,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
                 {
                     if (!careful || Decodes(property))
                     {
-                        properties[property.Name] = Untyped(property.Value, careful);
+                        properties[property.Name] = Untyped(property.Value, careful, enclosing + 1);
                     }
                 }
 
@@ -251,7 +258,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
                 {
                     if (!careful || Decodes(item))
                     {
-                        items.Add(Untyped(item, careful));
+                        items.Add(Untyped(item, careful, enclosing + 1));
                     }
                 }
 

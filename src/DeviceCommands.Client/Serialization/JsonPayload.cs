@@ -12,20 +12,26 @@ namespace DeviceCommands.Client.Serialization;
 /// </summary>
 public static class JsonPayload
 {
-    private const int MaxDepth = 64;
+    /// <summary>
+    /// The most levels of objects and arrays inside each other a payload may have: 64, System.Text.Json's default. It
+    /// holds both ways: building a payload (<see cref="FromValue"/>, <see cref="FromJson"/>), writing one
+    /// (<see cref="ToJson"/>, sending a command) and reading one from the service. A scalar is 0 deep, <c>{}</c> is 1.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     /// <summary>Converts a value to an <see cref="UntypedNode"/>.</summary>
     /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, any .NET number,
     /// <see cref="System.Numerics.BigInteger"/>, <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
     /// <see cref="JsonElement"/>, <see cref="UntypedNode"/>, a dictionary with string keys, or a sequence of these.</param>
     /// <returns>The equivalent node.</returns>
-    /// <exception cref="ArgumentException">A value of a type that has no JSON form here (infinity and NaN included), or nesting deeper than 64 levels (a cycle).</exception>
+    /// <exception cref="ArgumentException">A value of a type that has no JSON form here (infinity and NaN included), or nesting deeper than <see cref="MaxDepth"/> (a cycle, say).</exception>
     public static UntypedNode FromValue(object? value) => Convert(value, 0);
 
     /// <summary>A payload from JSON: any value (an object for the documented commands).</summary>
     /// <param name="json">The JSON value.</param>
     /// <returns>The payload.</returns>
-    public static UntypedNode FromJson(JsonElement json) => JsonElementParseNode.Untyped(json, careful: true);
+    /// <exception cref="ArgumentException"><paramref name="json"/> is nested deeper than <see cref="MaxDepth"/>.</exception>
+    public static UntypedNode FromJson(JsonElement json) => FromElement(json, 0, nameof(json));
 
     /// <summary>
     /// A payload from a value of your own type, written by System.Text.Json with the metadata of your
@@ -36,6 +42,7 @@ public static class JsonPayload
     /// <param name="typeInfo">Its metadata, e.g. <c>MyJsonContext.Default.Toast</c>.</param>
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    /// <exception cref="ArgumentException">The value's JSON is nested deeper than <see cref="MaxDepth"/>.</exception>
     public static UntypedNode From<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -45,8 +52,10 @@ public static class JsonPayload
     /// <summary>A payload as JSON; <c>null</c> reads as a JSON null.</summary>
     /// <param name="payload">The payload (a command's <c>Payload</c>, say).</param>
     /// <returns>A <see cref="JsonElement"/> that does not depend on anything else (it can be kept).</returns>
+    /// <exception cref="ArgumentException"><paramref name="payload"/> is nested deeper than <see cref="MaxDepth"/>.</exception>
     public static JsonElement ToJson(UntypedNode? payload)
     {
+        PayloadDepth.Require(payload, nameof(payload));
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -106,13 +115,27 @@ public static class JsonPayload
         return ConvertObject(values, 0);
     }
 
+    private static UntypedNode FromElement(JsonElement json, int enclosing, string paramName)
+    {
+        try
+        {
+            return JsonElementParseNode.Untyped(json, careful: true, enclosing);
+        }
+        catch (PayloadTooDeepException)
+        {
+            throw new ArgumentException(PayloadDepth.TooDeep($"The value of '{paramName}'"), paramName);
+        }
+    }
+
+    /// <summary>A value as a node; <paramref name="depth"/> objects and arrays hold it already.</summary>
     private static UntypedNode Convert(object? value, int depth)
     {
-        if (depth > MaxDepth)
+        if (depth >= MaxDepth && value is not (null or string or UntypedNode or JsonElement) && value is IEnumerable)
         {
-            throw new ArgumentException($"The payload is nested deeper than {MaxDepth} levels (is there a cycle?).", nameof(value));
+            throw new ArgumentException(PayloadDepth.TooDeep("The payload") + " Is there a cycle?", nameof(value));
         }
 
+        PayloadDepth.Require(value as UntypedNode, nameof(value), depth);
         return value switch
         {
             null => new UntypedNull(),
@@ -139,7 +162,7 @@ public static class JsonPayload
             Uri u => new UntypedString(u.OriginalString),
             TimeSpan t => new UntypedString(t.ToString("c", CultureInfo.InvariantCulture)),
             Enum e => new UntypedString(e.ToString()),
-            JsonElement e => JsonElementParseNode.Untyped(e),
+            JsonElement e => FromElement(e, depth, nameof(value)),
             IEnumerable<KeyValuePair<string, object?>> pairs => ConvertObject(pairs, depth),
             IEnumerable<KeyValuePair<string, string>> pairs => ConvertObject(pairs.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)), depth),
             IDictionary dictionary => ConvertObject(Pairs(dictionary), depth),

@@ -24,8 +24,10 @@ internal static class ModelWriter
     /// untyped writing drops an empty property name (<c>{"":1}</c>, then fails or writes invalid JSON) and every node
     /// type it does not know (an <see cref="UntypedJsonNumber"/> would vanish with its name).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is nested deeper than <see cref="JsonPayload.MaxDepth"/>.</exception>
     public static void WriteUntyped(ISerializationWriter writer, string key, UntypedNode value)
     {
+        PayloadDepth.Require(value, key);
         if (writer is JsonSerializationWriter json)
         {
             json.writer.WritePropertyName(key);

@@ -326,7 +326,7 @@ internal static class TolerantReader
     }
 
     public static bool IsRecoverable(Exception e) =>
-        e is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException);
+        e is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException or PayloadTooDeepException);
 
     private static string? TryGetString(IParseNode node)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Transport;
@@ -36,6 +37,11 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder, to add your own handlers (they run inside the client's retries, once per attempt).</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts (or the client is first resolved without a host): an option cannot work.</exception>
+    /// <remarks>
+    /// <c>AddDeviceCommandsClient(null)</c> means no credential: this overload wins over the credential-factory one for a
+    /// bare <see langword="null"/> (C# 13 and later; older compilers need <c>credential: null</c>).
+    /// </remarks>
+    [OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -75,6 +81,8 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// <param name="configuration">A configuration section to read the options from; null for none.</param>
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder.</returns>
+    /// <remarks><c>AddKeyedDeviceCommandsClient(key, null)</c> means no credential (this overload wins for a bare <see langword="null"/>).</remarks>
+    [OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddKeyedDeviceCommandsClient(this IServiceCollection services, string serviceKey, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using DeviceCommands.Shared;
 
 namespace DeviceCommands.Emulator;
 
@@ -13,7 +14,7 @@ internal static class Program
         Usage: devicecommands-emulator [options]
                (from a clone of the repository: dotnet run --project src/DeviceCommands.Emulator -- [options])
           --urls <url[;url]>          where to listen, loopback http only (default http://127.0.0.1:5080)
-          --step-delay <time>         time in each non-terminal status (default 00:00:01; also 500ms, 2s, 1.5)
+          --step-delay <time>         time in each non-terminal status (default 1s; a number with ms, s, m or h, or 00:00:01)
           --clean                     plain camelCase JSON instead of the service's quirky shapes
           --require-token             answer 401 unless the request has "Authorization: Bearer <anything>"
           --throttle-rate <0..1>      share of requests answered 429 with Retry-After
@@ -152,6 +153,7 @@ internal static class Program
             }
 
             bool ok = true;
+            string? why = null;
             switch (name.ToLowerInvariant())
             {
                 case "--help" or "-h" or "-?":
@@ -172,15 +174,15 @@ internal static class Program
                     urls = value ?? urls;
                     break;
                 case "--step-delay":
-                    ok = TryTime(Value(), out TimeSpan step);
+                    ok = DurationText.TryParse(Value(), out TimeSpan step, out why);
                     options.StepDelay = step;
                     break;
                 case "--latency":
-                    ok = TryTime(Value(), out TimeSpan latency);
+                    ok = DurationText.TryParse(Value(), out TimeSpan latency, out why);
                     options.Latency = latency;
                     break;
                 case "--throttle-retry-after":
-                    ok = TryTime(Value(), out TimeSpan retryAfter);
+                    ok = DurationText.TryParse(Value(), out TimeSpan retryAfter, out why);
                     options.ThrottleRetryAfter = retryAfter;
                     break;
                 case "--throttle-rate":
@@ -236,7 +238,7 @@ internal static class Program
                     options.MaxRequestBodyBytes = bytes;
                     break;
                 case "--request-body-timeout":
-                    ok = TryTime(Value(), out TimeSpan bodyTimeout) && bodyTimeout > TimeSpan.Zero;
+                    ok = DurationText.TryParse(Value(), out TimeSpan bodyTimeout, out why) && bodyTimeout > TimeSpan.Zero;
                     options.RequestBodyTimeout = bodyTimeout;
                     break;
                 case "--max-recorded-requests":
@@ -258,7 +260,7 @@ internal static class Program
 
             if (!ok)
             {
-                error = $"Option '{name}' needs a valid value.";
+                error = why is null ? $"Option '{name}' needs a valid value." : $"Option '{name}': {why}";
                 return false;
             }
         }
@@ -343,30 +345,4 @@ internal static class Program
 
     private static bool TryRate(string? text, out double rate) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && rate is >= 0 and <= 1;
-
-    /// <summary>Reads <c>00:00:01</c>, <c>500ms</c>, <c>2s</c> or a plain number of seconds.</summary>
-    private static bool TryTime(string? text, out TimeSpan time)
-    {
-        time = default;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        (string number, double unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : (text, 1.0);
-        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double amount))
-        {
-            if (!(amount >= 0 && amount * unit <= TimeSpan.MaxValue.TotalSeconds / 2))
-            {
-                return false;
-            }
-
-            time = TimeSpan.FromSeconds(amount * unit);
-            return true;
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out time) && time >= TimeSpan.Zero;
-    }
 }

@@ -71,15 +71,30 @@ public sealed class ProgramTests
     }
 
     [Theory]
-    [InlineData("1.5", 1500)]
+    [InlineData("1.5s", 1500)]
+    [InlineData("1.5m", 90_000)]
+    [InlineData("1h", 3_600_000)]
     [InlineData("250ms", 250)]
     [InlineData("2s", 2000)]
     [InlineData("00:00:00.1", 100)]
-    public void TryParse_StepDelay_AcceptsSecondsMillisecondsOrTimeSpan(string text, int expectedMs)
+    public void TryParse_StepDelay_AcceptsANumberWithAUnitOrTimeSpan(string text, int expectedMs)
     {
         Assert.True(Program.TryParse(["--step-delay", text], out EmulatorOptions options, out _, out _, out _));
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.StepDelay);
+    }
+
+    [Theory]
+    [InlineData("--step-delay")]
+    [InlineData("--latency")]
+    [InlineData("--throttle-retry-after")]
+    [InlineData("--request-body-timeout")]
+    public void TryParse_ADurationWithoutAUnit_IsRefusedWithTheFix_AndWithItsUnitIsRead(string flag)
+    {
+        Assert.False(Program.TryParse([flag, "2"], out _, out _, out _, out string? error));
+        Assert.Contains("write 2s", error, StringComparison.Ordinal);
+
+        Assert.True(Program.TryParse([flag, "2s"], out _, out _, out _, out error), error);
     }
 
     [Fact]

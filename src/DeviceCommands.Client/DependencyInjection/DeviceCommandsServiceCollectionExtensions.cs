@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Transport;
@@ -32,10 +33,15 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="credential">The credential whose token the client sends; <see langword="null"/> sends none (write <c>credential: null</c>).</param>
-    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>RetryJitterSeed</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>); null for none.</param>
+    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>RetryJitterSeed</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>; durations as <c>2s</c>, <c>500ms</c>, <c>1.5m</c>, <c>1h</c> or <c>00:00:02</c>, a bare number refused); null for none. A value that cannot be read fails the options' validation, every such key named at once.</param>
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder, to add your own handlers (they run inside the client's retries, once per attempt).</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts (or the client is first resolved without a host): an option cannot work.</exception>
+    /// <remarks>
+    /// <c>AddDeviceCommandsClient(null)</c> means no credential: this overload wins over the credential-factory one for a
+    /// bare <see langword="null"/> (C# 13 and later; older compilers need <c>credential: null</c>).
+    /// </remarks>
+    [OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -75,6 +81,8 @@ public static class DeviceCommandsServiceCollectionExtensions
     /// <param name="configuration">A configuration section to read the options from; null for none.</param>
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
     /// <returns>The named client's builder.</returns>
+    /// <remarks><c>AddKeyedDeviceCommandsClient(key, null)</c> means no credential (this overload wins for a bare <see langword="null"/>).</remarks>
+    [OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddKeyedDeviceCommandsClient(this IServiceCollection services, string serviceKey, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -109,7 +117,7 @@ public static class DeviceCommandsServiceCollectionExtensions
         var options = services.AddOptions<DeviceCommandsClientOptions>(name);
         if (configuration is not null)
         {
-            options.Configure(o => Bind(configuration, o));
+            options.Configure(o => OptionsConfiguration.Bind(configuration, o));
         }
 
         if (configure is not null)
@@ -117,7 +125,7 @@ public static class DeviceCommandsServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.AddSingleton<IValidateOptions<DeviceCommandsClientOptions>>(new OptionsCheck(name, mayHaveCredential));
+        services.AddSingleton<IValidateOptions<DeviceCommandsClientOptions>>(new OptionsCheck(name, mayHaveCredential, configuration));
         options.ValidateOnStart();
 
         // the client logs each request itself, without headers; the factory's own loggers would log every header at
@@ -153,16 +161,22 @@ public static class DeviceCommandsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The validation the host runs at start, for one registration: every option in range, and, when there may be a
-    /// credential, a base URL a token may go to. The failure says which option and why.
+    /// The validation the host runs at start, for one registration: every configured value readable (all the unreadable
+    /// ones named at once), every option in range, and, when there may be a credential, a base URL a token may go to.
+    /// The failure says which option and why.
     /// </summary>
-    private sealed class OptionsCheck(string name, bool mayHaveCredential) : IValidateOptions<DeviceCommandsClientOptions>
+    private sealed class OptionsCheck(string name, bool mayHaveCredential, IConfiguration? configuration) : IValidateOptions<DeviceCommandsClientOptions>
     {
         public ValidateOptionsResult Validate(string? optionsName, DeviceCommandsClientOptions options)
         {
             if (!string.Equals(optionsName, name, StringComparison.Ordinal))
             {
                 return ValidateOptionsResult.Skip;
+            }
+
+            if (configuration is not null && OptionsConfiguration.Errors(configuration) is { Count: > 0 } unreadable)
+            {
+                return ValidateOptionsResult.Fail(unreadable.Select(e => $"The DeviceCommands client '{name}': {e}"));
             }
 
             try
@@ -195,82 +209,5 @@ public static class DeviceCommandsServiceCollectionExtensions
         options.Validate();
         return options;
     }
-
-    private static void Bind(IConfiguration configuration, DeviceCommandsClientOptions options)
-    {
-        if (configuration[nameof(options.BaseUrl)] is { Length: > 0 } baseUrl)
-        {
-            options.BaseUrl = Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri : throw Invalid(nameof(options.BaseUrl), baseUrl);
-        }
-
-        if (configuration[nameof(options.MaxRetries)] is { Length: > 0 } retries)
-        {
-            options.MaxRetries = int.TryParse(retries, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(nameof(options.MaxRetries), retries);
-        }
-
-        options.RetryDelay = ReadTimeSpan(configuration, nameof(options.RetryDelay)) ?? options.RetryDelay;
-        if (configuration[nameof(options.RetryJitterSeed)] is { Length: > 0 } seed)
-        {
-            options.RetryJitterSeed = int.TryParse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(nameof(options.RetryJitterSeed), seed);
-        }
-
-        options.AttemptTimeout = ReadTimeSpan(configuration, nameof(options.AttemptTimeout)) ?? options.AttemptTimeout;
-        options.MaxRetryAfter = ReadTimeSpan(configuration, nameof(options.MaxRetryAfter)) ?? options.MaxRetryAfter;
-        if (configuration[nameof(options.MaxResponseContentBytes)] is { Length: > 0 } max)
-        {
-            options.MaxResponseContentBytes = long.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : throw Invalid(nameof(options.MaxResponseContentBytes), max);
-        }
-
-        if (configuration[nameof(options.UserAgentSuffix)] is { Length: > 0 } suffix)
-        {
-            options.UserAgentSuffix = suffix;
-        }
-
-        var scopes = configuration.GetSection(nameof(options.Scopes));
-        var list = scopes.GetChildren().Select(c => c.Value).OfType<string>().ToList();
-        if (list.Count == 0 && scopes.Value is { Length: > 0 } joined)
-        {
-            list = [.. joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        }
-
-        if (list.Count > 0)
-        {
-            options.Scopes = list;
-        }
-    }
-
-    /// <summary>A duration: TimeSpan text (<c>00:00:02</c>) or a number with a unit (<c>500ms</c>, <c>2s</c>, <c>1.5m</c>, <c>1h</c>), as the emulator's command line reads them.</summary>
-    private static TimeSpan? ReadTimeSpan(IConfiguration configuration, string key) => configuration[key] switch
-    {
-        null or "" => null,
-        var text when TryParseDuration(text.Trim(), out var value) => value,
-        var text => throw Invalid(key, text),
-    };
-
-    internal static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value))
-        {
-            return true;
-        }
-
-        (string Suffix, double Milliseconds)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (suffix, milliseconds) in units)
-        {
-            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                && number >= 0 && number * milliseconds < TimeSpan.MaxValue.TotalMilliseconds)
-            {
-                value = TimeSpan.FromMilliseconds(number * milliseconds);
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
-
-    private static ArgumentException Invalid(string key, string value) =>
-        new($"The configured DeviceCommands client option {key} = '{value}' cannot be read (a duration is TimeSpan text such as 00:00:02, or a number with ms, s, m or h, such as 500ms).", key);
 }
 #pragma warning restore RS0026

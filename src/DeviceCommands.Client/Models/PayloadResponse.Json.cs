@@ -6,17 +6,22 @@ namespace DeviceCommands.Client.Models;
 
 public partial class PayloadResponse
 {
+    // the answer's own level around values that may each be as deep as a payload
+    private static readonly JsonDocumentOptions Depth = new() { MaxDepth = Serialization.JsonPayload.MaxDepth + 1 };
+
     /// <summary>
     /// The whole answer as JSON: the documented properties (<c>type</c>, <c>creationDate</c>,
     /// <c>msIgnoredParameter</c>) and everything else it carried (an app service's own answer included), as
     /// <see cref="AdditionalData"/> kept it.
     /// </summary>
     /// <returns>A <see cref="JsonElement"/> that does not depend on anything else.</returns>
+    /// <exception cref="ArgumentException">A value in <see cref="AdditionalData"/> is nested deeper than
+    /// <see cref="Serialization.JsonPayload.MaxDepth"/>.</exception>
     public JsonElement ToJson()
     {
         using var writer = new JsonSerializationWriter();
         writer.WriteObjectValue(null, this);
-        using var document = JsonDocument.Parse(writer.GetSerializedContent());
+        using var document = JsonDocument.Parse(writer.GetSerializedContent(), Depth);
         return document.RootElement.Clone();
     }
 

@@ -75,6 +75,10 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
             {
                 document = JsonBody.Parse(body.Memory, out careful);
             }
+            catch (PayloadTooDeepException e)
+            {
+                throw Typed(new ApiException($"The HTTP {status} answer cannot be read: {e.Message}", e), message);
+            }
             catch (JsonException e)
             {
                 throw Typed(new ApiException($"The body of the HTTP {status} answer is not valid JSON: {e.Message}", e), message);
@@ -87,7 +91,14 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
                     throw Typed(new ApiException(string.Create(CultureInfo.InvariantCulture, $"The body of the HTTP {status} answer is JSON of kind {document.RootElement.ValueKind}; an object was expected.")), message);
                 }
 
-                return JsonBody.Root(document.RootElement, careful).GetObjectValue(factory);
+                try
+                {
+                    return JsonBody.Root(document.RootElement, careful).GetObjectValue(factory);
+                }
+                catch (PayloadTooDeepException e)
+                {
+                    throw Typed(new ApiException($"The HTTP {status} answer cannot be read: {e.Message}", e), message);
+                }
             }
         }
     }

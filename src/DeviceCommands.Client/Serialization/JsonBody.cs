@@ -10,9 +10,18 @@ namespace DeviceCommands.Client.Serialization;
 /// </summary>
 internal static class JsonBody
 {
-    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    // room for a payload as deep as the limit inside its envelope; the payload's own depth is checked as it is read
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = JsonPayload.MaxDepth + PayloadDepth.Envelope,
+    };
 
-    /// <summary>Parses <paramref name="body"/>; throws <see cref="JsonException"/> when it is not JSON.</summary>
+    /// <summary>
+    /// Parses <paramref name="body"/>; throws <see cref="JsonException"/> when it is not JSON, and
+    /// <see cref="PayloadTooDeepException"/> when it is nested deeper than a payload may be inside a body.
+    /// </summary>
     /// <param name="body">The body's bytes.</param>
     /// <param name="careful">Set when the body may hold strings that cannot be decoded (the root node must then be made careful).</param>
     /// <returns>The document; the caller disposes it.</returns>
@@ -25,7 +34,14 @@ internal static class JsonBody
 
         // both tests are vectorised scans: a clean body pays a few nanoseconds, and only a suspect one is read carefully
         careful = !Utf8.IsValid(body.Span) || body.Span.IndexOf("\\ud"u8) >= 0 || body.Span.IndexOf("\\uD"u8) >= 0;
-        return JsonDocument.Parse(body, Options);
+        try
+        {
+            return JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException) when (PayloadDepth.Exceeds(body.Span, PayloadDepth.Envelope))
+        {
+            throw new PayloadTooDeepException(PayloadDepth.TooDeep("The body"));
+        }
     }
 
     /// <summary>The node that reads a parsed body into a model.</summary>

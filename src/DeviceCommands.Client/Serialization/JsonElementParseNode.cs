@@ -230,8 +230,15 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
     /// <summary>An untyped copy of a JSON value, built at once (it does not read from the document later).</summary>
     /// <param name="value">The value.</param>
     /// <param name="careful">Whether to drop the strings that cannot be decoded, with their property or item.</param>
-    public static UntypedNode Untyped(JsonElement value, bool careful = false)
+    /// <param name="enclosing">How many objects and arrays hold the value already (they count towards the limit).</param>
+    /// <exception cref="PayloadTooDeepException">The value is nested deeper than <see cref="JsonPayload.MaxDepth"/>.</exception>
+    public static UntypedNode Untyped(JsonElement value, bool careful = false, int enclosing = 0)
     {
+        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && enclosing >= JsonPayload.MaxDepth)
+        {
+            throw new PayloadTooDeepException(PayloadDepth.TooDeep("A JSON value"));
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -240,7 +247,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
                 {
                     if (!careful || Decodes(property))
                     {
-                        properties[property.Name] = Untyped(property.Value, careful);
+                        properties[property.Name] = Untyped(property.Value, careful, enclosing + 1);
                     }
                 }
 
@@ -251,7 +258,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
                 {
                     if (!careful || Decodes(item))
                     {
-                        items.Add(Untyped(item, careful));
+                        items.Add(Untyped(item, careful, enclosing + 1));
                     }
                 }
 
@@ -263,10 +270,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
             case JsonValueKind.False:
                 return new UntypedBoolean(false);
             case JsonValueKind.Number:
-                return value.TryGetInt32(out var i) ? new UntypedInteger(i)
-                    : value.TryGetInt64(out var l) ? new UntypedLong(l)
-                    : TryGetExactDecimal(value, out var d) ? new UntypedDecimal(d)
-                    : new UntypedDouble(value.GetDouble());
+                return JsonNumberText.Node(value);
             default:
                 return new UntypedNull();
         }
@@ -330,16 +334,13 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
             && Utf8.ToUtf16(raw, name, out _, out length, replaceInvalidSequences: false) == OperationStatus.Done;
     }
 
-    /// <summary>An unknown property's value: numbers as the smallest fitting type, strings as strings, the rest untyped.</summary>
+    /// <summary>An unknown property's value: numbers as the smallest type that holds them exactly (see <see cref="JsonNumberText"/>), strings as strings, the rest untyped.</summary>
     private static object? Anything(JsonElement value, bool careful) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => value.TryGetInt32(out var i) ? i
-            : value.TryGetInt64(out var l) ? l
-            : TryGetExactDecimal(value, out var d) ? d
-            : value.GetDouble(),
+        JsonValueKind.Number => JsonNumberText.Plain(value),
         JsonValueKind.Object or JsonValueKind.Array => Untyped(value, careful),
         _ => null,
     };
@@ -376,16 +377,6 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
         {
             return false;
         }
-    }
-
-    /// <summary>
-    /// A number as a <see cref="decimal"/> when that is exact: plain decimal notation within decimal's range. A number
-    /// with an exponent reads as a <see cref="double"/>, so <c>1e-300</c> does not become 0 and <c>1e300</c> is not lost.
-    /// </summary>
-    private static bool TryGetExactDecimal(JsonElement value, out decimal result)
-    {
-        result = default;
-        return value.GetRawText().AsSpan().IndexOfAny('e', 'E') < 0 && value.TryGetDecimal(out result);
     }
 
     private JsonElementParseNode Child(JsonElement value) => new(value, careful)

@@ -12,20 +12,26 @@ namespace DeviceCommands.Client.Serialization;
 /// </summary>
 public static class JsonPayload
 {
-    private const int MaxDepth = 64;
+    /// <summary>
+    /// The most levels of objects and arrays inside each other a payload may have: 64, System.Text.Json's default. It
+    /// holds both ways: building a payload (<see cref="FromValue"/>, <see cref="FromJson"/>), writing one
+    /// (<see cref="ToJson"/>, sending a command) and reading one from the service. A scalar is 0 deep, <c>{}</c> is 1.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     /// <summary>Converts a value to an <see cref="UntypedNode"/>.</summary>
     /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, any .NET number,
-    /// <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
+    /// <see cref="System.Numerics.BigInteger"/>, <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
     /// <see cref="JsonElement"/>, <see cref="UntypedNode"/>, a dictionary with string keys, or a sequence of these.</param>
     /// <returns>The equivalent node.</returns>
-    /// <exception cref="ArgumentException">A value of a type that has no JSON form here, or nesting deeper than 64 levels (a cycle).</exception>
+    /// <exception cref="ArgumentException">A value of a type that has no JSON form here (infinity and NaN included), or nesting deeper than <see cref="MaxDepth"/> (a cycle, say).</exception>
     public static UntypedNode FromValue(object? value) => Convert(value, 0);
 
     /// <summary>A payload from JSON: any value (an object for the documented commands).</summary>
     /// <param name="json">The JSON value.</param>
     /// <returns>The payload.</returns>
-    public static UntypedNode FromJson(JsonElement json) => JsonElementParseNode.Untyped(json, careful: true);
+    /// <exception cref="ArgumentException"><paramref name="json"/> is nested deeper than <see cref="MaxDepth"/>.</exception>
+    public static UntypedNode FromJson(JsonElement json) => FromElement(json, 0, nameof(json));
 
     /// <summary>
     /// A payload from a value of your own type, written by System.Text.Json with the metadata of your
@@ -36,6 +42,7 @@ public static class JsonPayload
     /// <param name="typeInfo">Its metadata, e.g. <c>MyJsonContext.Default.Toast</c>.</param>
     /// <returns>The payload.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    /// <exception cref="ArgumentException">The value's JSON is nested deeper than <see cref="MaxDepth"/>.</exception>
     public static UntypedNode From<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -45,8 +52,10 @@ public static class JsonPayload
     /// <summary>A payload as JSON; <c>null</c> reads as a JSON null.</summary>
     /// <param name="payload">The payload (a command's <c>Payload</c>, say).</param>
     /// <returns>A <see cref="JsonElement"/> that does not depend on anything else (it can be kept).</returns>
+    /// <exception cref="ArgumentException"><paramref name="payload"/> is nested deeper than <see cref="MaxDepth"/>.</exception>
     public static JsonElement ToJson(UntypedNode? payload)
     {
+        PayloadDepth.Require(payload, nameof(payload));
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -61,7 +70,8 @@ public static class JsonPayload
     /// A payload as plain .NET values: an object as a dictionary (every name kept as sent, so names that differ only in
     /// case are all there; a lookup by a spelling that is not there finds the first name that differs from it only in
     /// case), arrays as lists, strings,
-    /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/>, JSON
+    /// booleans, numbers as <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/> or <see cref="double"/> (the first
+    /// that holds the number exactly; else an <see cref="UntypedJsonNumber"/> with its text, e.g. <c>1e400</c>), JSON
     /// null as null. Null when the payload is not an object.
     /// </summary>
     /// <param name="payload">The payload.</param>
@@ -92,6 +102,7 @@ public static class JsonPayload
         UntypedDecimal d => d.GetValue(),
         UntypedDouble d => d.GetValue(),
         UntypedFloat f => (double)f.GetValue(),
+        UntypedJsonNumber n => n,
         _ => null,
     };
 
@@ -104,13 +115,27 @@ public static class JsonPayload
         return ConvertObject(values, 0);
     }
 
+    private static UntypedNode FromElement(JsonElement json, int enclosing, string paramName)
+    {
+        try
+        {
+            return JsonElementParseNode.Untyped(json, careful: true, enclosing);
+        }
+        catch (PayloadTooDeepException)
+        {
+            throw new ArgumentException(PayloadDepth.TooDeep($"The value of '{paramName}'"), paramName);
+        }
+    }
+
+    /// <summary>A value as a node; <paramref name="depth"/> objects and arrays hold it already.</summary>
     private static UntypedNode Convert(object? value, int depth)
     {
-        if (depth > MaxDepth)
+        if (depth >= MaxDepth && value is not (null or string or UntypedNode or JsonElement) && value is IEnumerable)
         {
-            throw new ArgumentException($"The payload is nested deeper than {MaxDepth} levels (is there a cycle?).", nameof(value));
+            throw new ArgumentException(PayloadDepth.TooDeep("The payload") + " Is there a cycle?", nameof(value));
         }
 
+        PayloadDepth.Require(value as UntypedNode, nameof(value), depth);
         return value switch
         {
             null => new UntypedNull(),
@@ -125,8 +150,10 @@ public static class JsonPayload
             long l => new UntypedLong(l),
             uint u => new UntypedLong(u),
             ulong u => new UntypedDecimal(u),
-            float f => new UntypedFloat(f),
-            double d => new UntypedDouble(d),
+            float f when float.IsFinite(f) => new UntypedFloat(f),
+            double d when double.IsFinite(d) => new UntypedDouble(d),
+            float or double => throw new ArgumentException($"The payload number {value} has no JSON form (JSON has no infinity or NaN).", nameof(value)),
+            System.Numerics.BigInteger b => new UntypedJsonNumber(b.ToString(CultureInfo.InvariantCulture)),
             decimal d => new UntypedDecimal(d),
             char c => new UntypedString(c.ToString()),
             DateTimeOffset d => new UntypedString(d.ToString("O", CultureInfo.InvariantCulture)),
@@ -135,7 +162,7 @@ public static class JsonPayload
             Uri u => new UntypedString(u.OriginalString),
             TimeSpan t => new UntypedString(t.ToString("c", CultureInfo.InvariantCulture)),
             Enum e => new UntypedString(e.ToString()),
-            JsonElement e => JsonElementParseNode.Untyped(e),
+            JsonElement e => FromElement(e, depth, nameof(value)),
             IEnumerable<KeyValuePair<string, object?>> pairs => ConvertObject(pairs, depth),
             IEnumerable<KeyValuePair<string, string>> pairs => ConvertObject(pairs.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)), depth),
             IDictionary dictionary => ConvertObject(Pairs(dictionary), depth),

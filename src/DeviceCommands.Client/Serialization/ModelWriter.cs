@@ -20,12 +20,15 @@ internal static class ModelWriter
     }
 
     /// <summary>
-    /// Writes free JSON. Kiota's writer drops an empty property name (<c>{"":1}</c>) and then fails or writes invalid
-    /// JSON, so a value with one is written straight to the JSON writer underneath.
+    /// Writes free JSON. Through Kiota's JSON writer it is written straight to the JSON writer underneath: Kiota's own
+    /// untyped writing drops an empty property name (<c>{"":1}</c>, then fails or writes invalid JSON) and every node
+    /// type it does not know (an <see cref="UntypedJsonNumber"/> would vanish with its name).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is nested deeper than <see cref="JsonPayload.MaxDepth"/>.</exception>
     public static void WriteUntyped(ISerializationWriter writer, string key, UntypedNode value)
     {
-        if (writer is JsonSerializationWriter json && (key.Length == 0 || HasEmptyName(value)))
+        PayloadDepth.Require(value, key);
+        if (writer is JsonSerializationWriter json)
         {
             json.writer.WritePropertyName(key);
             WriteNode(json.writer, value);
@@ -35,13 +38,6 @@ internal static class ModelWriter
             writer.WriteObjectValue(key, value);
         }
     }
-
-    private static bool HasEmptyName(UntypedNode node) => node switch
-    {
-        UntypedObject o => o.GetValue().Any(p => p.Key.Length == 0 || (p.Value is not null && HasEmptyName(p.Value))),
-        UntypedArray a => a.GetValue().Any(v => v is not null && HasEmptyName(v)),
-        _ => false,
-    };
 
     public static void WriteNode(Utf8JsonWriter writer, UntypedNode? node)
     {
@@ -73,6 +69,7 @@ internal static class ModelWriter
             case UntypedDecimal d: writer.WriteNumberValue(d.GetValue()); break;
             case UntypedDouble d: writer.WriteNumberValue(d.GetValue()); break;
             case UntypedFloat f: writer.WriteNumberValue(f.GetValue()); break;
+            case UntypedJsonNumber n: n.WriteTo(writer); break;
             default: writer.WriteNullValue(); break;
         }
     }
@@ -121,7 +118,7 @@ internal static class ModelWriter
 
     private static void WriteData(ISerializationWriter writer, IDictionary<string, object> data)
     {
-        if (writer is not JsonSerializationWriter || !data.Any(p => p.Key.Length == 0 || p.Value is UntypedNode u && HasEmptyName(u)))
+        if (writer is not JsonSerializationWriter || !data.Any(p => p.Key.Length == 0 || p.Value is UntypedNode))
         {
             writer.WriteAdditionalData(data);
             return;
@@ -129,7 +126,7 @@ internal static class ModelWriter
 
         foreach (var pair in data)
         {
-            if (pair.Value is UntypedNode node && (pair.Key.Length == 0 || HasEmptyName(node)))
+            if (pair.Value is UntypedNode node)
             {
                 WriteUntyped(writer, pair.Key, node);
             }

@@ -312,6 +312,7 @@ internal static class TolerantReader
         UntypedDecimal d => d.GetValue().ToString(CultureInfo.InvariantCulture),
         UntypedDouble d => d.GetValue().ToString("R", CultureInfo.InvariantCulture),
         UntypedFloat f => f.GetValue().ToString("R", CultureInfo.InvariantCulture),
+        UntypedJsonNumber n => n.GetValue(),
         _ => null,
     };
 
@@ -325,7 +326,7 @@ internal static class TolerantReader
     }
 
     public static bool IsRecoverable(Exception e) =>
-        e is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException);
+        e is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException or PayloadTooDeepException);
 
     private static string? TryGetString(IParseNode node)
     {

@@ -75,7 +75,7 @@ public class DeviceCommandsServiceCollectionExtensionsTests
         services.AddDeviceCommandsClient(credential: null, configuration);
         await using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<DeviceCommandsClient>());
         Assert.Contains("MaxRetries", error.Message, StringComparison.Ordinal);
     }
 

@@ -105,7 +105,7 @@ public class NamedCredentialTests
         services.AddDeviceCommandsClient(credential: null, configuration);
         await using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<DeviceCommandsClient>());
 
         Assert.Contains("AttemptTimeout = 'soon'", error.Message, StringComparison.Ordinal);
         Assert.Contains("500ms", error.Message, StringComparison.Ordinal);

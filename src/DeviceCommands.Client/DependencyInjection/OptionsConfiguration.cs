@@ -1,0 +1,98 @@
+using System.Globalization;
+using DeviceCommands.Client;
+using DeviceCommands.Shared;
+using Microsoft.Extensions.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Reads <see cref="DeviceCommandsClientOptions"/> from a configuration section without throwing: a value that cannot be
+/// read leaves its option as it was and is named in <c>errors</c>, so the host's start fails with one
+/// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> that names every bad key at once. Durations are
+/// read by <see cref="DurationText"/>, as the emulator's command line reads them.
+/// </summary>
+internal static class OptionsConfiguration
+{
+    /// <summary>Sets every option the configuration holds readable text for; adds one message per key that it cannot read.</summary>
+    public static void Bind(IConfiguration configuration, DeviceCommandsClientOptions options, List<string>? errors = null)
+    {
+        Read<Uri?>(configuration, nameof(options.BaseUrl), errors, "an absolute http or https URL, such as https://graph.microsoft.com/beta",
+            (string text, out Uri? uri) => Uri.TryCreate(text, UriKind.Absolute, out uri), v => options.BaseUrl = v!);
+        Read<int>(configuration, nameof(options.MaxRetries), errors, "a whole number, such as 3", Int, v => options.MaxRetries = v);
+        ReadDuration(configuration, nameof(options.RetryDelay), errors, v => options.RetryDelay = v);
+        Read<int>(configuration, nameof(options.RetryJitterSeed), errors, "a whole number, such as 42", Int, v => options.RetryJitterSeed = v);
+        ReadDuration(configuration, nameof(options.AttemptTimeout), errors, v => options.AttemptTimeout = v, infinite: true);
+        ReadDuration(configuration, nameof(options.MaxRetryAfter), errors, v => options.MaxRetryAfter = v);
+        Read(configuration, nameof(options.MaxResponseContentBytes), errors, "a whole number of bytes, such as 4194304 for 4 MiB",
+            (string text, out long n) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out n), v => options.MaxResponseContentBytes = v);
+        if (configuration[nameof(options.UserAgentSuffix)] is { Length: > 0 } suffix)
+        {
+            options.UserAgentSuffix = suffix;
+        }
+
+        var scopes = configuration.GetSection(nameof(options.Scopes));
+        var list = scopes.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (list.Count == 0 && scopes.Value is { Length: > 0 } joined)
+        {
+            list = [.. joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        if (list.Count > 0)
+        {
+            options.Scopes = list;
+        }
+    }
+
+    /// <summary>The messages for every key of <paramref name="configuration"/> that cannot be read (none: an empty list).</summary>
+    public static List<string> Errors(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        Bind(configuration, new DeviceCommandsClientOptions(), errors);
+        return errors;
+    }
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    private static bool Int(string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    private static void Read<T>(IConfiguration configuration, string key, List<string>? errors, string expected, Parser<T> parse, Action<T> set)
+    {
+        if (configuration[key] is not { Length: > 0 } text)
+        {
+            return;
+        }
+
+        if (parse(text.Trim(), out var value))
+        {
+            set(value);
+        }
+        else
+        {
+            errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: write {expected}.");
+        }
+    }
+
+    private static void ReadDuration(IConfiguration configuration, string key, List<string>? errors, Action<TimeSpan> set, bool infinite = false)
+    {
+        if (configuration[key] is not { Length: > 0 } text)
+        {
+            return;
+        }
+
+        if (infinite && text.Trim().Equals("Infinite", StringComparison.OrdinalIgnoreCase))
+        {
+            set(Timeout.InfiniteTimeSpan);
+        }
+        else if (DurationText.TryParse(text, out var value, out var why))
+        {
+            set(value);
+        }
+        else
+        {
+            errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: {why}");
+        }
+    }
+
+    private static string Path(IConfiguration configuration, string key) =>
+        configuration is IConfigurationSection { Path.Length: > 0 } section ? $"{section.Path}:{key}" : key;
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace DeviceCommands.Client.Tests.DependencyInjection;
+
+/// <summary>
+/// Configuration that cannot be read stops a real host when it starts with an <see cref="OptionsValidationException"/>
+/// naming every bad key at once (binding threw an <see cref="ArgumentException"/> for the first one). Durations are read
+/// as the emulator's command line reads them: a bare number has no unit and is refused with the fix (<c>2s</c>).
+/// </summary>
+public class UnreadableConfigurationTests
+{
+    [Theory]
+    [InlineData("RetryDelay", "abc")]
+    [InlineData("RetryDelay", "-1s")]
+    [InlineData("RetryDelay", "2")]
+    [InlineData("AttemptTimeout", "soon")]
+    [InlineData("MaxRetryAfter", "-00:00:01")]
+    [InlineData("MaxRetries", "three")]
+    [InlineData("RetryJitterSeed", "x")]
+    [InlineData("MaxResponseContentBytes", "4MiB")]
+    [InlineData("BaseUrl", "not a url")]
+    public async Task A_value_that_cannot_be_read_stops_the_host_at_start_naming_it(string key, string value)
+    {
+        using var host = HostWith(new() { [key] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"DeviceCommands:{key} = '{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_bad_key_is_named_at_once()
+    {
+        using var host = HostWith(new()
+        {
+            ["RetryDelay"] = "abc",
+            ["MaxRetries"] = "three",
+            ["MaxResponseContentBytes"] = "4MiB",
+            ["BaseUrl"] = "not a url",
+            ["MaxRetryAfter"] = "-1s",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(5, error.Failures.Count());
+        foreach (var key in new[] { "RetryDelay", "MaxRetries", "MaxResponseContentBytes", "BaseUrl", "MaxRetryAfter" })
+        {
+            Assert.Contains(error.Failures, f => f.Contains($"DeviceCommands:{key} = ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_bare_number_is_refused_with_the_fix_not_read_as_days()
+    {
+        using var host = HostWith(new() { ["RetryDelay"] = "2" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("write 2s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readable_values_start_the_host_and_are_used()
+    {
+        using var host = HostWith(new() { ["RetryDelay"] = "500ms", ["MaxRetryAfter"] = "1.5m", ["AttemptTimeout"] = "Infinite", ["MaxRetries"] = " 2 " });
+
+        await host.StartAsync();
+        var options = host.Services.GetRequiredService<IOptionsMonitor<DeviceCommandsClientOptions>>().Get(DeviceCommandsServiceCollectionExtensions.HttpClientName);
+        await host.StopAsync();
+
+        Assert.Equal((TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(90), Timeout.InfiniteTimeSpan, 2), (options.RetryDelay, options.MaxRetryAfter, options.AttemptTimeout, options.MaxRetries));
+    }
+
+    [Fact]
+    public void Without_a_host_the_first_resolve_fails_the_same_way()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxRetries"] = "three", ["RetryDelay"] = "abc" }).Build();
+        var services = new ServiceCollection();
+        services.AddDeviceCommandsClient(null, configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<DeviceCommandsClient>());
+
+        Assert.Equal(2, error.Failures.Count());
+    }
+
+    private static IHost HostWith(Dictionary<string, string?> values)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(values.ToDictionary(p => "DeviceCommands:" + p.Key, p => p.Value));
+        builder.Services.AddDeviceCommandsClient(null, builder.Configuration.GetSection("DeviceCommands"));
+        return builder.Build();
+    }
+}

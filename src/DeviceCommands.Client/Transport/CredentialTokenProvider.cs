@@ -10,8 +10,9 @@ namespace DeviceCommands.Client.Transport;
 /// evaluation on, and the claims of a challenge (Kiota passes them base64-encoded) decoded for the credential.
 /// </summary>
 /// <remarks>
-/// The credential is awaited under the caller's token even if it ignores that token, so a credential that stalls
-/// cannot hold a wait past its deadline. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
+/// The credential is called through <see cref="CredentialCall"/>: awaited under the caller's token even if it ignores
+/// that token, so a credential that stalls cannot hold a wait past its deadline, and its own cancellation is an
+/// <see cref="Microsoft.Kiota.Abstractions.ApiException"/>. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
 /// header is, before anything is sent.
 /// </remarks>
 internal sealed class CredentialTokenProvider(TokenCredential credential, Uri baseUrl, string[] scopes) : IAccessTokenProvider
@@ -28,10 +29,7 @@ internal sealed class CredentialTokenProvider(TokenCredential credential, Uri ba
         }
 
         var claims = additionalAuthenticationContext?.GetValueOrDefault(ClaimsKey) is string { Length: > 0 } encoded ? Decode(encoded) : null;
-        var pending = credential.GetTokenAsync(new TokenRequestContext(scopes, claims: claims, isCaeEnabled: true), cancellationToken);
-        var token = pending.IsCompletedSuccessfully
-            ? pending.Result
-            : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var token = await CredentialCall.GetTokenAsync(credential, new TokenRequestContext(scopes, claims: claims, isCaeEnabled: true), cancellationToken).ConfigureAwait(false);
         return token.Token;
     }
 

@@ -37,7 +37,7 @@ public class CredentialExceptionTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, ScriptedHandler.Body("completed"));
-        var credential = new TimingOutCredential(clock, TimeSpan.FromSeconds(5), failures: 1);
+        var credential = new TimingOutCredential(clock, TimeSpan.Zero, failures: 1);
         var client = Client(credential, handler, clock);
 
         var result = await clock.RunAsync(() =>
@@ -89,7 +89,10 @@ public class CredentialExceptionTests
         Assert.Contains("not", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A credential whose first <paramref name="failures"/> calls stall and then time out on its own clock, as Azure.Identity's do (a <see cref="TaskCanceledException"/>); later ones give a token.</summary>
+    /// <summary>
+    /// A credential whose first <paramref name="failures"/> calls stall and then time out on its own clock (at once when
+    /// <paramref name="timeout"/> is zero), as Azure.Identity's do (a <see cref="TaskCanceledException"/>); later ones give a token.
+    /// </summary>
     private sealed class TimingOutCredential(TimeProvider clock, TimeSpan timeout, int failures) : TokenCredential
     {
         private int _calls;
@@ -102,6 +105,11 @@ public class CredentialExceptionTests
             if (Interlocked.Increment(ref _calls) > failures)
             {
                 return new AccessToken(FakeCredential.Token, clock.GetUtcNow().AddHours(1));
+            }
+
+            if (timeout == TimeSpan.Zero)
+            {
+                throw new TaskCanceledException("The credential's own request timed out.");
             }
 
             // its own timeout only: the caller's token is ignored, as a credential's internal timeout would

@@ -48,7 +48,7 @@ internal static class ClientPipeline
 
         IAuthenticationProvider authentication = credential is null
             ? new AnonymousAuthenticationProvider()
-            : new BaseBearerTokenAuthenticationProvider(new CredentialTokenProvider(credential, options.BaseUrl, options.EffectiveScopes()));
+            : new BaseBearerTokenAuthenticationProvider(new CredentialTokenProvider(credential, options.BaseUrl, options.EffectiveScopes(), options.TimeProvider));
         return new ClientAdapter(authentication, httpClient, options.TimeProvider, Logger(options), options.MaxResponseContentBytes)
         {
             BaseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/'),

@@ -11,7 +11,10 @@ public partial class DeviceCommandsClient
     /// <param name="credential">
     /// An Azure.Identity credential able to sign in a personal Microsoft account (for example
     /// <c>InteractiveBrowserCredential</c> or <c>DeviceCodeCredential</c>); null sends no <c>Authorization</c>
-    /// header (for an emulator or tests).
+    /// header (for an emulator or tests). Its token is cached per scopes, with every client over the same credential
+    /// instance, until five minutes before it expires (or its <c>RefreshOn</c>), then refreshed once in the background;
+    /// a claims challenge always gets a fresh one. Its own exceptions
+    /// (<c>AuthenticationFailedException</c>, …) reach the caller unchanged, its own timeout as an <see cref="Microsoft.Kiota.Abstractions.ApiException"/>.
     /// </param>
     /// <param name="options">The settings; null for the defaults.</param>
     /// <returns>The client.</returns>

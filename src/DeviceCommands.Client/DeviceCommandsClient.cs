@@ -8,6 +8,16 @@ namespace DeviceCommands.Client;
 /// The entry point of the device-command API: <c>client.Me.Devices[id].Commands[cid].GetAsync()</c>.
 /// Build one with <see cref="Create"/> (auth, resilience, host safety) or over any Kiota <see cref="IRequestAdapter"/>.
 /// </summary>
+/// <remarks>
+/// What reaches the caller of a request: the model, or an <see cref="ApiException"/> for every failure of the request
+/// itself (an <see cref="Models.ODataError"/> for an error answer; else no answer, with the network's
+/// <see cref="HttpRequestException"/> or a <see cref="TimeoutException"/> inside, one of them a credential that timed
+/// out on its own; or an answer that cannot be read); an <see cref="ArgumentException"/> for bad input, before
+/// anything is sent; an <see cref="OperationCanceledException"/> only when the caller's own token was cancelled. The
+/// credential's own exceptions (Azure.Identity's <c>AuthenticationFailedException</c> and
+/// <c>CredentialUnavailableException</c>) pass through unchanged, as in Kiota's and the Azure SDK's clients; so does
+/// what a handler of the caller's throws (other than a cancellation).
+/// </remarks>
 public partial class DeviceCommandsClient : BaseRequestBuilder
 {
     /// <summary>The service's base URL: <c>https://graph.microsoft.com/beta</c>.</summary>

@@ -72,11 +72,13 @@ internal static class RequestSender
     }
 
     /// <summary>
-    /// The one family of errors: every failure of a request reaches the caller as an <see cref="ApiException"/>, an
-    /// <see cref="ODataError"/> for an HTTP answer (also from an adapter that reads errors itself), else an
+    /// The one family of errors: every failure of the request itself reaches the caller as an <see cref="ApiException"/>,
+    /// an <see cref="ODataError"/> for an HTTP answer (also from an adapter that reads errors itself), else an
     /// <see cref="ApiException"/> with what happened inside: the <see cref="HttpRequestException"/> of a network failure,
-    /// the <see cref="TimeoutException"/> of exhausted attempt timeouts, a body over the size limit, a body an adapter's
-    /// own parser refused. Null lets the failure pass as it is: the caller's cancellation, and what is typed already.
+    /// the <see cref="TimeoutException"/> of exhausted attempt timeouts or of a cancellation that is not the caller's
+    /// (a credential's own timeout), a body over the size limit, a body an adapter's own parser refused. Null lets the
+    /// failure pass as it is: the caller's cancellation, what is typed already, and what the caller's own code threw
+    /// (a credential's <c>AuthenticationFailedException</c>, a handler's exception), as Kiota's and the Azure SDK's clients do.
     /// </summary>
     private static Exception? Translate(Exception e, RequestInformation request, CancellationToken cancellationToken) => e switch
     {
@@ -101,6 +103,10 @@ internal static class RequestSender
         // a raw URL (WithUrl) that HttpClient cannot send: not a URL, relative, or another scheme than http(s)
         NotSupportedException or UriFormatException or InvalidOperationException when !IsSendable(request) =>
             new ApiException($"The {request.HttpMethod} request's URL is not an absolute http or https URL, so nothing was sent.", e),
+
+        // a cancellation that is not the caller's (a credential's or a handler's own timeout): a passing failure, typed
+        OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+            new ApiException(ErrorText.Sentence($"{Describe(request)} was cancelled although the caller's token was not: {e.Message}"), new TimeoutException(e.Message, e)),
 
         _ => null,
     };

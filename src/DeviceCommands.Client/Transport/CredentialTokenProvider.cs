@@ -10,13 +10,18 @@ namespace DeviceCommands.Client.Transport;
 /// evaluation on, and the claims of a challenge (Kiota passes them base64-encoded) decoded for the credential.
 /// </summary>
 /// <remarks>
-/// The credential is awaited under the caller's token even if it ignores that token, so a credential that stalls
-/// cannot hold a wait past its deadline. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
+/// The token comes from the credential's <see cref="TokenCache"/> (on the client's clock), which calls the credential
+/// through <see cref="CredentialCall"/>: awaited under the caller's token even if it ignores that token, so a
+/// credential that stalls cannot hold a wait past its deadline, and its own cancellation is an
+/// <see cref="Microsoft.Kiota.Abstractions.ApiException"/>. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
 /// header is, before anything is sent.
 /// </remarks>
-internal sealed class CredentialTokenProvider(TokenCredential credential, Uri baseUrl, string[] scopes) : IAccessTokenProvider
+internal sealed class CredentialTokenProvider(TokenCredential credential, Uri baseUrl, string[] scopes, TimeProvider clock) : IAccessTokenProvider
 {
     private const string ClaimsKey = "claims";
+
+    private readonly TokenCache _cache = TokenCache.For(credential, clock);
+    private readonly string _key = TokenCache.KeyOf(scopes);
 
     public AllowedHostsValidator AllowedHostsValidator { get; } = new([baseUrl.Host]);
 
@@ -28,11 +33,7 @@ internal sealed class CredentialTokenProvider(TokenCredential credential, Uri ba
         }
 
         var claims = additionalAuthenticationContext?.GetValueOrDefault(ClaimsKey) is string { Length: > 0 } encoded ? Decode(encoded) : null;
-        var pending = credential.GetTokenAsync(new TokenRequestContext(scopes, claims: claims, isCaeEnabled: true), cancellationToken);
-        var token = pending.IsCompletedSuccessfully
-            ? pending.Result
-            : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return token.Token;
+        return await _cache.GetTokenAsync(scopes, _key, claims, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The claims of a challenge: base64 as Graph sends them, or the text itself if it is not base64.</summary>

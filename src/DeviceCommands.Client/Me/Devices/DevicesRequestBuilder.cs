@@ -50,7 +50,10 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The devices; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
-    /// <exception cref="ApiException">The answer could not be read.</exception>
+    /// <exception cref="ApiException">No answer came (a network failure, the attempt timeouts, the credential's own timeout: inside, an
+    /// <see cref="HttpRequestException"/> or a <see cref="TimeoutException"/>), or the answer could not be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (only then).</exception>
+    /// <remarks>The credential's own exceptions (Azure.Identity's <c>AuthenticationFailedException</c>) pass through unchanged; see <see cref="DeviceCommandsClient"/>.</remarks>
     public virtual Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken);
 

@@ -206,7 +206,7 @@ internal static class Program
                     options.PostBackDelayRate = delayPostBacks;
                     break;
                 case "--post-back-delay":
-                    ok = TryTime(Value(), out TimeSpan postBackDelay);
+                    ok = DurationText.TryParse(Value(), out TimeSpan postBackDelay, out why);
                     options.PostBackDelay = postBackDelay;
                     break;
                 case "--post-back-duplicate-rate":

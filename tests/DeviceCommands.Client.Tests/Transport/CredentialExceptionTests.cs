@@ -1,7 +1,7 @@
 using System.Net;
 using Azure.Core;
 using Azure.Identity;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Tests.Transport;

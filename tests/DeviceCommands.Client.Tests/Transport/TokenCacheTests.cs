@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Azure.Identity;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeviceCommands.Client.Tests.Transport;

@@ -1,6 +1,10 @@
 using Azure.Identity;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using DeviceCommands.Client;
+using DeviceCommands.Client.AspNetCore;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Serialization;
 using DeviceCommands.Emulator;
 using DeviceCommands.Testing;
 using Microsoft.AspNetCore.Authentication;
@@ -14,18 +18,32 @@ using Microsoft.Extensions.Hosting;
 
 namespace DeviceCommands.Samples.Snippets;
 
-/// <summary>Every code block of the README, in order. Keep them in step.</summary>
+/// <summary>Every C# code block of the repository README (the package READMEs are built and run by .ci/consumer-check). Keep them in step.</summary>
 internal static class ReadmeSnippets
 {
-    public static async Task Basics(CancellationToken cancellationToken)
+    public static async Task<DeviceCommandsClient> FirstCall(CancellationToken cancellationToken)
     {
-        // README: Send a command and wait for it
+        // README: First call
         var credential = new InteractiveBrowserCredential(new InteractiveBrowserCredentialOptions { TenantId = "consumers", ClientId = "<your app id>" });
         var client = DeviceCommandsClient.Create(credential);
 
-        var devices = await client.Me.Devices.GetAsync(cancellationToken: cancellationToken);
-        var deviceId = devices!.Value![0].Id!;
+        var page = await client.Me.Devices.GetAsync(cancellationToken: cancellationToken);
+        Console.WriteLine(page?.Value?.Count); // the devices of the first page
+        return client;
+    }
 
+    public static async Task ListDevices(DeviceCommandsClient client, CancellationToken cancellationToken)
+    {
+        // README: List devices
+        await foreach (var device in client.Me.Devices.ListAsync(cancellationToken))
+        {
+            Console.WriteLine($"{device.Id}: {device.Name} ({device.Kind}, {device.Status})");
+        }
+    }
+
+    public static async Task Basics(DeviceCommandsClient client, string deviceId, CancellationToken cancellationToken)
+    {
+        // README: Send a command and wait
         var result = await client.Me.Devices[deviceId].Commands
             .SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), cancellationToken: cancellationToken);
         Console.WriteLine($"{result.Status} after {result.Polls} polls"); // Completed after 4 polls
@@ -155,6 +173,17 @@ internal static class ReadmeSnippets
         app.Run();
     }
 
+    public static void Callbacks(string[] args)
+    {
+        // README: Completion by callback
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddDeviceCommandCallbacks(new Uri("https://backend.example.com/device-commands/callbacks"));
+        builder.Services.AddDeviceCommandsClient(new DefaultAzureCredential());   // its SendAndWaitAsync waits use the receiver
+        var app = builder.Build();
+        app.MapDeviceCommandCallbacks("/device-commands/callbacks");   // 202, 404 unknown key, 400 bad key, 413 over 64 KiB
+        app.Run();
+    }
+
     /// <summary>The signed-in user's own Graph token, from their session (for example saved by the sign-in handler).</summary>
     private sealed class SignedInUserCredential(IHttpContextAccessor http) : Azure.Core.TokenCredential
     {
@@ -257,8 +286,8 @@ internal static class ReadmeSnippets
         var answer = await client.Me.Devices[deviceId].Commands[sent.Command.Id!].ResponsePayload.GetAsync(cancellationToken: cancellationToken);
 
         AppAnswer? typed = answer!.As(MyJson.Default.AppAnswer);
-        System.Text.Json.JsonElement json = answer.ToJson();
-        IReadOnlyDictionary<string, object?>? values = DeviceCommands.Client.Serialization.JsonPayload.ToDictionary(command.Payload);
+        JsonElement json = answer.ToJson();
+        IReadOnlyDictionary<string, object?>? values = JsonPayload.ToDictionary(command.Payload);
         Toast? toast = command.GetPayload(MyJson.Default.Toast);
         Console.WriteLine($"{typed?.AppServiceResponse?.Title} {json.ValueKind} {values?.Count} {toast?.Title}");
     }
@@ -271,7 +300,7 @@ internal sealed record Toast(string Type, string Title);
 internal sealed record AppAnswer(string? Type, Toast? AppServiceResponse);
 
 /// <summary>Your System.Text.Json context (source generation: trimming and AOT safe).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(Toast))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(AppAnswer))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
-internal sealed partial class MyJson : System.Text.Json.Serialization.JsonSerializerContext;
+[JsonSerializable(typeof(Toast))]
+[JsonSerializable(typeof(AppAnswer))]
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+internal sealed partial class MyJson : JsonSerializerContext;

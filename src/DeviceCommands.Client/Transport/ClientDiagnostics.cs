@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Reflection;
+using DeviceCommands.Client.Requests;
 
 namespace DeviceCommands.Client.Transport;
 
@@ -12,10 +12,8 @@ public static class ClientDiagnostics
     /// <summary>The name of the activity source and of the log category: <c>DeviceCommands.Client</c>.</summary>
     public const string Name = "DeviceCommands.Client";
 
-    /// <summary>The package's version, as put in spans and in the <c>User-Agent</c>.</summary>
-    public static string Version { get; } =
-        typeof(ClientDiagnostics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? typeof(ClientDiagnostics).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    /// <summary>The package's version (e.g. <c>0.3.0-preview.1</c>), as the spans, the meter and the <c>User-Agent</c> carry it.</summary>
+    public static string Version => PackageVersion.Value;
 
     /// <summary>The <c>User-Agent</c> product token: <c>DeviceCommands.Client/{version}</c>.</summary>
     public static string UserAgent { get; } = $"{Name}/{Version}";

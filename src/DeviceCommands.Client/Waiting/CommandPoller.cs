@@ -226,7 +226,7 @@ internal sealed partial class CommandPoller
         finally
         {
             _wake?.Dispose();
-            EndActivity(activity, ended, cancellationToken);
+            EndActivity(_activity, ended, cancellationToken);
         }
     }
 
@@ -357,8 +357,15 @@ internal sealed partial class CommandPoller
     private TimeSpan TimerFor(DateTimeOffset target) => LongTimer.Piece(target - _clock.GetUtcNow());
 
     // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
+    // returns the span this loop owns: none when it runs under a send and wait's span (Adopt), which ends that itself
     private Activity? StartActivity()
     {
+        if (_operation is not null)
+        {
+            _activity = _operation;
+            return null;
+        }
+
         var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
         activity?.SetTag("devicecommands.device.id", _deviceId);
         activity?.SetTag("devicecommands.command.id", _commandId);

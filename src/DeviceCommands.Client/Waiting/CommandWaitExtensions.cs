@@ -95,6 +95,9 @@ public static class CommandWaitExtensions
         var clock = CommandPoller.ClockFor(options, commands.Adapter);
         var startedAt = clock.GetUtcNow();
 
+        // one trace per operation: the POST and every poll are children of this span
+        using var operation = CommandPoller.StartOperation();
+
         // registered before the POST: a callback that beats the POST's answer wakes the wait's first sleep
         var wake = CommandPoller.RegisterBeforePost(options.Callbacks ?? ClientContext.CallbacksOf(commands.Adapter), options, clock);
         try
@@ -102,6 +105,7 @@ public static class CommandWaitExtensions
             var toSend = wake is not null && string.IsNullOrWhiteSpace(command.PostBackUri) ? command.WithPostBackUri(wake.PostBackUri) : command;
             var (sent, retryAfter) = await PostAsync(commands, toSend, options, clock, startedAt, cancellationToken).ConfigureAwait(false);
             var poller = CommandPoller.Start(commands[sent.Id!], options, startedAt);
+            poller.Adopt(operation);
             poller.Attach(wake);
             wake = null; // the poller's now: its loop ends the registration
             poller.ObservePost(sent, retryAfter);
@@ -109,10 +113,16 @@ public static class CommandWaitExtensions
             {
                 poller.Release();
                 poller.RecordEnd(ended: true, cancellationToken);
+                operation?.SetTag("devicecommands.polls", 0);
                 return poller.ResultFor(sent);
             }
 
             return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            CommandPoller.Fail(operation, e);
+            throw;
         }
         finally
         {

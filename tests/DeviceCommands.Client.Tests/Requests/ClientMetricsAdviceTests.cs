@@ -66,4 +66,20 @@ public sealed class ClientMetricsAdviceTests
         Assert.Equal(ClientDiagnostics.Version, meter.Version);
         Assert.Equal($"DeviceCommands.Client/{meter.Version}", ClientDiagnostics.UserAgent);
     }
+
+    [Fact]
+    public async Task A_request_span_and_the_sent_user_agent_carry_the_meters_version()
+    {
+        var meter = PublishedInstruments()["devicecommands.client.retries"].Meter;
+        using var capture = new SpanCapture();
+        var handler = new ScriptedHandler().Always(System.Net.HttpStatusCode.OK, """{"id":"version-cmd","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler });
+
+        await client.Me.Devices["version-dev"].Commands["version-cmd"].GetAsync();
+
+        var span = Assert.Single(capture.Spans, s => (string?)s.GetTagItem("url.path") == "/beta/me/devices/version-dev/commands/version-cmd");
+        Assert.Equal(meter.Version, span.Source.Version);
+        Assert.Equal(PackageVersion.Value, meter.Version);
+        Assert.Equal($"DeviceCommands.Client/{meter.Version}", Assert.Single(handler.Requests).UserAgent);
+    }
 }

@@ -71,6 +71,23 @@ public sealed class EmulatorPostBackWaitTests
     }
 
     [Fact]
+    public async Task A_callback_for_a_wait_that_has_ended_is_404_and_sends_nothing()
+    {
+        var (result, emulator) = await RunAsync();
+        await using var _ = emulator;
+        var command = emulator.GetCommands().Single();
+        var postBackUri = System.Text.Json.JsonDocument.Parse(command.RequestBody).RootElement.GetProperty("postBackUri").GetString()!;
+        var requests = emulator.RequestCount;
+        using var endpoint = new HttpClient(_receiver.CreateHandler());
+        var late = await endpoint.PostAsync(new Uri(postBackUri), new StringContent($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}"));
+        var malformed = await endpoint.PostAsync(new Uri(_receiver.CallbackBaseUrl + "/not-a-key"), new StringContent("{}"));
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, late.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(requests, emulator.RequestCount);
+    }
+
+    [Fact]
     public async Task Many_waits_at_once_each_end_at_their_own_postback()
     {
         var options = new EmulatorOptions { TimeProvider = _clock, StepDelay = Step, PostBackHandler = _receiver.CreateHandler() };

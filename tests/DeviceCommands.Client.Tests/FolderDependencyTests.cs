@@ -4,8 +4,8 @@ namespace DeviceCommands.Client.Tests;
 
 /// <summary>
 /// The package's folders depend on one another in one direction only, so each can be read on its own:
-/// Serialization ← Models ← Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting
-/// and DependencyInjection. A folder depends on another when its code (not its comments) names a type declared there.
+/// Serialization ← Models ← Requests ← Me and Transport ← Callbacks ← the root (the client, its options, its pipeline) ←
+/// Waiting and DependencyInjection; Callbacks also reads Waiting's checkpoint and options (the one exception, below). A folder depends on another when its code (not its comments) names a type declared there.
 /// </summary>
 public partial class FolderDependencyTests
 {
@@ -17,9 +17,12 @@ public partial class FolderDependencyTests
         ["Requests"] = ["Models", "Serialization"],
         ["Me"] = ["Requests", "Models", "Serialization"],
         ["Transport"] = ["Requests", "Models", "Serialization"],
-        ["(root)"] = ["Me", "Transport", "Requests", "Models", "Serialization"],
-        ["Waiting"] = ["(root)", "Me", "Transport", "Requests", "Models", "Serialization"],
-        ["DependencyInjection"] = ["(root)", "Transport", "Requests", "Models", "Serialization"],
+        // the one exception to "below": the receiver's helper for durable engines, CallsForPoll, reads a wait's
+        // checkpoint and options (Waiting), while a wait holds its registration (Callbacks)
+        ["Callbacks"] = ["Waiting", "Models", "Serialization"],
+        ["(root)"] = ["Callbacks", "Me", "Transport", "Requests", "Models", "Serialization"],
+        ["Waiting"] = ["(root)", "Callbacks", "Me", "Transport", "Requests", "Models", "Serialization"],
+        ["DependencyInjection"] = ["(root)", "Callbacks", "Transport", "Requests", "Models", "Serialization"],
     };
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class CallbackHandler(CommandCallbackReceiver receiver) : HttpMe
             return Answer(request, HttpStatusCode.NotFound);
         }
 
-        var body = request.Content is null ? [] : await BodyReader.ReadAsync(request.Content, cancellationToken).ConfigureAwait(false);
+        var body = request.Content is null ? [] : await CallbackBodyReader.ReadAsync(request.Content, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Answer(request, HttpStatusCode.RequestEntityTooLarge);
@@ -41,7 +41,7 @@ internal sealed class CallbackHandler(CommandCallbackReceiver receiver) : HttpMe
 }
 
 /// <summary>Reads a callback body up to <see cref="CommandCallbackReceiver.MaxBodyBytes"/>, and no further.</summary>
-internal static class BodyReader
+internal static class CallbackBodyReader
 {
     /// <summary>The body; null when it is (or announces itself) longer than the limit.</summary>
     public static async Task<byte[]?> ReadAsync(HttpContent content, CancellationToken cancellationToken)

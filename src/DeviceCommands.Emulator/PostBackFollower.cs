@@ -59,7 +59,7 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
                     break;
                 }
 
-                await Task.Delay(remaining, state.Time, state.Stopping).ConfigureAwait(false);
+                await Task.Delay(WholeMilliseconds(remaining), state.Time, state.Stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -67,6 +67,13 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
             // the emulator stopped
         }
     }
+
+    /// <summary>
+    /// A sleep rounded up to whole milliseconds: timers count whole milliseconds and complete at once under one, so a
+    /// step that is not a whole number of them (2.9003333 s) would otherwise leave a remainder that never passes, and
+    /// the loop would spin (forever on a virtual clock, which does not move while it spins).
+    /// </summary>
+    internal static TimeSpan WholeMilliseconds(TimeSpan remaining) => TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds));
 
     private async Task SendAsync(Uri target, byte[] body, bool delay, bool twice)
     {

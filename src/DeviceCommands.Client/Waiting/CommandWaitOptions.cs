@@ -102,10 +102,11 @@ public sealed class CommandWaitOptions
 
     /// <summary>
     /// How much slower the fallback polls of a wait with callbacks are than <see cref="InitialDelay"/> and
-    /// <see cref="MaxDelay"/> say: 5, so by default a callback-driven wait polls 5 s after its POST, then every
-    /// 6, 7.2, … s, up to every 150 s (plus jitter). A command whose every postback is lost is still seen, later.
+    /// <see cref="MaxDelay"/> say: 10, so by default a callback-driven wait first polls 10 s after its POST (8 to 12 s
+    /// with jitter), then 12, 14.4, … s later, up to every 300 s. A command that ends within 8 s then costs its POST and
+    /// the one GET its terminal callback asks for; one whose every postback is lost is still seen, later (docs/waiting.md).
     /// </summary>
-    public const int CallbackFallbackFactor = 5;
+    public const int CallbackFallbackFactor = 10;
 
     /// <summary>Checks the values; called when a wait starts.</summary>
     /// <exception cref="ArgumentException">A delay or the timeout is out of range.</exception>

@@ -71,6 +71,35 @@ public sealed class EmulatorPostBackWaitTests
     }
 
     [Fact]
+    public async Task A_callback_for_a_wait_that_has_ended_is_404_and_sends_nothing()
+    {
+        var (result, emulator) = await RunAsync();
+        await using var _ = emulator;
+        var command = emulator.GetCommands().Single();
+        var postBackUri = System.Text.Json.JsonDocument.Parse(command.RequestBody).RootElement.GetProperty("postBackUri").GetString()!;
+        var requests = emulator.RequestCount;
+        using var endpoint = new HttpClient(_receiver.CreateHandler());
+        var late = await endpoint.PostAsync(new Uri(postBackUri), new StringContent($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}"));
+        var malformed = await endpoint.PostAsync(new Uri(_receiver.CallbackBaseUrl + "/not-a-key"), new StringContent("{}"));
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, late.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(requests, emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_step_that_is_not_a_whole_number_of_milliseconds_still_posts_every_change()
+    {
+        var step = TimeSpan.FromTicks(29_003_333); // 2.9003333 s: each status lasts a third of a millisecond past 2,900 ms
+        var (result, emulator) = await RunAsync(o => o.StepDelay = step).WaitAsync(TimeSpan.FromSeconds(30));
+        await using var _ = emulator;
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal(3, emulator.PostBackCount);
+        Assert.Equal(1, result.Polls);
+        Assert.InRange(result.Elapsed, 3 * step, (3 * step) + TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task Many_waits_at_once_each_end_at_their_own_postback()
     {
         var options = new EmulatorOptions { TimeProvider = _clock, StepDelay = Step, PostBackHandler = _receiver.CreateHandler() };

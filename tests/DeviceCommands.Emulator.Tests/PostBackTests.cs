@@ -153,7 +153,10 @@ public sealed class PostBackTests
     {
         private readonly List<(DateTimeOffset At, Uri Uri, string Body, string Status)> _posts = [];
 
-        public bool HangFirst { get; set; }
+        private int _hangFirst;
+
+        /// <summary>Whether the first postback hangs (claimed atomically: postbacks can be in flight together).</summary>
+        public bool HangFirst { get => Volatile.Read(ref _hangFirst) == 1; set => Volatile.Write(ref _hangFirst, value ? 1 : 0); }
 
         public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -161,9 +164,8 @@ public sealed class PostBackTests
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (HangFirst)
+            if (Interlocked.Exchange(ref _hangFirst, 0) == 1)
             {
-                HangFirst = false;
                 await Task.Delay(Timeout.InfiniteTimeSpan, clock, cancellationToken);
             }
 

@@ -14,9 +14,10 @@ namespace DeviceCommands.Client;
 /// a stock Kiota <see cref="HttpClientRequestAdapter"/> (private JSON factories, the credential's token through
 /// <see cref="CredentialTokenProvider"/>) over an <see cref="HttpClient"/> whose handlers are, from the outside in:
 /// diagnostics (a span, a log line and a <c>client-request-id</c> per request), safe redirects, resilience (retry, the
-/// user's strategies, the attempt timeout, the body read within the attempt), the request guard (no token to another
+/// user's strategies, the attempt timeout, the body read within the attempt), headers inspection (Kiota's
+/// <c>HeadersInspectionHandlerOption</c>, per attempt), the request guard (no token to another
 /// host, no control character in a header), then the transport; through dependency injection, handlers added to the
-/// registration's builder run between resilience and the guard. Kiota's own middleware (its RetryHandler above all) is
+/// registration's builder run between the client's handlers and the guard. Kiota's own middleware (its RetryHandler above all) is
 /// not used, so there is exactly one retry layer.
 /// </summary>
 internal static class ClientPipeline
@@ -74,6 +75,7 @@ internal static class ClientPipeline
             new DiagnosticsHandler(logger, options.TimeProvider),
             new SafeRedirectHandler(),
             new ResilienceHandler(resilience, logger),
+            new HeadersInspectionHandler(),
         ];
     }
 

@@ -12,6 +12,8 @@ namespace DeviceCommands.Client.Requests;
 /// <see cref="ResponseReader{TModel}"/> handed to the adapter as Kiota's response handler, and the request goes to
 /// <see cref="IRequestAdapter.SendAsync{ModelType}"/>, whichever adapter it is. The result is the model or a typed
 /// error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
+/// A caller's <see cref="ResponseHandlerOption"/> gets the raw answer instead, as in Kiota; through the client's own
+/// adapter, an option it cannot honour is refused first (<see cref="RequestOptionsCheck"/>).
 /// </summary>
 internal static class RequestSender
 {
@@ -26,7 +28,20 @@ internal static class RequestSender
     {
         ArgumentNullException.ThrowIfNull(adapter);
         RequestUrl.Fix(request, adapter.BaseUrl);
-        if (request.GetRequestOption<ResponseHandlerOption>() is null)
+        if (adapter is IClientContext)
+        {
+            RequestOptionsCheck.ThrowIfUnsupported(request);
+        }
+
+        var given = request.GetRequestOption<ResponseHandlerOption>();
+        if (given is { ResponseHandler: null })
+        {
+            // an option with no handler asks for nothing: the client's own reader reads the answer
+            request.RemoveRequestOptions(given);
+            given = null;
+        }
+
+        if (given is null)
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();

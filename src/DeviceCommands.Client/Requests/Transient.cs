@@ -30,5 +30,6 @@ internal static class Transient
     /// <summary>Whether a request may be sent again after this failure: only a GET or HEAD (the first may have reached the service).</summary>
     public static bool MaySendAgain(HttpMethod method, Exception exception) => IsIdempotent(method) && IsFailure(exception);
 
-    private static bool IsIdempotent(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Head;
+    /// <summary>Whether a request may be sent twice without repeating an effect: a GET or HEAD.</summary>
+    public static bool IsIdempotent(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Head;
 }

@@ -25,6 +25,8 @@ internal sealed record ResilienceSettings(
 /// 502, 503, 504, a network failure or an attempt timeout; any other method (the POST that sends a command) only after
 /// 429, so a command is never sent twice. The delay is the service's <c>Retry-After</c> when it gives one (longer than
 /// <see cref="ResilienceSettings.MaxRetryAfter"/> ends the retries with that answer), else <see cref="RetryBackoff"/>.
+/// A Kiota <c>RetryHandlerOption</c> on the request replaces the count, the backoff's base and which answers are sent
+/// again, within the same rule (see <see cref="RetryRule"/>).
 /// </summary>
 /// <remarks>
 /// The loop is the client's own rather than a Polly retry strategy: building a Polly pipeline validates its options
@@ -51,6 +53,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var rule = RetryRule.For(request, _settings);
+        var slept = TimeSpan.Zero;
         for (var retry = 1; ; retry++)
         {
             TimeSpan delay;
@@ -59,21 +63,22 @@ internal sealed class ResilienceHandler : DelegatingHandler
             {
                 response = await AttemptAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (retry <= _settings.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e))
+            catch (Exception e) when (retry <= rule.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e)
+                && rule.AllowsDelay(slept, delay = Backoff(retry, rule)))
             {
-                delay = Backoff(retry);
                 ClientMetrics.RecordRetry(request.Method, (e.InnerException is TimeoutRejectedException ? e.InnerException : e).GetType().Name);
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
                     Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, DiagnosticsHandler.Describe(e));
                 }
 
+                slept += delay;
                 await LongTimer.DelayAsync(_settings.Clock, delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             var status = (int)response.StatusCode;
-            if (retry > _settings.MaxRetries || !Transient.MaySendAgain(request.Method, status))
+            if (retry > rule.MaxRetries || !rule.MaySendAgain(request.Method, response, retry - 1))
             {
                 return response;
             }
@@ -94,7 +99,12 @@ internal sealed class ResilienceHandler : DelegatingHandler
             }
             else
             {
-                delay = Backoff(retry);
+                delay = Backoff(retry, rule);
+            }
+
+            if (!rule.AllowsDelay(slept, delay))
+            {
+                return response;
             }
 
             response.Dispose();
@@ -104,6 +114,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, string.Create(CultureInfo.InvariantCulture, $"the service answered {status}"));
             }
 
+            slept += delay;
             await LongTimer.DelayAsync(_settings.Clock, delay, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -192,7 +203,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>The delay before retry <paramref name="retry"/> when the service gives no <c>Retry-After</c>.</summary>
-    private TimeSpan Backoff(int retry) => RetryBackoff.Delay(retry, _settings.RetryDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
+    private TimeSpan Backoff(int retry, RetryRule rule) => RetryBackoff.Delay(retry, rule.BaseDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
 
     private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "?";
 }

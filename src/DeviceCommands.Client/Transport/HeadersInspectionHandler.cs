@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+
+namespace DeviceCommands.Client.Transport;
+
+/// <summary>
+/// Honours a Kiota <see cref="HeadersInspectionHandlerOption"/> on a request, as Kiota's own HeadersInspectionHandler
+/// does: with <see cref="HeadersInspectionHandlerOption.InspectRequestHeaders"/>, the headers of the request as sent
+/// (those of <c>HttpClient</c> and the client's handlers included, the <c>Authorization</c> header too, as in Kiota);
+/// with <see cref="HeadersInspectionHandlerOption.InspectResponseHeaders"/>, those of the answer, content headers
+/// included. It runs inside the retry layer, once per attempt, and each attempt starts afresh, so what the option
+/// holds in the end is the last attempt's request and answer, never a header of an attempt that was sent again.
+/// </summary>
+internal sealed class HeadersInspectionHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.GetRequestOption<HeadersInspectionHandlerOption>() is not { } option)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        option.ResponseHeaders.Clear();
+        if (option.InspectRequestHeaders)
+        {
+            option.RequestHeaders.Clear();
+            Copy(request.Headers, option);
+            if (request.Content is { } content)
+            {
+                Copy(content.Headers, option);
+            }
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (option.InspectResponseHeaders)
+        {
+            foreach (var (name, values) in response.Headers.NonValidated)
+            {
+                option.ResponseHeaders.Add(name, values.ToArray());
+            }
+
+            foreach (var (name, values) in response.Content.Headers.NonValidated)
+            {
+                option.ResponseHeaders.Add(name, values.ToArray());
+            }
+        }
+
+        return response;
+    }
+
+    private static void Copy(HttpHeaders headers, HeadersInspectionHandlerOption option)
+    {
+        // NonValidated: the values as they are written, without parsing (a value the guard will refuse is shown as it is)
+        foreach (var (name, values) in headers.NonValidated)
+        {
+            option.RequestHeaders.Add(name, values.ToArray());
+        }
+    }
+}

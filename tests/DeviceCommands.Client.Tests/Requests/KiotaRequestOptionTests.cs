@@ -1,6 +1,6 @@
 using System.Net;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Emulator;
+using DeviceCommands.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;

@@ -4,6 +4,7 @@ using Azure.Identity;
 using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Emulator;
+using DeviceCommands.Shared;
 
 namespace DeviceCommands.Samples;
 
@@ -15,7 +16,7 @@ namespace DeviceCommands.Samples;
 /// <item><c>--graph --client-id &lt;app id&gt;</c> (and <c>--device-code</c> on a machine without a browser): sign in a
 /// personal Microsoft account with Azure.Identity and talk to the real Microsoft Graph beta endpoint.</item>
 /// </list>
-/// <c>--step-delay 00:00:01</c> sets the in-process emulator's time per status.
+/// <c>--step-delay 1s</c> sets the in-process emulator's time per status.
 /// </summary>
 internal sealed class SampleSession : IAsyncDisposable
 {
@@ -36,7 +37,7 @@ internal sealed class SampleSession : IAsyncDisposable
     public bool IsGraph { get; }
 
     /// <summary>The command line every sample takes.</summary>
-    public const string Usage = "Usage: [--step-delay hh:mm:ss] | [--base-url http://127.0.0.1:5080/beta] | [--graph --client-id <app id> [--device-code]]";
+    public const string Usage = "Usage: [--step-delay 1s] | [--base-url http://127.0.0.1:5080/beta] | [--graph --client-id <app id> [--device-code]]";
 
     public static async Task<SampleSession> StartAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -68,7 +69,12 @@ internal sealed class SampleSession : IAsyncDisposable
             return new SampleSession(client, baseUrl, isGraph: false, emulator: null);
         }
 
-        var stepDelay = Value("--step-delay") is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : TimeSpan.FromSeconds(1);
+        var stepDelay = TimeSpan.FromSeconds(1);
+        if (Value("--step-delay") is { } text && !DurationText.TryParse(text, out stepDelay, out var why))
+        {
+            throw new ArgumentException($"--step-delay {why}");
+        }
+
         var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = stepDelay }, cancellationToken);
         var local = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
         return new SampleSession(local, $"{emulator.BaseUrl} (emulator started in this process)", isGraph: false, emulator);

@@ -19,10 +19,10 @@ public partial class FolderDependencyTests
         ["Requests"] = ["Timing", "Models", "Serialization"],
         ["Me"] = ["Requests", "Models", "Serialization"],
         ["Transport"] = ["Timing", "Requests", "Models", "Serialization"],
-        ["Callbacks"] = ["Models", "Serialization"],
+        ["Callbacks"] = ["Timing", "Models", "Serialization"],
         ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
         ["Waiting"] = ["(root)", "Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
-        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
+        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
     };
 
     [Fact]

@@ -6,6 +6,12 @@ namespace DeviceCommands.Client.Timing;
 /// </summary>
 internal static class TimingDefaults
 {
+    /// <summary>How many times the retry layer sends a failed request again: 3.</summary>
+    public const int MaxRetries = 3;
+
+    /// <summary>The growth of the spacing between the GETs that callbacks ask for: doubling.</summary>
+    public const double CallbackSpacingGrowth = 2.0;
+
     /// <summary>The smallest jitter factor a delay is multiplied by.</summary>
     public const double JitterLow = 0.8;
 
@@ -30,6 +36,15 @@ internal static class TimingDefaults
     /// <summary>The default time a wait may last: 10 minutes.</summary>
     public static readonly TimeSpan WaitTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The base of the retry layer's backoff: 1 second.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The time one attempt of a request may take: 30 seconds.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest <c>Retry-After</c> the retry layer waits for; a longer one ends the retries: 60 seconds.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
     /// <summary>The longest delay between two attempts of the retry layer: 1 minute.</summary>
     public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromMinutes(1);
 
@@ -38,6 +53,12 @@ internal static class TimingDefaults
 
     /// <summary>The most time kept for a wait's last poll before its deadline: 1 second.</summary>
     public static readonly TimeSpan MaxFinalPollMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>The spacing after the first GET a callback asks for (100 ms), growing with each further one.</summary>
+    public static readonly TimeSpan CallbackFirstSpacing = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The largest spacing between two GETs callbacks ask for: 10 seconds.</summary>
+    public static readonly TimeSpan CallbackMaxSpacing = TimeSpan.FromSeconds(10);
 
     /// <summary>The least time kept for a wait's last poll before its deadline: 1 millisecond.</summary>
     public static readonly TimeSpan MinFinalPollMargin = TimeSpan.FromMilliseconds(1);

@@ -15,6 +15,18 @@ public sealed class BackoffTests
     public void The_growth_is_a_parameter(double growth, int attempt, int expectedMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), Backoff.BaseDelay(attempt, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), growth));
 
+    [Theory]
+    [InlineData(1, 100)]
+    [InlineData(2, 200)]
+    [InlineData(3, 400)]
+    [InlineData(7, 6_400)]
+    [InlineData(8, 10_000)]
+    [InlineData(1_000, 10_000)]
+    public void The_spacing_of_the_gets_callbacks_ask_for_doubles_from_100_ms_to_10_s(int gets, int expectedMs) =>
+        Assert.Equal(
+            TimeSpan.FromMilliseconds(expectedMs),
+            Backoff.BaseDelay(gets, TimingDefaults.CallbackFirstSpacing, TimingDefaults.CallbackMaxSpacing, TimingDefaults.CallbackSpacingGrowth));
+
     [Fact]
     public void A_growth_that_reaches_infinity_stays_at_the_cap() =>
         Assert.Equal(TimeSpan.FromMinutes(1), Backoff.Delay(int.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 1e10, 1.0));

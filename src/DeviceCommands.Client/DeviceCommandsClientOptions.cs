@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using DeviceCommands.Client.Timing;
 using Polly;
 
 namespace DeviceCommands.Client;
@@ -21,10 +22,10 @@ public sealed class DeviceCommandsClientOptions
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     /// <summary>How many times a failed request is retried. Default 3, so at most 4 attempts of one request; 0 turns retries off.</summary>
-    public int MaxRetries { get; set; } = 3;
+    public int MaxRetries { get; set; } = TimingDefaults.MaxRetries;
 
     /// <summary>The base of the jittered exponential backoff between retries when the service sends no <c>Retry-After</c>. Default 1 s.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryDelay { get; set; } = TimingDefaults.RetryDelay;
 
     /// <summary>
     /// Makes the retries' backoff jitter a pure function of this seed and the retry's number, so a test sees the same
@@ -50,13 +51,13 @@ public sealed class DeviceCommandsClientOptions
     /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. Distinct from the caller's cancellation token, which always
     /// surfaces as <see cref="OperationCanceledException"/>.
     /// </summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AttemptTimeout { get; set; } = TimingDefaults.AttemptTimeout;
 
     /// <summary>
     /// The longest <c>Retry-After</c> the client sleeps through before a retry. Default 60 s: a longer one ends the
     /// retries at once with the service's error, rather than holding the caller for an unbounded time.
     /// </summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxRetryAfter { get; set; } = TimingDefaults.MaxRetryAfter;
 
     /// <summary>Where the client logs each request, each retry and each status change of a wait. Default null: no logging.</summary>
     /// <remarks>Nothing logged contains a token; request and response bodies are never logged.</remarks>

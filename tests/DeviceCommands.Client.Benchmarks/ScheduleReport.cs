@@ -207,7 +207,7 @@ public static class ScheduleReport
         return Summarize(t, name, kind, polls, detection);
     }
 
-    /// <summary>WaitSchedule's formula: min(max, initial × growth^(n−1)) × jitter, clamped to max, whole milliseconds.</summary>
+    /// <summary>Timing/Backoff's formula: min(max, initial × growth^(n−1)) × jitter, clamped to max, whole milliseconds.</summary>
     private static DelayPolicy Formula(double growth, double jitterLow, double jitterHigh, double initial, double max) => (random, n) =>
     {
         var jittered = Math.Min(max, initial * Math.Pow(growth, Math.Min(n - 1, 128))) * (jitterLow + ((jitterHigh - jitterLow) * random.NextDouble()));

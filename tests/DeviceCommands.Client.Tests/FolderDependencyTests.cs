@@ -4,23 +4,25 @@ namespace DeviceCommands.Client.Tests;
 
 /// <summary>
 /// The package's folders depend on one another in one direction only, so each can be read on its own:
-/// Serialization ← Models ← Callbacks, Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting
-/// and DependencyInjection. A folder depends on another when its code (not its comments) names a type declared there.
+/// Timing and Serialization (each on nothing) ← Models ← Callbacks, Requests ← Me and Transport ← the root (the client,
+/// its options, its pipeline) ← Waiting and DependencyInjection. A folder depends on another when its code (not its
+/// comments) names a type declared there.
 /// </summary>
 public partial class FolderDependencyTests
 {
     /// <summary>Each folder, and the folders it may use.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
+        ["Timing"] = [],
         ["Serialization"] = [],
         ["Models"] = ["Serialization"],
-        ["Requests"] = ["Models", "Serialization"],
+        ["Requests"] = ["Timing", "Models", "Serialization"],
         ["Me"] = ["Requests", "Models", "Serialization"],
-        ["Transport"] = ["Requests", "Models", "Serialization"],
-        ["Callbacks"] = ["Models", "Serialization"],
-        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
-        ["Waiting"] = ["(root)", "Me", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
-        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Models", "Serialization"],
+        ["Transport"] = ["Timing", "Requests", "Models", "Serialization"],
+        ["Callbacks"] = ["Timing", "Models", "Serialization"],
+        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
+        ["Waiting"] = ["(root)", "Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
+        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
     };
 
     [Fact]

@@ -1,4 +1,5 @@
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Timing;
 
 namespace DeviceCommands.Client.Callbacks;
 
@@ -24,10 +25,10 @@ internal sealed class CallbackWake : IDisposable
     private DateTimeOffset _lastCallbackPoll;
 
     /// <summary>The spacing after the first GET asked for by callbacks: 100 ms, doubling with each one.</summary>
-    public static readonly TimeSpan FirstSpacing = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan FirstSpacing = TimingDefaults.CallbackFirstSpacing;
 
     /// <summary>The largest spacing between two GETs asked for by callbacks: 10 s.</summary>
-    public static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MaxSpacing = TimingDefaults.CallbackMaxSpacing;
 
     public CallbackWake(CommandCallbackReceiver receiver, string key, TimeProvider clock, Func<Command, bool> ends)
     {
@@ -148,8 +149,7 @@ internal sealed class CallbackWake : IDisposable
             return TimeSpan.Zero;
         }
 
-        var doubling = Math.Min(_callbackPolls - 1, 16);
-        var spacing = TimeSpan.FromTicks(Math.Min(FirstSpacing.Ticks << doubling, MaxSpacing.Ticks));
+        var spacing = Backoff.BaseDelay(_callbackPolls, FirstSpacing, MaxSpacing, TimingDefaults.CallbackSpacingGrowth);
         var left = _lastCallbackPoll + spacing - _clock.GetUtcNow();
         return left < TimeSpan.Zero ? TimeSpan.Zero : left;
     }

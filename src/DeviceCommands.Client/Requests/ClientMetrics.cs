@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Timing;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Requests;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
@@ -24,7 +25,7 @@ internal sealed record ResilienceSettings(
 /// a body that trickles or stalls too. What is sent again is <see cref="Transient"/>'s rule: a GET after 408, 429, 500,
 /// 502, 503, 504, a network failure or an attempt timeout; any other method (the POST that sends a command) only after
 /// 429, so a command is never sent twice. The delay is the service's <c>Retry-After</c> when it gives one (longer than
-/// <see cref="ResilienceSettings.MaxRetryAfter"/> ends the retries with that answer), else <see cref="RetryBackoff"/>.
+/// <see cref="ResilienceSettings.MaxRetryAfter"/> ends the retries with that answer), else <see cref="Timing.Backoff.Retry"/>.
 /// A Kiota <c>RetryHandlerOption</c> on the request replaces the count, the backoff's base and which answers are sent
 /// again, within the same rule (see <see cref="RetryRule"/>).
 /// </summary>
@@ -83,7 +84,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 return response;
             }
 
-            if (RetryAfter.From(response, _settings.Clock) is { } hint)
+            if (RetryHint.From(response, _settings.Clock.GetUtcNow()) is { } hint)
             {
                 if (hint > _settings.MaxRetryAfter)
                 {
@@ -203,7 +204,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>The delay before retry <paramref name="retry"/> when the service gives no <c>Retry-After</c>.</summary>
-    private TimeSpan Backoff(int retry, RetryRule rule) => RetryBackoff.Delay(retry, rule.BaseDelay, RetryBackoff.Sample(_settings.JitterSeed, retry));
+    private TimeSpan Backoff(int retry, RetryRule rule) => Timing.Backoff.Retry(retry, rule.BaseDelay, _settings.JitterSeed);
 
     private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "?";
 }

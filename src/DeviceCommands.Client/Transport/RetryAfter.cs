@@ -1,116 +1,60 @@
-using System.Globalization;
+using DeviceCommands.Client.Timing;
 
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
 /// Reads the service's hint of when to ask again: <c>retry-after-ms</c>, or <c>Retry-After</c> as delta seconds or an
-/// HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms), read against a clock. Used by the retry layer
-/// and by command waits alike. A hint is never negative and never longer than <see cref="Longest"/>.
+/// HTTP date, read against a clock. A hint is never negative and never longer than <see cref="Longest"/>. Kept in this
+/// namespace for 0.2's users; the client's own timing (docs/waiting.md) reads hints through the same code.
 /// </summary>
 public static class RetryAfter
 {
     /// <summary>The longest hint read (365 days): a larger value, or a date far ahead, is capped rather than overflowing.</summary>
-    public static readonly TimeSpan Longest = TimeSpan.FromDays(365);
-
-    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
+    public static readonly TimeSpan Longest = TimingDefaults.LongestHint;
 
     /// <summary>The delay a response asks for, measured against <paramref name="timeProvider"/>; null when it gives none.</summary>
     /// <param name="response">The response.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
     /// <returns>The delay; null without a readable hint.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static TimeSpan? From(HttpResponseMessage response, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return From(response.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value)), timeProvider.GetUtcNow());
+        return RetryHint.From(response, timeProvider.GetUtcNow());
     }
 
     /// <summary>The delay asked for by headers as Kiota hands them over (a name to values map, names in any case).</summary>
     /// <param name="headers">The response headers.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
     /// <returns>The delay; null without a readable hint.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is null.</exception>
     public static TimeSpan? From(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return From(headers, timeProvider.GetUtcNow());
+        return RetryHint.From(headers, timeProvider.GetUtcNow());
     }
 
     /// <summary>The delay asked for by headers, at <paramref name="now"/>: <c>retry-after-ms</c> first, else the largest <c>Retry-After</c>.</summary>
     /// <param name="headers">The response headers.</param>
     /// <param name="now">The time an HTTP date is read against.</param>
     /// <returns>The delay; null without a readable hint.</returns>
-    public static TimeSpan? From(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, DateTimeOffset now)
-    {
-        if (headers is null)
-        {
-            return null;
-        }
-
-        TimeSpan? result = null;
-        foreach (var (name, values) in headers)
-        {
-            if (values is null)
-            {
-                continue;
-            }
-
-            if (string.Equals(name, "retry-after-ms", StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
-            {
-                return ms >= Longest.TotalMilliseconds ? Longest : TimeSpan.FromMilliseconds(ms);
-            }
-
-            if (string.Equals(name, "Retry-After", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var value in values)
-                {
-                    if (Parse(value, now) is { } parsed && (result is null || parsed > result))
-                    {
-                        result = parsed;
-                    }
-                }
-            }
-        }
-
-        return result;
-    }
+    public static TimeSpan? From(IEnumerable<KeyValuePair<string, IEnumerable<string>>>? headers, DateTimeOffset now) => RetryHint.From(headers, now);
 
     /// <summary>Parses one <c>Retry-After</c> value against a clock.</summary>
     /// <param name="value">The header's value.</param>
     /// <param name="timeProvider">The clock an HTTP date is read against.</param>
     /// <returns>The delay; null when the value is neither delta seconds nor an HTTP date.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is null.</exception>
     public static TimeSpan? Parse(string? value, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return Parse(value, timeProvider.GetUtcNow());
+        return RetryHint.Parse(value, timeProvider.GetUtcNow());
     }
 
     /// <summary>Parses one <c>Retry-After</c> value at <paramref name="now"/>.</summary>
     /// <param name="value">The header's value.</param>
     /// <param name="now">The time an HTTP date is read against.</param>
     /// <returns>The delay; null when the value is neither delta seconds nor an HTTP date.</returns>
-    public static TimeSpan? Parse(string? value, DateTimeOffset now)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (text.All(char.IsAsciiDigit))
-        {
-            // any run of digits is a delta; a huge one is capped rather than overflowing
-            return text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > Longest.TotalSeconds
-                ? Longest
-                : TimeSpan.FromSeconds(seconds);
-        }
-
-        if (DateTimeOffset.TryParseExact(text, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
-        {
-            var delta = date - now;
-            return delta <= TimeSpan.Zero ? TimeSpan.Zero : delta > Longest ? Longest : delta;
-        }
-
-        return null;
-    }
+    public static TimeSpan? Parse(string? value, DateTimeOffset now) => RetryHint.Parse(value, now);
 }

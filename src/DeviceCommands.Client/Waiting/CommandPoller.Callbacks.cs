@@ -1,4 +1,5 @@
 using DeviceCommands.Client.Callbacks;
+using DeviceCommands.Client.Timing;
 
 namespace DeviceCommands.Client;
 
@@ -14,11 +15,8 @@ internal sealed partial class CommandPoller
     /// <summary>The wait's callback key: its registration's, else the one its checkpoint carried.</summary>
     private string? CallbackKey => _wake?.Key ?? _resumedKey;
 
-    /// <summary>The delay before the second poll: the options' one, times the fallback factor with callbacks on.</summary>
-    private TimeSpan InitialDelay => Slowed(_options.InitialDelay);
-
-    /// <summary>The cap of the schedule: the options' one, times the fallback factor with callbacks on.</summary>
-    private TimeSpan MaxDelay => Slowed(_options.MaxDelay);
+    /// <summary>Whether the wait has callbacks on, so its fallback schedule is slower (<see cref="WaitPlan.Slowed"/>).</summary>
+    private bool CallbacksOn => _wake is not null || _resumedKey is not null;
 
     /// <summary>Registers a new wait with the receiver before its POST: the key exists before the service can use it.</summary>
     public static CallbackWake? RegisterBeforePost(CommandCallbackReceiver? receiver, CommandWaitOptions options, TimeProvider clock) =>
@@ -51,15 +49,9 @@ internal sealed partial class CommandPoller
     /// <summary>A callback asked for a poll: due now, unless no poll is left before the deadline.</summary>
     private void PollNowIfAllowed()
     {
-        var now = _clock.GetUtcNow();
-        if (!NoPollLeftAt(now))
+        if (_plan.PollOnCallbackAt(_clock.GetUtcNow()) is { } now)
         {
             _nextPollAt = now;
         }
     }
-
-    private TimeSpan Slowed(TimeSpan delay) =>
-        _wake is null && _resumedKey is null ? delay
-        : delay > TimeSpan.MaxValue / CommandWaitOptions.CallbackFallbackFactor ? TimeSpan.MaxValue
-        : delay * CommandWaitOptions.CallbackFallbackFactor;
 }

@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Timing;
 using DeviceCommands.Client.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace DeviceCommands.Client;
 
@@ -23,13 +23,6 @@ namespace DeviceCommands.Client;
 /// </remarks>
 internal sealed partial class CommandPoller
 {
-    /// <summary>The shortest delay a <c>Retry-After</c> of zero (or a few milliseconds) can ask for, so that a service
-    /// repeating it cannot make a wait poll in a tight loop.</summary>
-    private static readonly TimeSpan MinHintedDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The most time kept for the last poll before the deadline (see <see cref="FinalPollMargin"/>).</summary>
-    private static readonly TimeSpan MaxFinalPollMargin = TimeSpan.FromSeconds(1);
-
     private readonly CommandItemRequestBuilder? _given;
     private readonly IRequestAdapter _adapter;
     private readonly string? _baseUrl;
@@ -38,8 +31,7 @@ internal sealed partial class CommandPoller
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly DateTimeOffset _startedAt;
-    private readonly DateTimeOffset? _deadline;
+    private readonly WaitPlan _plan;
     private DateTimeOffset? _nextPollAt;
     private int _polls;
     private bool _observed;
@@ -65,12 +57,13 @@ internal sealed partial class CommandPoller
         _logger = ClientContext.LoggerOf(_adapter);
         if (checkpoint is null)
         {
-            _startedAt = startedAt ?? _clock.GetUtcNow();
-            _deadline = CommandWaitCheckpoint.AddSafely(_startedAt, options.Timeout);
+            var start = startedAt ?? _clock.GetUtcNow();
+            _plan = new(start, CommandWaitCheckpoint.AddSafely(start, options.Timeout), options.InitialDelay, options.MaxDelay, options.JitterSeed);
         }
         else
         {
-            (_startedAt, _deadline, _polls, _nextPollAt) = (checkpoint.StartedAt, checkpoint.Deadline, checkpoint.Polls, checkpoint.NextPollAt);
+            _plan = new(checkpoint.StartedAt, checkpoint.Deadline, options.InitialDelay, options.MaxDelay, options.JitterSeed);
+            (_polls, _nextPollAt) = (checkpoint.Polls, checkpoint.NextPollAt);
             (_observed, _lastStatus) = (checkpoint.LastStatus is not null, checkpoint.LastStatus);
             _resumedKey = checkpoint.CallbackKey;
         }
@@ -80,9 +73,6 @@ internal sealed partial class CommandPoller
             throw new ArgumentException("A wait with a Checkpoint callback needs a command builder made from ids (client.Me.Devices[id].Commands[id]), not from a raw URL nor a mock (which holds no ids).", nameof(options));
         }
     }
-
-    /// <summary>The tag that carries a command's status on spans: <c>devicecommands.command.status</c>.</summary>
-    public const string StatusTag = "devicecommands.command.status";
 
     /// <summary>The GET requests made for the status so far.</summary>
     public int Polls => _polls;
@@ -108,7 +98,7 @@ internal sealed partial class CommandPoller
 
     /// <summary>The wait's position now.</summary>
     public CommandWaitCheckpoint Checkpoint() =>
-        new(_deviceId!, _commandId!, _polls, _startedAt, _deadline, _nextPollAt, _lastStatus) { CallbackKey = CallbackKey };
+        new(_deviceId!, _commandId!, _polls, _plan.StartedAt, _plan.Deadline, _nextPollAt, _lastStatus) { CallbackKey = CallbackKey };
 
     /// <summary>
     /// Takes in an observation (a poll's answer, or the answer of the POST that sent the command); tells Progress, the
@@ -158,7 +148,7 @@ internal sealed partial class CommandPoller
     /// <summary>The result of a wait ended by <paramref name="command"/>.</summary>
     public CommandWaitResult ResultFor(Command command)
     {
-        var elapsed = _clock.GetUtcNow() - _startedAt;
+        var elapsed = _clock.GetUtcNow() - _plan.StartedAt;
         return new CommandWaitResult(command, command.Status ?? ActionStatus.Custom, _polls, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
     }
 
@@ -198,7 +188,7 @@ internal sealed partial class CommandPoller
                     }
                 }
 
-                if (_nextPollAt is { } due && NoPollLeftAt(due))
+                if (_nextPollAt is { } due && _plan.NoPollLeftAt(due))
                 {
                     throw TimedOut();
                 }
@@ -236,7 +226,7 @@ internal sealed partial class CommandPoller
     /// </summary>
     public async Task<CommandPollResult> PollOnceAsync(CancellationToken cancellationToken)
     {
-        if (_nextPollAt is { } next && NoPollLeftAt(next))
+        if (_nextPollAt is { } next && _plan.NoPollLeftAt(next))
         {
             throw TimedOut();
         }
@@ -251,7 +241,7 @@ internal sealed partial class CommandPoller
             return new CommandPollResult(command, changed, Checkpoint(), ResultFor(command));
         }
 
-        if (_deadline is { } deadline && _clock.GetUtcNow() >= deadline)
+        if (_plan.IsOver(_clock.GetUtcNow()))
         {
             var timedOut = TimedOut();
             RecordEnd(ended: false, cancellationToken);
@@ -262,148 +252,12 @@ internal sealed partial class CommandPoller
         return new CommandPollResult(command, changed, Checkpoint(), null);
     }
 
-    /// <summary>
-    /// Sends one GET under the time left. Returns the command (null when the answer had no body), or null when the poll
-    /// failed in a way <see cref="Transient"/> calls passing, with the answer's <c>Retry-After</c>. Throws on a
-    /// permanent error, at the deadline, and on the caller's cancellation.
-    /// </summary>
-    private async Task<(Command? Command, TimeSpan? RetryAfter)> PollAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (_activity is not null)
-        {
-            // the poll's request span is a child of the wait's span (this async method's flow only)
-            Activity.Current = _activity;
-        }
+    /// <summary>Plans the next poll after an observation (<see cref="WaitPlan.NextPollAt"/>).</summary>
+    private void PlanNextPoll(TimeSpan? retryAfter) =>
+        _nextPollAt = _plan.NextPollAt(_polls, _clock.GetUtcNow(), retryAfter, CallbacksOn);
 
-        if (_polls < int.MaxValue)
-        {
-            _polls++;
-        }
-
-        _wake?.Take(); // callbacks from here on make at most one more GET
-
-        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
-        using var budget = TimeBudget.Until(_deadline, _clock, cancellationToken);
-        try
-        {
-            // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
-                ?? throw NothingReturned();
-            return (command, RetryAfter.From(headers.ResponseHeaders, _clock));
-        }
-        catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
-        {
-            return (null, RetryAfter.From(e.ResponseHeaders, _clock));
-        }
-        catch (Exception e) when ((e is OperationCanceledException || Transient.IsFailure(e)) && !cancellationToken.IsCancellationRequested)
-        {
-            // the deadline, reached during the poll; else a network failure or an attempt timeout
-            if (_deadline is { } deadline && _clock.GetUtcNow() >= deadline)
-            {
-                throw TimedOut();
-            }
-
-            return (null, null);
-        }
-    }
-
-    /// <summary>
-    /// A status GET that returned no command (an empty 2xx body, or a mock's GetAsync not set up for the arguments the
-    /// wait passes) ends the wait at once: polling again would ask the same and wait until the deadline for nothing.
-    /// </summary>
-    private ApiException NothingReturned() =>
-        new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
-
-    /// <summary>The command's builder: the one given, or the package's own made again from the ids.</summary>
-    private CommandItemRequestBuilder Builder() => _given ?? CommandItemRequestBuilder.For(_adapter, _baseUrl, _deviceId!, _commandId!);
-
-    /// <summary>
-    /// Plans the next poll: the scheduled delay after this poll, or exactly what a <c>Retry-After</c> asked (never sooner
-    /// than 100 ms). No poll is planned later than <see cref="FinalPollMargin"/> before the deadline, so that the last
-    /// one has time to be answered: a scheduled poll past it is moved to it; a hinted one past it (or any, once that
-    /// time has passed) leaves no poll, and the next poll time is then the deadline itself.
-    /// </summary>
-    private void PlanNextPoll(TimeSpan? retryAfter)
-    {
-        var now = _clock.GetUtcNow();
-        var delay = retryAfter is { } hint
-            ? hint < MinHintedDelay ? MinHintedDelay : hint
-            : WaitSchedule.Delay(_polls, InitialDelay, MaxDelay, WaitSchedule.Sample(_options.JitterSeed, _polls));
-        var next = CommandWaitCheckpoint.AddSafely(now, delay) ?? DateTimeOffset.MaxValue;
-        if (LastPollAt is { } last && next > last)
-        {
-            next = retryAfter is null && last > now ? last : _deadline!.Value;
-        }
-
-        _nextPollAt = next;
-    }
-
-    /// <summary>The latest time a poll is sent: <see cref="FinalPollMargin"/> before the deadline; null without one.</summary>
-    private DateTimeOffset? LastPollAt => _deadline - FinalPollMargin;
-
-    /// <summary>The time kept for the last poll: a tenth of the timeout, between 1 ms and 1 s.</summary>
-    private TimeSpan FinalPollMargin => _deadline is { } deadline
-        ? TimeSpan.FromTicks(Math.Clamp((deadline - _startedAt).Ticks / 10, TimeSpan.TicksPerMillisecond, MaxFinalPollMargin.Ticks))
-        : TimeSpan.Zero;
-
-    private bool NoPollLeftAt(DateTimeOffset next) => LastPollAt is { } last && next > last;
-
-    /// <summary>The sleep before the next poll (or, when none is left, the deadline); zero when it is due (the first poll is at once).</summary>
-    private TimeSpan TimeToSleep() =>
-        _nextPollAt is not { } next ? TimeSpan.Zero : TimerFor(NoPollLeftAt(next) ? _deadline!.Value : next);
-
-    /// <summary>The next timer towards <paramref name="target"/> (<see cref="LongTimer.Piece"/>); zero once it is reached.</summary>
-    private TimeSpan TimerFor(DateTimeOffset target) => LongTimer.Piece(target - _clock.GetUtcNow());
-
-    // a field, not Activity.Current: an async iterator does not keep ambient state from one MoveNextAsync to the next
-    // returns the span this loop owns: none when it runs under a send and wait's span (Adopt), which ends that itself
-    private Activity? StartActivity()
-    {
-        if (_operation is not null)
-        {
-            _activity = _operation;
-            return null;
-        }
-
-        var activity = _activity = ClientDiagnostics.ActivitySource.StartActivity("WaitForCommand", ActivityKind.Internal);
-        activity?.SetTag("devicecommands.device.id", _deviceId);
-        activity?.SetTag("devicecommands.command.id", _commandId);
-        if (_observed)
-        {
-            activity?.SetTag(StatusTag, _lastStatus ?? "(none)");
-        }
-
-        return activity;
-    }
-
-    private void EndActivity(Activity? activity, bool ended, CancellationToken cancellationToken)
-    {
-        RecordEnd(ended, cancellationToken);
-        activity?.SetTag("devicecommands.polls", _polls);
-        if (!ended)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, cancellationToken.IsCancellationRequested ? "cancelled" : "did not end");
-        }
-
-        _activity = null;
-    }
-
-    /// <summary>Records the wait's end on the client's metrics: how it ended, how long it took, how many polls.</summary>
-    public void RecordEnd(bool ended, CancellationToken cancellationToken)
-    {
-        if (!ClientMetrics.WaitDuration.Enabled && !ClientMetrics.WaitPolls.Enabled)
-        {
-            return;
-        }
-
-        var outcome = ended ? (_terminal?.Status is { } status && status.IsSuccess() ? "completed" : "failed")
-            : _timedOut ? "timed_out"
-            : cancellationToken.IsCancellationRequested ? "cancelled"
-            : "error";
-        var elapsed = _clock.GetUtcNow() - _startedAt;
-        ClientMetrics.RecordWait(outcome, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed, _polls);
-    }
+    /// <summary>The sleep before the next poll (or, when none is left, the deadline); zero when it is due.</summary>
+    private TimeSpan TimeToSleep() => _plan.SleepBefore(_nextPollAt, _clock.GetUtcNow());
 
     private CommandWaitTimeoutException TimedOut()
     {

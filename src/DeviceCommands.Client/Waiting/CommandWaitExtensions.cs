@@ -2,7 +2,7 @@ using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
-using DeviceCommands.Client.Transport;
+using DeviceCommands.Client.Timing;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Microsoft.Kiota.Abstractions;
 
@@ -158,7 +158,7 @@ public static class CommandWaitExtensions
             throw new ApiException($"The service created the command, but its id cannot be sent back to ask for its status: {reason} The command was not sent again.");
         }
 
-        return (sent, RetryAfter.From(headers.ResponseHeaders, clock));
+        return (sent, RetryHint.From(headers.ResponseHeaders, clock.GetUtcNow()));
     }
 
     /// <summary>

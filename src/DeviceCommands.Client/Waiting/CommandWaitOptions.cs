@@ -1,5 +1,6 @@
 using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Timing;
 
 namespace DeviceCommands.Client;
 
@@ -9,20 +10,9 @@ namespace DeviceCommands.Client;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Schedule.</b> The first poll is sent at once (by <see cref="CommandWaitExtensions.SendAndWaitAsync"/>, whose
-/// POST's answer is the first observation, one delay after that answer). After poll <c>n</c> (n ≥ 1) the wait sleeps
-/// <c>min(MaxDelay, InitialDelay × 1.2^(n−1))</c>, multiplied by a random jitter factor in [0.8, 1.2] and clamped to
-/// [0, <see cref="MaxDelay"/>], so the second poll comes about <see cref="InitialDelay"/> after the first, and a
-/// thousand waits started together do not poll in lock-step. A hint on a poll's answer (<c>retry-after-ms</c>, or
-/// <c>Retry-After</c> as delta seconds or an HTTP date read against <see cref="TimeProvider"/>) sets the next poll to
-/// exactly when the service asks, sooner or later than the schedule (never sooner than 100 ms), since the service
-/// knows when the command's next transition is due.
-/// </para>
-/// <para>
-/// <b>Deadline.</b> No sleep runs past <c>start + Timeout</c>: when the next delay is longer than the time left, the
-/// last poll is sent at the deadline, and only if that one is not terminal does the wait throw
-/// <see cref="CommandWaitTimeoutException"/>. When a <c>Retry-After</c> asks for a time past the deadline, the wait
-/// sleeps until the deadline and times out without polling again (it never polls sooner than the service asks).
+/// <b>Schedule.</b> The first poll is at once; then the delay grows from <see cref="InitialDelay"/> to
+/// <see cref="MaxDelay"/>, jittered, and a <c>Retry-After</c> on an answer sets the next poll. No poll runs past
+/// <c>start + Timeout</c>. The numbers and their reasons are in docs/waiting.md ("Schedule").
 /// </para>
 /// <para>
 /// <b>Custom and unknown statuses.</b> By default only the statuses for which
@@ -36,17 +26,17 @@ namespace DeviceCommands.Client;
 public sealed class CommandWaitOptions
 {
     /// <summary>The delay before the second poll (the first is immediate), before jitter. Default 1 second; must be positive.</summary>
-    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan InitialDelay { get; set; } = TimingDefaults.WaitInitialDelay;
 
     /// <summary>The cap of the growing delay between polls. Default 30 seconds; must not be less than <see cref="InitialDelay"/>.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxDelay { get; set; } = TimingDefaults.WaitMaxDelay;
 
     /// <summary>
     /// How long the wait may last from its start, after which it throws <see cref="CommandWaitTimeoutException"/>.
     /// Default 10 minutes; <see langword="null"/> waits until the command ends or the caller's token is cancelled.
     /// Must be positive. A resumed wait keeps the deadline of its checkpoint and ignores this value.
     /// </summary>
-    public TimeSpan? Timeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan? Timeout { get; set; } = TimingDefaults.WaitTimeout;
 
     /// <summary>
     /// Which known statuses end the wait. <see langword="null"/> (the default) means
@@ -106,7 +96,7 @@ public sealed class CommandWaitOptions
     /// with jitter), then 12, 14.4, … s later, up to every 300 s. A command that ends within 8 s then costs its POST and
     /// the one GET its terminal callback asks for; one whose every postback is lost is still seen, later (docs/waiting.md).
     /// </summary>
-    public const int CallbackFallbackFactor = 10;
+    public const int CallbackFallbackFactor = TimingDefaults.CallbackFallbackFactor;
 
     /// <summary>Checks the values; called when a wait starts.</summary>
     /// <exception cref="ArgumentException">A delay or the timeout is out of range.</exception>

@@ -17,7 +17,7 @@ internal static class Mocked
         var times = new List<DateTimeOffset> { start };
         for (var poll = 1; poll < count; poll++)
         {
-            times.Add(times[^1] + WaitSchedule.Delay(poll, options.InitialDelay, options.MaxDelay, WaitSchedule.Sample(options.JitterSeed, poll)));
+            times.Add(times[^1] + DeviceCommands.Client.Timing.Backoff.Wait(poll, options.InitialDelay, options.MaxDelay, options.JitterSeed));
         }
 
         return times;

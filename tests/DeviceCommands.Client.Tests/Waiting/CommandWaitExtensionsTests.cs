@@ -32,7 +32,7 @@ public sealed class CommandWaitExtensionsTests
     }
 
     private static TimeSpan Scheduled(CommandWaitOptions options, int poll) =>
-        WaitSchedule.Delay(poll, options.InitialDelay, options.MaxDelay, WaitSchedule.Sample(options.JitterSeed, poll));
+        DeviceCommands.Client.Timing.Backoff.Wait(poll, options.InitialDelay, options.MaxDelay, options.JitterSeed);
 
     /// <summary>The times of polls 1..count when nothing but the schedule decides.</summary>
     private static List<DateTimeOffset> ExpectedTimes(CommandWaitOptions options, DateTimeOffset start, int count)

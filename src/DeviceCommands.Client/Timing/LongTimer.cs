@@ -1,4 +1,4 @@
-namespace DeviceCommands.Client.Transport;
+namespace DeviceCommands.Client.Timing;
 
 /// <summary>
 /// The one way the client sleeps or sets a deadline on a <see cref="TimeProvider"/> for any <see cref="TimeSpan"/>: a
@@ -8,7 +8,7 @@ namespace DeviceCommands.Client.Transport;
 internal static class LongTimer
 {
     /// <summary>The longest single timer the client sets: 30 days, well inside the timers' limit.</summary>
-    public static readonly TimeSpan MaxPiece = TimeSpan.FromDays(30);
+    public static readonly TimeSpan MaxPiece = TimingDefaults.MaxTimerPiece;
 
     /// <summary>
     /// The next timer towards a time <paramref name="remaining"/> away; zero once it is reached. Timers count whole

@@ -1,4 +1,4 @@
-namespace DeviceCommands.Client.Transport;
+namespace DeviceCommands.Client.Timing;
 
 /// <summary>
 /// A span of time as a cancellation token, on a given clock: cancelled when the time is up or when the caller's token

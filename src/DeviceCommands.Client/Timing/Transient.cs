@@ -1,7 +1,7 @@
-using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Timing;
 
 /// <summary>
 /// What counts as a passing failure, defined once for the retry layer and the waits alike: the statuses 408, 429, 500,
@@ -15,12 +15,12 @@ internal static class Transient
     public static bool IsStatus(int status) => status is 408 or 429 or 500 or 502 or 503 or 504;
 
     /// <summary>Whether an exception is a passing failure of the network or of an attempt's time (not a body over the size limit).</summary>
-    /// <remarks>The <see cref="ApiException"/> a caller gets for such a failure (the failure inside) is one too.</remarks>
+    /// <remarks>The <see cref="ApiException"/> a caller gets for such a failure (the failure inside) is one too; an error the service described (a parsable error model) is not.</remarks>
     public static bool IsFailure(Exception exception) => exception switch
     {
         TimeoutException or IOException => true,
         HttpRequestException request => request.HttpRequestError != HttpRequestError.ConfigurationLimitExceeded,
-        ApiException { ResponseStatusCode: 0, InnerException: { } inner } api when api is not ODataError => IsFailure(inner),
+        ApiException { ResponseStatusCode: 0, InnerException: { } inner } api when api is not IParsable => IsFailure(inner),
         _ => false,
     };
 

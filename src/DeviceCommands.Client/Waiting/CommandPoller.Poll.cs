@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
+using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Timing;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+
+namespace DeviceCommands.Client;
+
+/// <summary>A wait's poll: one status GET under the time left to the deadline, its passing failures told apart from the permanent ones.</summary>
+internal sealed partial class CommandPoller
+{
+    /// <summary>
+    /// Sends one GET under the time left. Returns the command (null when the answer had no body), or null when the poll
+    /// failed in a way <see cref="Transient"/> calls passing, with the answer's <c>Retry-After</c>. Throws on a
+    /// permanent error, at the deadline, and on the caller's cancellation.
+    /// </summary>
+    private async Task<(Command? Command, TimeSpan? RetryAfter)> PollAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_activity is not null)
+        {
+            // the poll's request span is a child of the wait's span (this async method's flow only)
+            Activity.Current = _activity;
+        }
+
+        if (_polls < int.MaxValue)
+        {
+            _polls++;
+        }
+
+        _wake?.Take(); // callbacks from here on make at most one more GET
+
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
+        try
+        {
+            // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
+            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
+                ?? throw NothingReturned();
+            return (command, RetryHint.From(headers.ResponseHeaders, _clock.GetUtcNow()));
+        }
+        catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, RetryHint.From(e.ResponseHeaders, _clock.GetUtcNow()));
+        }
+        catch (Exception e) when ((e is OperationCanceledException || Transient.IsFailure(e)) && !cancellationToken.IsCancellationRequested)
+        {
+            // the deadline, reached during the poll; else a network failure or an attempt timeout
+            if (_plan.IsOver(_clock.GetUtcNow()))
+            {
+                throw TimedOut();
+            }
+
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// A status GET that returned no command (an empty 2xx body, or a mock's GetAsync not set up for the arguments the
+    /// wait passes) ends the wait at once: polling again would ask the same and wait until the deadline for nothing.
+    /// </summary>
+    private ApiException NothingReturned() =>
+        new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
+
+    /// <summary>The command's builder: the one given, or the package's own made again from the ids.</summary>
+    private CommandItemRequestBuilder Builder() => _given ?? CommandItemRequestBuilder.For(_adapter, _baseUrl, _deviceId!, _commandId!);
+}

@@ -100,14 +100,14 @@ public sealed class WaitPlanTests
     }
 
     [Fact]
-    public void With_callbacks_on_the_fallback_schedule_is_five_times_slower()
+    public void With_callbacks_on_the_fallback_schedule_is_ten_times_slower()
     {
         var plan = PlanFor(null);
 
-        Assert.Equal(Backoff.Wait(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(150), 7), plan.ScheduledDelay(1, callbacks: true));
+        Assert.Equal(Backoff.Wait(1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300), 7), plan.ScheduledDelay(1, callbacks: true));
         Assert.Equal(Backoff.Wait(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 7), plan.ScheduledDelay(1, callbacks: false));
-        Assert.InRange(plan.ScheduledDelay(1, callbacks: true), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
-        Assert.InRange(plan.ScheduledDelay(100, callbacks: true), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(150));
+        Assert.InRange(plan.ScheduledDelay(1, callbacks: true), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(12));
+        Assert.InRange(plan.ScheduledDelay(100, callbacks: true), TimeSpan.FromSeconds(240), TimeSpan.FromSeconds(300));
         Assert.Equal(T0 + plan.ScheduledDelay(2, callbacks: true), plan.NextPollAt(2, T0, null, callbacks: true));
     }
 

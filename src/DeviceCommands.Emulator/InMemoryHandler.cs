@@ -13,10 +13,9 @@ namespace DeviceCommands.Emulator;
 /// would give. The request is marked on a <see cref="VirtualClock"/> until its answer is complete.
 /// </summary>
 /// <remarks>
-/// A request for another scheme, host or port than the emulator's is answered 421 <c>MisdirectedRequest</c> and not seen
-/// by the emulator; one with a request line over 8 KiB or headers over 32 KiB gets Kestrel's own 414 or 431, one whose path holds <c>%00</c> its 400. A content that writes more or fewer bytes than its <c>Content-Length</c> fails the request, as on a socket. Like <see cref="SocketsHttpHandler"/>, it refuses header values with control or non-ASCII characters
-/// (<see cref="HttpRequestException"/>), and a request the emulator aborts (it was disposed, or the body's content threw)
-/// throws <see cref="HttpRequestException"/>; the caller's cancellation throws <see cref="OperationCanceledException"/>.
+/// A request for another authority is answered 421; bad headers and aborted requests throw
+/// <see cref="HttpRequestException"/>, the caller's cancellation <see cref="OperationCanceledException"/>
+/// (details in <c>docs/emulator.md</c>).
 /// </remarks>
 internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipeline, Uri baseUrl) : HttpMessageHandler
 {

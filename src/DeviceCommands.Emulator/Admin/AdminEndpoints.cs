@@ -1,19 +1,20 @@
 using System.Net;
 using System.Text.Json;
+using DeviceCommands.Emulator.Commands;
+using DeviceCommands.Emulator.State;
+using DeviceCommands.Emulator.Wire;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Admin;
 
 /// <summary>
 /// The admin API under <c>/_emulator</c>, on the same listener as the service (and through the in-memory handler): the
 /// library's <see cref="DeviceCommandsEmulator.Devices"/>, <see cref="DeviceCommandsEmulator.Script"/>,
 /// <see cref="DeviceCommandsEmulator.GetRequests"/> and <see cref="DeviceCommandsEmulator.Reset"/> for a test that
 /// drives the emulator program from outside. JSON in and out (camelCase, nulls written), OData errors; see
-/// <see cref="Program.Usage"/> for the list.
+/// the program's <c>--help</c> for the list.
 /// </summary>
-internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
+internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : IAdminApi
 {
-    private static readonly string[] BehaviorNames = ["completes", "offline", "dropsCommands", "failsExecution", "tooSlow"];
-
     public async Task HandleAsync(HttpContext context, string[] path)
     {
         byte[] body = [];
@@ -22,7 +23,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
             (byte[]? read, BodyProblem problem) = await RequestParsing.ReadBodyAsync(context, state.Options.MaxRequestBodyBytes, state.Options.RequestBodyTimeout).ConfigureAwait(false);
             if (problem != BodyProblem.None)
             {
-                await RequestPipeline.AnswerBodyProblemAsync(context, problem, state.Options).ConfigureAwait(false);
+                await HttpAnswers.BodyProblemAsync(context, problem, state.Options.MaxRequestBodyBytes, state.Options.RequestBodyTimeout).ConfigureAwait(false);
                 return;
             }
 
@@ -191,19 +192,9 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
         };
     }
 
-    /// <summary>Reads a behavior by its camelCase name (any case), e.g. <c>failsExecution</c>.</summary>
-    internal static bool TryParseBehavior(string? text, out DeviceBehavior behavior)
-    {
-        int index = Array.FindIndex(BehaviorNames, name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase));
-        behavior = (DeviceBehavior)Math.Max(index, 0);
-        return index >= 0;
-    }
-
-    internal static string BehaviorName(DeviceBehavior behavior) => BehaviorNames[(int)behavior];
-
     private static DeviceBehavior ParseBehavior(string? text) =>
-        TryParseBehavior(text, out DeviceBehavior behavior) ? behavior
-            : throw new ArgumentException($"'behavior' must be one of {string.Join(", ", BehaviorNames)}.");
+        DeviceBehaviorNames.TryParse(text, out DeviceBehavior behavior) ? behavior
+            : throw new ArgumentException($"'behavior' must be one of {string.Join(", ", DeviceBehaviorNames.All)}.");
 
     private static JsonDocument ReadObject(byte[] body)
     {
@@ -285,7 +276,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl)
         writer.WriteString("model", device.Model);
         writer.WriteString("platform", device.Platform);
         writer.WriteString("status", device.Status);
-        writer.WriteString("behavior", BehaviorName(device.Behavior));
+        writer.WriteString("behavior", DeviceBehaviorNames.NameOf(device.Behavior));
         writer.WriteString("error", device.Error);
         writer.WriteEndObject();
     }

@@ -1,6 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using DeviceCommands.Emulator.Admin;
+using DeviceCommands.Emulator.Hosting;
+using DeviceCommands.Emulator.Http;
+using DeviceCommands.Emulator.PostBacks;
+using DeviceCommands.Emulator.State;
 
 namespace DeviceCommands.Emulator;
 
@@ -33,7 +38,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     {
         _state = new EmulatorState(options);
         BaseUrl = baseUrl!;
-        _pipeline = new RequestPipeline(_state, () => BaseUrl);
+        _pipeline = new RequestPipeline(_state, new AdminEndpoints(_state, () => BaseUrl));
         _transitions = options.TransitionLog is { } log ? new TransitionLogger(_state, log) : null;
     }
 

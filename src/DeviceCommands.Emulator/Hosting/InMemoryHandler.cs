@@ -3,8 +3,11 @@ using System.Net;
 using DeviceCommands.Testing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using DeviceCommands.Emulator.Http;
+using DeviceCommands.Emulator.State;
+using DeviceCommands.Emulator.Wire;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Hosting;
 
 /// <summary>
 /// Serves an emulator's requests in memory: builds the <see cref="HttpContext"/> Kestrel would build for the request

@@ -3,7 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using DeviceCommands.Shared;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Hosting;
 
 /// <summary>The emulator as a program: <c>dotnet run --project src/DeviceCommands.Emulator -- --urls http://127.0.0.1:5080</c>.</summary>
 internal static class Program
@@ -305,7 +305,7 @@ internal static class Program
 
         int colon = text.LastIndexOf(':');
         DeviceBehavior behavior = DeviceBehavior.Completes;
-        string id = colon > 0 && AdminEndpoints.TryParseBehavior(text[(colon + 1)..], out behavior) ? text[..colon] : text;
+        string id = colon > 0 && DeviceBehaviorNames.TryParse(text[(colon + 1)..], out behavior) ? text[..colon] : text;
         if (id.Length == 0)
         {
             return false;

@@ -35,21 +35,21 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
         {
             Task? answer = path switch
             {
-                [] => On(method, "GET", () => JsonAsync(context, 200, Summary())),
+                [] => On(method, "GET", () => JsonAsync(context, 200, AdminJson.Summary(state, baseUrl()))),
                 [var a] when Is(a, "devices") => On(method, "GET, POST", () => HttpMethods.IsGet(method)
-                    ? JsonAsync(context, 200, DevicesJson())
+                    ? JsonAsync(context, 200, AdminJson.DevicesJson(state))
                     : AddDeviceAsync(context, body)),
                 [var a, var id] when Is(a, "devices") => On(method, "GET, PATCH, DELETE", () => method.ToUpperInvariant() switch
                 {
-                    "GET" => JsonAsync(context, 200, DeviceJson(state.Devices[id])),
-                    "PATCH" => JsonAsync(context, 200, DeviceJson(state.Devices.Update(id, device => ReadDevice(body, device)))),
+                    "GET" => JsonAsync(context, 200, AdminJson.DeviceJson(state.Devices[id])),
+                    "PATCH" => JsonAsync(context, 200, AdminJson.DeviceJson(state.Devices.Update(id, device => AdminBodies.ReadDevice(body, device)))),
                     _ => state.Devices.Remove(id) ? Empty(context) : throw new KeyNotFoundException($"The emulator has no device '{id}'."),
                 }),
-                [var a] when Is(a, "commands") => On(method, "GET", () => JsonAsync(context, 200, CommandsJson())),
+                [var a] when Is(a, "commands") => On(method, "GET", () => JsonAsync(context, 200, AdminJson.CommandsJson(state))),
                 [var a, var id, var b] when Is(a, "commands") && Is(b, "outcome") => On(method, "PUT", () =>
                 {
-                    using JsonDocument document = ReadObject(body);
-                    state.Script.SetOutcome(id, RequiredString(document.RootElement, "status"), OptionalString(document.RootElement, "error"));
+                    using JsonDocument document = AdminBodies.ReadObject(body);
+                    state.Script.SetOutcome(id, AdminBodies.RequiredString(document.RootElement, "status"), AdminBodies.OptionalString(document.RootElement, "error"));
                     return Empty(context);
                 }),
                 [var a] when Is(a, "script") => On(method, "DELETE", () =>
@@ -63,7 +63,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
                 {
                     if (HttpMethods.IsGet(method))
                     {
-                        return JsonAsync(context, 200, RequestsJson());
+                        return JsonAsync(context, 200, AdminJson.RequestsJson(state));
                     }
 
                     state.Requests.Clear();
@@ -129,22 +129,22 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
 
     private Task AddDeviceAsync(HttpContext context, byte[] body)
     {
-        EmulatedDevice device = ReadDevice(body, null);
+        EmulatedDevice device = AdminBodies.ReadDevice(body, null);
         if (state.Devices.TryGet(device.Id, out _))
         {
             throw new ConflictException($"The emulator already has a device '{device.Id}'.");
         }
 
         state.Devices.Add(device);
-        return JsonAsync(context, 201, DeviceJson(device));
+        return JsonAsync(context, 201, AdminJson.DeviceJson(device));
     }
 
     private Task ScriptAsync(HttpContext context, byte[] body, bool gets)
     {
-        using JsonDocument document = ReadObject(body);
+        using JsonDocument document = AdminBodies.ReadObject(body);
         JsonElement root = document.RootElement;
-        int count = OptionalInt(root, "count") ?? 1;
-        int statusCode = OptionalInt(root, "statusCode") ?? throw new ArgumentException("'statusCode' is required: the HTTP status to answer, 400 to 599.");
+        int count = AdminBodies.OptionalInt(root, "count") ?? 1;
+        int statusCode = AdminBodies.OptionalInt(root, "statusCode") ?? throw new ArgumentException("'statusCode' is required: the HTTP status to answer, 400 to 599.");
         TimeSpan? retryAfter = RequestParsing.Get(root, "retryAfter") is { ValueKind: JsonValueKind.Number } seconds && seconds.TryGetDouble(out double value) && value is >= 0 and <= 86_400
             ? TimeSpan.FromSeconds(value)
             : RequestParsing.Get(root, "retryAfter") is null or { ValueKind: JsonValueKind.Null } ? null
@@ -153,7 +153,7 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
         {
             if (gets)
             {
-                state.Script.NextGets(RequiredString(root, "commandId"), count, (HttpStatusCode)statusCode, retryAfter);
+                state.Script.NextGets(AdminBodies.RequiredString(root, "commandId"), count, (HttpStatusCode)statusCode, retryAfter);
             }
             else
             {
@@ -168,65 +168,6 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
         return Empty(context);
     }
 
-    /// <summary>A device from a JSON object; with <paramref name="current"/>, only the properties present change it.</summary>
-    private static EmulatedDevice ReadDevice(byte[] body, EmulatedDevice? current)
-    {
-        using JsonDocument document = ReadObject(body);
-        JsonElement root = document.RootElement;
-        EmulatedDevice device = current ?? new EmulatedDevice(RequiredString(root, "id"));
-        if (current is not null && OptionalString(root, "id") is { } id && id != current.Id)
-        {
-            throw new ArgumentException($"The device's id cannot change (it is '{current.Id}').");
-        }
-
-        return device with
-        {
-            Name = Has(root, "name") ? OptionalString(root, "name") ?? "Emulated device" : device.Name,
-            Kind = Has(root, "kind") ? OptionalString(root, "kind") : device.Kind,
-            Manufacturer = Has(root, "manufacturer") ? OptionalString(root, "manufacturer") : device.Manufacturer,
-            Model = Has(root, "model") ? OptionalString(root, "model") : device.Model,
-            Platform = Has(root, "platform") ? OptionalString(root, "platform") : device.Platform,
-            Status = Has(root, "status") ? OptionalString(root, "status") : device.Status,
-            Error = Has(root, "error") ? OptionalString(root, "error") : device.Error,
-            Behavior = Has(root, "behavior") ? ParseBehavior(OptionalString(root, "behavior")) : device.Behavior,
-        };
-    }
-
-    private static DeviceBehavior ParseBehavior(string? text) =>
-        DeviceBehaviorNames.TryParse(text, out DeviceBehavior behavior) ? behavior
-            : throw new ArgumentException($"'behavior' must be one of {string.Join(", ", DeviceBehaviorNames.All)}.");
-
-    private static JsonDocument ReadObject(byte[] body)
-    {
-        JsonDocument document = RequestParsing.ParseJson(body, out string? problem) ?? throw new ArgumentException(problem);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new ArgumentException("The body must be a JSON object.");
-        }
-
-        return document;
-    }
-
-    private static bool Has(JsonElement root, string name) => RequestParsing.Get(root, name) is not null;
-
-    private static string? OptionalString(JsonElement root, string name) => RequestParsing.Get(root, name) switch
-    {
-        null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.String } value => value.GetString(),
-        _ => throw new ArgumentException($"'{name}' must be a string."),
-    };
-
-    private static string RequiredString(JsonElement root, string name) =>
-        OptionalString(root, name) is { Length: > 0 } value ? value : throw new ArgumentException($"'{name}' is required: a non-empty string.");
-
-    private static int? OptionalInt(JsonElement root, string name) => RequestParsing.Get(root, name) switch
-    {
-        null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out int number) => number,
-        _ => throw new ArgumentException($"'{name}' must be a whole number."),
-    };
-
     private static Task JsonAsync(HttpContext context, int statusCode, byte[] body) => HttpAnswers.JsonAsync(context, statusCode, body);
 
     private static Task Empty(HttpContext context)
@@ -234,105 +175,6 @@ internal sealed class AdminEndpoints(EmulatorState state, Func<Uri> baseUrl) : I
         HttpAnswers.Empty(context, StatusCodes.Status204NoContent);
         return Task.CompletedTask;
     }
-
-    private byte[] Summary() => WireFormat.Write(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("baseUrl", baseUrl().AbsoluteUri);
-        writer.WriteNumber("requestCount", state.Store.RequestCount);
-        writer.WriteNumber("postCount", state.Store.PostCount);
-        writer.WriteNumber("duplicatePostCount", state.Store.DuplicatePostCount);
-        writer.WriteNumber("postBackCount", state.PostBackSender.Sent);
-        writer.WriteNumber("postBackDroppedCount", state.PostBackSender.Dropped);
-        writer.WriteNumber("postBackRefusedCount", state.PostBackSender.Refused);
-        writer.WriteNumber("postBackFailedCount", state.PostBackSender.Failed);
-        writer.WriteNumber("lostAnswerCount", state.LostAnswers.Count);
-        writer.WriteNumber("devices", state.Devices.Count);
-        writer.WriteNumber("commands", state.Store.All().Length);
-        writer.WriteNumber("pendingAnswers", state.Script.PendingAnswers);
-        writer.WriteEndObject();
-    });
-
-    private byte[] DevicesJson() => WireFormat.Write(writer =>
-    {
-        writer.WriteStartArray();
-        foreach (EmulatedDevice device in state.Devices)
-        {
-            WriteDevice(writer, device);
-        }
-
-        writer.WriteEndArray();
-    });
-
-    private static byte[] DeviceJson(EmulatedDevice device) => WireFormat.Write(writer => WriteDevice(writer, device));
-
-    private static void WriteDevice(Utf8JsonWriter writer, EmulatedDevice device)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", device.Id);
-        writer.WriteString("name", device.Name);
-        writer.WriteString("kind", device.Kind);
-        writer.WriteString("manufacturer", device.Manufacturer);
-        writer.WriteString("model", device.Model);
-        writer.WriteString("platform", device.Platform);
-        writer.WriteString("status", device.Status);
-        writer.WriteString("behavior", DeviceBehaviorNames.NameOf(device.Behavior));
-        writer.WriteString("error", device.Error);
-        writer.WriteEndObject();
-    }
-
-    private byte[] CommandsJson() => WireFormat.Write(writer =>
-    {
-        writer.WriteStartArray();
-        foreach (StoredCommand command in state.Store.All())
-        {
-            StatusAt status = state.StatusOf(command);
-            writer.WriteStartObject();
-            writer.WriteString("id", command.Id);
-            writer.WriteString("deviceId", command.DeviceId);
-            writer.WriteString("type", command.Type);
-            writer.WriteString("status", status.Status);
-            writer.WriteString("error", status.Error);
-            writer.WriteString("createdAt", command.CreatedAt);
-            writer.WriteString("clientRequestId", command.ClientRequestId);
-            writer.WriteString("requestBody", command.RequestBody);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    });
-
-    private byte[] RequestsJson() => WireFormat.Write(writer =>
-    {
-        writer.WriteStartArray();
-        foreach (RecordedRequest request in state.Requests.Snapshot())
-        {
-            writer.WriteStartObject();
-            writer.WriteString("method", request.Method);
-            writer.WriteString("path", request.Path);
-            writer.WriteStartObject("headers");
-            foreach ((string name, string value) in request.Headers)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteString("body", request.Body);
-            writer.WriteString("receivedAt", request.ReceivedAt);
-            if (request.StatusCode is { } status)
-            {
-                writer.WriteNumber("statusCode", status);
-            }
-            else
-            {
-                writer.WriteNull("statusCode");
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    });
 
     private sealed class ConflictException(string message) : Exception(message);
 }

@@ -149,8 +149,8 @@ public sealed class EmulatedDeviceCollection : IReadOnlyCollection<EmulatedDevic
         lock (_gate)
         {
             return clean
-                ? _cleanBody ??= WireFormat.Devices(_devices, clean: true)
-                : _quirkyBody ??= WireFormat.Devices(_devices, clean: false);
+                ? _cleanBody ??= DeviceListJson.Devices(_devices, clean: true)
+                : _quirkyBody ??= DeviceListJson.Devices(_devices, clean: false);
         }
     }
 

@@ -156,4 +156,15 @@ public sealed class ProgramTests
 
         Assert.True(help);
     }
+
+    [Fact]
+    public void Usage_HasOneLineForEveryFlagOfTheTable()
+    {
+        string[] lines = Program.Usage.Split('\n');
+
+        foreach (CommandLineOption option in CommandLineOptions.All)
+        {
+            Assert.Single(lines, line => line.StartsWith($"  {option.Name} ", StringComparison.Ordinal) || line.TrimEnd() == $"  {option.Name}");
+        }
+    }
 }

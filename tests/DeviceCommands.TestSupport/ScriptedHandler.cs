@@ -24,7 +24,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Queue<Step> _script = new();
-    private readonly List<RecordedRequest> _requests = [];
+    private readonly List<SentRequest> _requests = [];
     private readonly List<string> _violations = [];
     private Step? _last;
     private Step? _hang;
@@ -45,7 +45,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     public Action? OnEachPoll { get; set; }
 
     /// <summary>Every request so far, in order of arrival.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
+    public IReadOnlyList<SentRequest> Requests
     {
         get
         {
@@ -201,7 +201,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
         Func<HttpRequestMessage, HttpResponseMessage>? post;
         lock (_gate)
         {
-            _requests.Add(new RecordedRequest(
+            _requests.Add(new SentRequest(
                 request.Method,
                 request.RequestUri!,
                 _clock.GetUtcNow(),
@@ -274,7 +274,10 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     }
 }
 
-/// <summary>A request as <see cref="ScriptedHandler"/> received it.</summary>
+/// <summary>
+/// A request the client sent, as <see cref="ScriptedHandler"/> saw it on the client's side of the wire (a typed method and
+/// URI, a few headers); not the emulator's <c>RecordedRequest</c>, which is what a server received.
+/// </summary>
 /// <param name="Method">The method.</param>
 /// <param name="Uri">The URL.</param>
 /// <param name="At">When it arrived, on the handler's clock.</param>
@@ -282,4 +285,4 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
 /// <param name="UserAgent">The User-Agent header; empty when none.</param>
 /// <param name="ClientRequestId">The first <c>client-request-id</c> header; null when none.</param>
 /// <param name="Body">The body text; null when the request had no content.</param>
-public sealed record RecordedRequest(HttpMethod Method, Uri Uri, DateTimeOffset At, string? Authorization, string? UserAgent, string? ClientRequestId, string? Body);
+public sealed record SentRequest(HttpMethod Method, Uri Uri, DateTimeOffset At, string? Authorization, string? UserAgent, string? ClientRequestId, string? Body);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Wire;
 
 /// <summary>Writes the emulator's answers: JSON bodies written whole, OData errors, empty answers.</summary>
 internal static class HttpAnswers
@@ -42,4 +42,13 @@ internal static class HttpAnswers
 
     public static string WholeSeconds(TimeSpan time, int minimum) =>
         Math.Max(minimum, (long)Math.Ceiling(time.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>413 or 408 for a body that is too large or too slow, closing the connection (the rest is not read).</summary>
+    public static Task BodyProblemAsync(HttpContext context, BodyProblem problem, long maxBytes, TimeSpan timeout)
+    {
+        context.Response.Headers.Connection = "close";
+        return problem == BodyProblem.TooLarge
+            ? ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The body is larger than {maxBytes} bytes.")
+            : ErrorAsync(context, StatusCodes.Status408RequestTimeout, "RequestTimeout", $"The body did not arrive within {timeout.TotalSeconds:0.###} s.");
+    }
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using DeviceCommands.Emulator.Commands;
+using DeviceCommands.Emulator.Wire;
+using Route = DeviceCommands.Emulator.Wire.Route;
 
 namespace DeviceCommands.Emulator;
 

@@ -1,4 +1,6 @@
-namespace DeviceCommands.Emulator;
+using DeviceCommands.Emulator.Commands;
+
+namespace DeviceCommands.Emulator.PostBacks;
 
 /// <summary>
 /// Follows each command that carries a postBackUri through its life, on the emulator's clock (one sleep until its next
@@ -6,9 +8,9 @@ namespace DeviceCommands.Emulator;
 /// seeded faults: a postback dropped, delayed, sent twice, or held back until after the next one. A postback never
 /// holds up the command or the next postback.
 /// </summary>
-internal sealed class PostBackFollower(EmulatorState state, PostBackSender sender)
+internal sealed class PostBackFollower(EmulatorOptions options, CancellationToken stopping, PostBackSender sender)
 {
-    private readonly Random _random = new(unchecked(state.Options.Seed * 31 + 0x5057));
+    private readonly Random _random = new(unchecked(options.Seed * 31 + 0x5057));
     private readonly Lock _gate = new();
 
     /// <summary>Starts following <paramref name="command"/> when it has a postBackUri the emulator may post to.</summary>
@@ -26,13 +28,13 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
         byte[]? held = null;
         try
         {
-            while (!state.Stopping.IsCancellationRequested)
+            while (!stopping.IsCancellationRequested)
             {
-                StatusAt now = state.StatusOf(command);
+                StatusAt now = CommandLifecycle.StateOf(command, options.TimeProvider.GetUtcNow(), options.StepDelay);
                 if (now.Status != last)
                 {
                     last = now.Status;
-                    byte[] body = WireFormat.Command(command, now, state.Options.CleanJson, wrap: true);
+                    byte[] body = CommandJson.Command(command, now, options.CleanJson, wrap: true);
                     (bool drop, bool delay, bool twice, bool hold) = Draw();
                     if (hold && !now.IsTerminal && held is null)
                     {
@@ -59,7 +61,7 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
                     break;
                 }
 
-                await Task.Delay(WholeMilliseconds(remaining), state.Time, state.Stopping).ConfigureAwait(false);
+                await Task.Delay(WholeMilliseconds(remaining), options.TimeProvider, stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -81,7 +83,7 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
         {
             if (delay)
             {
-                await Task.Delay(state.Options.PostBackDelay, state.Time, state.Stopping).ConfigureAwait(false);
+                await Task.Delay(options.PostBackDelay, options.TimeProvider, stopping).ConfigureAwait(false);
             }
 
             await sender.PostAsync(target, body).ConfigureAwait(false);
@@ -99,7 +101,7 @@ internal sealed class PostBackFollower(EmulatorState state, PostBackSender sende
     /// <summary>Four draws per postback, always in the same order, so a seed gives the same faults.</summary>
     private (bool Drop, bool Delay, bool Twice, bool Hold) Draw()
     {
-        EmulatorOptions o = state.Options;
+        EmulatorOptions o = options;
         if (!o.PostBackFaults)
         {
             return default;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
+using DeviceCommands.Emulator.Wire;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Faults;
 
 /// <summary>
 /// The lost-answer fault (<see cref="EmulatorOptions.LostAnswerRate"/>): a seeded share of command POSTs creates the

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
+using DeviceCommands.Emulator.Commands;
+using DeviceCommands.Emulator.Faults;
+using DeviceCommands.Emulator.PostBacks;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.State;
 
 /// <summary>Everything one emulator holds, shared by its pipeline, its endpoints and its public face.</summary>
 internal sealed class EmulatorState
@@ -18,8 +21,8 @@ internal sealed class EmulatorState
         Faults = new FaultInjector(options);
         LostAnswers = new LostAnswers(options);
         Logger = options.LoggerFactory?.CreateLogger("DeviceCommands.Emulator");
-        PostBackSender = new PostBackSender(this);
-        PostBacks = new PostBackFollower(this, PostBackSender);
+        PostBackSender = new PostBackSender(options, _stopping.Token);
+        PostBacks = new PostBackFollower(options, _stopping.Token, PostBackSender);
     }
 
     /// <summary>The validated copy of the options.</summary>

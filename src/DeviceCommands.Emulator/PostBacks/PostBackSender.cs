@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.PostBacks;
 
 /// <summary>
 /// Sends postbacks: one POST each, under <see cref="Timeout"/> on the emulator's clock, never retried, its answer
@@ -14,7 +14,8 @@ internal sealed class PostBackSender : IDisposable
     /// <summary>The time one postback has: 2 s.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    private readonly EmulatorState _state;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _stopping;
     private readonly HttpMessageInvoker _invoker;
     private readonly bool _overSocket;
     private int _sent;
@@ -22,13 +23,14 @@ internal sealed class PostBackSender : IDisposable
     private int _refused;
     private int _failed;
 
-    public PostBackSender(EmulatorState state)
+    public PostBackSender(EmulatorOptions options, CancellationToken stopping)
     {
-        _state = state;
-        _overSocket = state.Options.PostBackHandler is null;
+        _time = options.TimeProvider;
+        _stopping = stopping;
+        _overSocket = options.PostBackHandler is null;
         _invoker = _overSocket
             ? new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = Timeout, UseCookies = false })
-            : new HttpMessageInvoker(state.Options.PostBackHandler!, disposeHandler: false);
+            : new HttpMessageInvoker(options.PostBackHandler!, disposeHandler: false);
     }
 
     /// <summary>Postbacks sent, answered or not (a duplicate counts twice).</summary>
@@ -70,9 +72,9 @@ internal sealed class PostBackSender : IDisposable
     /// <summary>POSTs <paramref name="body"/> to <paramref name="target"/> once; never throws.</summary>
     public async Task PostAsync(Uri target, byte[] body)
     {
-        using ClockWork work = ClockWork.Begin(_state.Time);
-        using CancellationTokenSource timeout = new(Timeout, _state.Time);
-        using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _state.Stopping);
+        using ClockWork work = ClockWork.Begin(_time);
+        using CancellationTokenSource timeout = new(Timeout, _time);
+        using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping);
         using HttpRequestMessage request = new(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         Interlocked.Increment(ref _sent);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using DeviceCommands.Emulator.Commands;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.State;
 
 /// <summary>
 /// Writes one line per command transition to <see cref="EmulatorOptions.TransitionLog"/>, from one timer on the

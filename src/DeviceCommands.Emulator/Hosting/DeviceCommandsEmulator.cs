@@ -1,6 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using DeviceCommands.Emulator.Admin;
+using DeviceCommands.Emulator.Hosting;
+using DeviceCommands.Emulator.Http;
+using DeviceCommands.Emulator.PostBacks;
+using DeviceCommands.Emulator.State;
 
 namespace DeviceCommands.Emulator;
 
@@ -10,33 +15,8 @@ namespace DeviceCommands.Emulator;
 /// (<see cref="CreateInMemory"/>), reached through <see cref="CreateHandler"/>. Both answer exactly alike.
 /// </summary>
 /// <remarks>
-/// <para>It serves, under <see cref="BaseUrl"/>:</para>
-/// <list type="bullet">
-/// <item><c>GET me/devices</c>: 200 <c>{"value":[device, ...]}</c>.</item>
-/// <item><c>POST me/devices/{id}/commands</c> (or <c>/command</c>): 201 with the created command, status <c>requesting</c>;
-/// 404 <c>ResourceNotFound</c> for an unknown device; 400 <c>BadRequest</c> for a malformed body (empty, not UTF-8, a
-/// lone surrogate, not JSON, nested over 64 levels, not an object, or a string property of the resource holding another
-/// JSON type); 413 for a body over <see cref="EmulatorOptions.MaxRequestBodyBytes"/>; 408 for one slower than
-/// <see cref="EmulatorOptions.RequestBodyTimeout"/>. Property names are read case-insensitively. A command its device
-/// cannot run (an unknown or missing <c>type</c>, a <c>LaunchUri</c> without an absolute <c>payload.uri</c>, an
-/// <c>AppService</c> without <c>appServiceName</c> and <c>packageFamilyName</c>) is accepted, and ends
-/// <c>executionFailed</c> with an <c>error</c> saying why.</item>
-/// <item><c>GET me/devices/{id}/commands/{commandId}</c>: 200 with the command's current status; 404 for an unknown
-/// device or command (also one forgotten past <see cref="EmulatorOptions.MaxCommands"/>).</item>
-/// <item><c>GET me/devices/{id}/commands/{commandId}/responsePayload</c> (any case): once the command is
-/// <c>completed</c>, 200 with the reference page's body,
-/// <c>{"@odata.context":…,"MsIgnoredParameter":0,"CreationDate":"MM/dd/yyyy","Type":"Ok"}</c> (the completion day on
-/// the emulator's clock), for every command type; an <c>AppService</c> command adds its app's answer, an echo of its
-/// payload with every key, under <c>AppServiceResponse</c>. Before that, or when the command ended otherwise, 204 (no
-/// content: OData's null).</item>
-/// </list>
-/// <para>Every error is a Graph OData error, <c>{"error":{"code":"...","message":"..."}}</c>; a wrong method is 405.
-/// A status is computed from the command's age by <see cref="EmulatorOptions.TimeProvider"/>: one
-/// <see cref="EmulatorOptions.StepDelay"/> in each non-terminal status, then the terminal status of the device's
-/// <see cref="DeviceBehavior"/>, or the outcome scripted with <see cref="EmulatorScript.SetOutcome"/>. Quirky and clean
-/// JSON (<see cref="EmulatorOptions.CleanJson"/>) differ only in spelling, never in content.</para>
-/// <para>A running emulator is steered with <see cref="Devices"/>, <see cref="Script"/>, <see cref="GetRequests"/> and
-/// <see cref="Reset"/>, or over HTTP with its admin API under <c>/_emulator</c> (see the program's <c>--help</c>).</para>
+/// Steered with <see cref="Devices"/>, <see cref="Script"/>, <see cref="GetRequests"/> and <see cref="Reset"/>, or over
+/// HTTP under <c>/_emulator</c>. What it models (paths, statuses, errors, limits) is specified in <c>docs/emulator.md</c>.
 /// </remarks>
 public sealed class DeviceCommandsEmulator : IAsyncDisposable
 {
@@ -58,7 +38,7 @@ public sealed class DeviceCommandsEmulator : IAsyncDisposable
     {
         _state = new EmulatorState(options);
         BaseUrl = baseUrl!;
-        _pipeline = new RequestPipeline(_state, () => BaseUrl);
+        _pipeline = new RequestPipeline(_state, new AdminEndpoints(_state, () => BaseUrl));
         _transitions = options.TransitionLog is { } log ? new TransitionLogger(_state, log) : null;
     }
 

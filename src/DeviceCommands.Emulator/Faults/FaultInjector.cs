@@ -1,4 +1,4 @@
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Faults;
 
 /// <summary>A fault chosen for one request.</summary>
 internal enum Fault

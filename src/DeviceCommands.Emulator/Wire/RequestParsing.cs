@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Wire;
 
 /// <summary>Why a body could not be read.</summary>
 internal enum BodyProblem
@@ -19,7 +19,7 @@ internal readonly record struct ParsedCommand(
 /// <summary>
 /// Reads request bodies: bounded in size and in time, strict UTF-8 (a leading BOM skipped), JSON with no lone
 /// surrogate anywhere, and the command of a POST. What is malformed is a 400; what a device cannot run is accepted
-/// and ends <c>executionFailed</c> (see <see cref="CommandLifecycle"/>).
+/// and ends <c>executionFailed</c> (the command lifecycle decides).
 /// </summary>
 internal static class RequestParsing
 {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Wire;
 
 /// <summary>What a request target names.</summary>
 internal enum Route

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DeviceCommands.Emulator.Commands;
+using DeviceCommands.Emulator.State;
+using DeviceCommands.Emulator.Wire;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Http;
 
 /// <summary>
 /// The four endpoints of the service, once the pipeline has routed the request, checked its method and token, and
@@ -48,7 +51,7 @@ internal sealed class ServiceEndpoints(EmulatorState state)
         state.Store.Add(stored);
         state.PostBacks.Follow(stored);
         return HttpAnswers.JsonAsync(context, StatusCodes.Status201Created,
-            WireFormat.Command(stored, new StatusAt(CommandLifecycle.Requesting, Options.StepDelay), Options.CleanJson, wrap: false));
+            CommandJson.Command(stored, new StatusAt(CommandLifecycle.Requesting, Options.StepDelay), Options.CleanJson, wrap: false));
     }
 
     /// <summary><c>GET …/commands/{id}</c>: 200 with the command's status now (and <c>Retry-After</c> hints when asked for).</summary>
@@ -62,7 +65,7 @@ internal sealed class ServiceEndpoints(EmulatorState state)
             context.Response.Headers["retry-after-ms"] = Math.Max(1L, (long)Math.Ceiling(remaining.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        return HttpAnswers.JsonAsync(context, StatusCodes.Status200OK, WireFormat.Command(command, status, Options.CleanJson, wrap: true));
+        return HttpAnswers.JsonAsync(context, StatusCodes.Status200OK, CommandJson.Command(command, status, Options.CleanJson, wrap: true));
     }
 
     /// <summary>
@@ -74,7 +77,7 @@ internal sealed class ServiceEndpoints(EmulatorState state)
     {
         if (state.StatusOf(command).CompletedAt is { } completedAt)
         {
-            return HttpAnswers.JsonAsync(context, StatusCodes.Status200OK, WireFormat.PayloadResponse(command, completedAt, Options.CleanJson));
+            return HttpAnswers.JsonAsync(context, StatusCodes.Status200OK, CommandJson.PayloadResponse(command, completedAt, Options.CleanJson));
         }
 
         HttpAnswers.Empty(context, StatusCodes.Status204NoContent);

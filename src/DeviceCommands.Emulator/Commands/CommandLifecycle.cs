@@ -1,13 +1,4 @@
-namespace DeviceCommands.Emulator;
-
-/// <summary>
-/// A command's status at one moment; how long it keeps it (null once it has its final status); its <c>error</c> text;
-/// and, for a completed command, when it completed (the date of its response payload).
-/// </summary>
-internal readonly record struct StatusAt(string Status, TimeSpan? Remaining, string? Error = null, DateTimeOffset? CompletedAt = null)
-{
-    public bool IsTerminal => Remaining is null;
-}
+namespace DeviceCommands.Emulator.Commands;
 
 /// <summary>
 /// Every decision about a command's life, computed lazily from its age (no timer per command): the non-terminal

@@ -1,7 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using DeviceCommands.Emulator.Commands;
+using DeviceCommands.Emulator.Faults;
+using DeviceCommands.Emulator.State;
+using DeviceCommands.Emulator.Wire;
+using Route = DeviceCommands.Emulator.Wire.Route;
 
-namespace DeviceCommands.Emulator;
+namespace DeviceCommands.Emulator.Http;
 
 /// <summary>
 /// The one way into an emulator, over Kestrel and in memory alike: routing on the raw target, then for the service's
@@ -19,13 +24,14 @@ internal sealed class RequestPipeline
 
     private readonly EmulatorState _state;
     private readonly ServiceEndpoints _service;
-    private readonly AdminEndpoints _admin;
+    private readonly IAdminApi _admin;
 
-    public RequestPipeline(EmulatorState state, Func<Uri> baseUrl)
+    /// <summary>A pipeline over an emulator's state; requests under <c>/_emulator</c> go to <paramref name="admin"/>.</summary>
+    public RequestPipeline(EmulatorState state, IAdminApi admin)
     {
         _state = state;
         _service = new ServiceEndpoints(state);
-        _admin = new AdminEndpoints(state, baseUrl);
+        _admin = admin;
     }
 
     private EmulatorOptions Options => _state.Options;
@@ -146,7 +152,7 @@ internal sealed class RequestPipeline
             (body, BodyProblem problem) = await RequestParsing.ReadBodyAsync(context, Options.MaxRequestBodyBytes, Options.RequestBodyTimeout).ConfigureAwait(false);
             if (problem != BodyProblem.None)
             {
-                await AnswerBodyProblemAsync(context, problem, Options).ConfigureAwait(false);
+                await HttpAnswers.BodyProblemAsync(context, problem, Options.MaxRequestBodyBytes, Options.RequestBodyTimeout).ConfigureAwait(false);
                 return null;
             }
         }
@@ -239,15 +245,6 @@ internal sealed class RequestPipeline
         }
 
         await (match.Route == Route.Command ? _service.GetCommandAsync(context, command) : _service.GetResponsePayloadAsync(context, command)).ConfigureAwait(false);
-    }
-
-    /// <summary>413 or 408, closing the connection (the rest of the body is not read).</summary>
-    internal static Task AnswerBodyProblemAsync(HttpContext context, BodyProblem problem, EmulatorOptions options)
-    {
-        context.Response.Headers.Connection = "close";
-        return problem == BodyProblem.TooLarge
-            ? HttpAnswers.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", $"The body is larger than {options.MaxRequestBodyBytes} bytes.")
-            : HttpAnswers.ErrorAsync(context, StatusCodes.Status408RequestTimeout, "RequestTimeout", $"The body did not arrive within {options.RequestBodyTimeout.TotalSeconds:0.###} s.");
     }
 
     private static bool HasBearerToken(HttpRequest request)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DeviceCommands.Client;
+using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
@@ -9,10 +10,11 @@ using Orleans.Storage;
 namespace DeviceCommands.Samples.Fleet;
 
 /// <summary>
-/// One command's wait. It stores its intent, sends the command once, then polls it one step at a time on a grain
-/// timer at the checkpoint's next poll time, storing the checkpoint after each poll. A reminder every minute is its
-/// watchdog: when the silo that held it dies, the reminder activates it on another silo, where it continues from what
-/// it stored.
+/// One command's wait. It stores its intent, sends the command once (with a postBackUri that any silo can route back
+/// to it, see <see cref="CallbackAsync"/>), then polls it one step at a time on a grain timer at the checkpoint's next
+/// poll time, storing the checkpoint after each poll; a postback makes it poll at once. A reminder every
+/// <see cref="WatchdogPeriod"/> is its watchdog: when the silo that held it dies, the reminder (or the next postback)
+/// activates it on another silo, where it continues from what it stored.
 /// </summary>
 /// <remarks>
 /// <para><b>At most once.</b> The service has no idempotency key, so the wait never sends blindly:</para>
@@ -43,8 +45,12 @@ public sealed partial class WaitGrain(
     /// <summary>The watchdog reminder's name.</summary>
     public const string Watchdog = "watchdog";
 
-    /// <summary>The watchdog's period: Orleans' smallest reminder period.</summary>
-    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The watchdog's period: 10 s (the silos lower Orleans' smallest reminder period, 1 min, to it). A tick of a live
+    /// wait only plans its next step, with no request and no write; a wait whose silo died, and whose postbacks are lost,
+    /// is back within one period of the cluster declaring the death.
+    /// </summary>
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(10);
 
     private static int s_active;
     private DeviceCommandsClient _client = null!;
@@ -89,6 +95,7 @@ public sealed partial class WaitGrain(
             S.DeviceId = request.DeviceId;
             S.Uri = request.Uri;
             S.AcceptedAt = DateTimeOffset.UtcNow;
+            S.CallbackKey = settings.CallbackBaseUrl is null ? null : CommandCallbackReceiver.NewKey();
             await SendAsync();
         }
 
@@ -166,6 +173,7 @@ public sealed partial class WaitGrain(
             }
             else
             {
+                TakeCallback();
                 await PollAsync(cancellationToken);
             }
         }
@@ -209,8 +217,9 @@ public sealed partial class WaitGrain(
         Command? sent;
         try
         {
-            sent = await _client.Me.Devices[S.DeviceId!].Commands.PostAsync(
-                Command.LaunchUri(new Uri(S.Uri!)), c => c.Headers.Add("client-request-id", requestId));
+            var command = Command.LaunchUri(new Uri(S.Uri!));
+            command.PostBackUri = PostBackUri()?.AbsoluteUri;
+            sent = await _client.Me.Devices[S.DeviceId!].Commands.PostAsync(command, c => c.Headers.Add("client-request-id", requestId));
         }
         catch (ApiException e) when (e.ResponseStatusCode == 429)
         {
@@ -240,8 +249,9 @@ public sealed partial class WaitGrain(
 
         S.CommandId = sent.Id;
         var now = DateTimeOffset.UtcNow;
+        // with callbacks, the first poll is only the fallback: after the time a command usually takes
         var checkpoint = new CommandWaitCheckpoint(S.DeviceId!, sent.Id, 0, S.AcceptedAt, S.AcceptedAt + settings.WaitTimeout,
-            now + settings.InitialDelay, StatusOf(sent));
+            now + (S.CallbackKey is null ? settings.InitialDelay : settings.CallbackFallbackDelay), StatusOf(sent)) { CallbackKey = S.CallbackKey };
         S.Checkpoint = checkpoint.ToString();
         if (sent.Status is { } status && status.IsTerminal())
         {
@@ -298,6 +308,8 @@ public sealed partial class WaitGrain(
             IntentSilo = S.IntentSilo,
             Silo = settings.SiloName,
             ResumedByReminder = _resumedByReminder,
+            ResumedByCallback = _resumedByCallback,
+            CallbackPolls = _callbackPolls,
             AcceptedAtMs = S.AcceptedAt.ToUnixTimeMilliseconds(),
             EndedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };

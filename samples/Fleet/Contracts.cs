@@ -13,6 +13,16 @@ public interface IWaitGrain : IGrainWithStringKey
     /// <param name="request">What to send, and to which device.</param>
     /// <returns>A task that completes once the wait is accepted (its command sent, refused or in doubt).</returns>
     Task StartAsync(WaitRequest request);
+
+    /// <summary>
+    /// A postback of the wait's command, routed here by whichever silo received it: a hint, never the outcome. When
+    /// <paramref name="callbackKey"/> is the wait's own and the body calls for it (a terminal status, or one that cannot
+    /// be read), the wait polls at once; a wait activated by the callback (its silo died) looks at once in any case.
+    /// </summary>
+    /// <param name="callbackKey">The key from the postBackUri; a wrong one is ignored.</param>
+    /// <param name="body">The postback's body (at most 64 KiB).</param>
+    /// <returns>A task that completes once the wait has taken the hint in (not once it has polled).</returns>
+    Task CallbackAsync(string callbackKey, byte[] body);
 }
 
 /// <summary>What a wait sends: a <c>LaunchUri</c> command to a device.</summary>
@@ -85,6 +95,12 @@ public sealed class WaitOutcome
 
     /// <summary>Whether the activation that ended the wait was started by the watchdog reminder (a resumed wait).</summary>
     public bool ResumedByReminder { get; set; }
+
+    /// <summary>Whether the activation that ended the wait was started by a postback routed to it (a resumed wait).</summary>
+    public bool ResumedByCallback { get; set; }
+
+    /// <summary>The polls that a postback asked for (each one a GET at once).</summary>
+    public int CallbackPolls { get; set; }
 
     /// <summary>When the wait was accepted, in Unix milliseconds.</summary>
     public long AcceptedAtMs { get; set; }

@@ -19,9 +19,9 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly List<SiloProcess> _silos;
     private readonly Uri _serviceUrl;
 
-    private FleetCluster(EmbeddedStore? embedded, string redis, string run, Uri serviceUrl, string logs, List<SiloProcess> silos, ConnectionMultiplexer connection, IHost client, TimeSpan startup)
+    private FleetCluster(EmbeddedStore? embedded, string redis, string run, Uri serviceUrl, string logs, int? callbackPort, List<SiloProcess> silos, ConnectionMultiplexer connection, IHost client, TimeSpan startup)
     {
-        (_embedded, Redis, Run, _serviceUrl, LogDirectory, _silos, _connection, _client, Startup) = (embedded, redis, run, serviceUrl, logs, silos, connection, client, startup);
+        (_embedded, Redis, Run, _serviceUrl, LogDirectory, CallbackPort, _silos, _connection, _client, Startup) = (embedded, redis, run, serviceUrl, logs, callbackPort, silos, connection, client, startup);
         Board = new OutcomeBoard(connection, run);
         Client = client.Services.GetRequiredService<IClusterClient>();
     }
@@ -50,35 +50,45 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>The time from the start to every silo ready and the client connected.</summary>
     public TimeSpan Startup { get; }
 
-    /// <summary>Where the silos' logs are.</summary>
+    /// <summary>Where the silos' logs are: a <c>fleet-logs-*</c> folder in the temporary folder, deleted on dispose unless <see cref="KeepLogs"/>.</summary>
     public string LogDirectory { get; }
+
+    /// <summary>Whether <see cref="DisposeAsync"/> leaves <see cref="LogDirectory"/> in place. Default false: deleted.</summary>
+    public bool KeepLogs { get; set; }
+
+    /// <summary>The loopback port every silo serves postbacks on (<see cref="CallbackEndpoint"/>); null without callbacks.</summary>
+    public int? CallbackPort { get; }
 
     /// <summary>Starts the store (unless given), <paramref name="silos"/> silo processes, and the client.</summary>
     /// <param name="redis">A Redis at <c>host:port</c>; null embeds Garnet.</param>
     /// <param name="serviceUrl">The device-command service's base URL.</param>
     /// <param name="silos">How many silos.</param>
+    /// <param name="callbacks">Whether the silos serve a postback endpoint and send its URL with each command.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The running cluster.</returns>
-    public static async Task<FleetCluster> StartAsync(string? redis, Uri serviceUrl, int silos, CancellationToken cancellationToken)
+    public static async Task<FleetCluster> StartAsync(string? redis, Uri serviceUrl, int silos, bool callbacks, CancellationToken cancellationToken)
     {
+        var callbackPort = callbacks ? EmbeddedStore.FreePort() : (int?)null;
         var clock = Stopwatch.StartNew();
         var run = "fleet-" + Guid.NewGuid().ToString("N")[..12];
         var embedded = redis is null ? EmbeddedStore.Start() : null;
         var endpoint = redis ?? embedded!.Endpoint;
         var started = new List<SiloProcess>();
+        string? logs = null;
         try
         {
             var connection = await ConnectionMultiplexer.ConnectAsync(FleetSilo.Store(endpoint));
-            var logs = Directory.CreateTempSubdirectory("fleet-logs-").FullName;
-            started.AddRange(Enumerable.Range(1, silos).Select(i => SiloProcess.Start($"silo-{i}", endpoint, run, serviceUrl, logs)));
+            logs = Directory.CreateTempSubdirectory("fleet-logs-").FullName;
+            started.AddRange(Enumerable.Range(1, silos).Select(i => SiloProcess.Start($"silo-{i}", endpoint, run, serviceUrl, logs, callbackPort)));
             await Task.WhenAll(started.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(120)))).WaitAsync(cancellationToken);
             var client = await ConnectAsync(endpoint, run, cancellationToken);
-            return new FleetCluster(embedded, endpoint, run, serviceUrl, logs, started, connection, client, clock.Elapsed);
+            return new FleetCluster(embedded, endpoint, run, serviceUrl, logs, callbackPort, started, connection, client, clock.Elapsed);
         }
         catch
         {
             started.ForEach(s => s.Dispose());
             embedded?.Dispose();
+            DeleteLogs(logs);
             throw;
         }
     }
@@ -88,7 +98,7 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <returns>The silo.</returns>
     public async Task<SiloProcess> AddSiloAsync(CancellationToken cancellationToken)
     {
-        var silo = SiloProcess.Start(string.Create(CultureInfo.InvariantCulture, $"silo-{_silos.Count + 1}"), Redis, Run, _serviceUrl, LogDirectory);
+        var silo = SiloProcess.Start(string.Create(CultureInfo.InvariantCulture, $"silo-{_silos.Count + 1}"), Redis, Run, _serviceUrl, LogDirectory, CallbackPort);
         _silos.Add(silo);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(120)).WaitAsync(cancellationToken);
         return silo;
@@ -123,6 +133,26 @@ public sealed class FleetCluster : IAsyncDisposable
         _silos.ForEach(s => s.Dispose());
         await _connection.DisposeAsync();
         _embedded?.Dispose();
+        if (!KeepLogs)
+        {
+            DeleteLogs(LogDirectory);
+        }
+    }
+
+    /// <summary>Deletes a run's log folder (the silos have ended and closed their files); a folder that cannot be deleted stays.</summary>
+    private static void DeleteLogs(string? folder)
+    {
+        try
+        {
+            if (folder is not null && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // left in the temporary folder; nothing else depends on it
+        }
     }
 
     private static async Task<IHost> ConnectAsync(string redis, string run, CancellationToken cancellationToken)

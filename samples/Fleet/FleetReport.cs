@@ -30,6 +30,18 @@ public sealed class FleetOptions
     /// <summary>The status a lost answer gets instead of the 201; null cuts the connection. Default null.</summary>
     public int? LostAnswerStatus { get; init; }
 
+    /// <summary>
+    /// Whether the waits send a postBackUri that the silos serve (<see cref="CallbackEndpoint"/>), and poll at once on a
+    /// postback; false polls alone (<c>--no-callbacks</c>). Default true.
+    /// </summary>
+    public bool Callbacks { get; init; } = true;
+
+    /// <summary>The emulator's share of postbacks never sent, 0 to 1 (<c>--post-back-drop-rate</c>). Default 0.</summary>
+    public double PostBackDropRate { get; init; }
+
+    /// <summary>Whether the silos' <c>fleet-logs-*</c> folder stays after the run (<c>--keep-logs</c>). Default false: deleted.</summary>
+    public bool KeepLogs { get; init; }
+
     /// <summary>A pause of the store (a local redis-server, stopped and continued) during the starts or the outcomes; null for none.</summary>
     public StorePause? PauseStore { get; init; }
 
@@ -121,6 +133,9 @@ public sealed class FleetReport
     /// <summary>The waits whose start never landed before its deadline (the driver kept asking until then).</summary>
     public int StartsNeverLanded => Records.Count(r => r.StartCalls == 0);
 
+    /// <summary>The postbacks the emulator sent, answered or not (the dropped ones are not sent).</summary>
+    public int PostBacks { get; init; }
+
     /// <summary>Every request the emulator received.</summary>
     public int Requests { get; init; }
 
@@ -142,7 +157,7 @@ public sealed class FleetReport
     /// <summary>The whole run, the cluster's start and stop included.</summary>
     public TimeSpan Duration { get; init; }
 
-    /// <summary>Where the silos' logs are.</summary>
+    /// <summary>Where the silos' logs were (deleted at the end unless <see cref="FleetOptions.KeepLogs"/>).</summary>
     public required string LogDirectory { get; init; }
 
     /// <summary>The waits that ended as completed.</summary>

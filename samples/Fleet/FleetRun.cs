@@ -49,12 +49,17 @@ public static class FleetRun
             MaxRecordedRequests = options.Waits * 20,
             LostAnswerRate = options.LostAnswerRate,
             LostAnswerStatus = options.LostAnswerStatus,
+            PostBackDropRate = options.PostBackDropRate,
         }, cancellationToken);
         await log.WriteLineAsync($"emulator: {emulator.BaseUrl} ({options.StepDelay.TotalSeconds:0.#} s steps, {options.ThrottleRate:P0} of answers 429"
-            + (options.LostAnswerRate > 0 ? $", {options.LostAnswerRate:P0} of command POSTs lose their answer ({(options.LostAnswerStatus is { } s ? $"{s} instead" : "connection cut")}))" : ")"));
+            + (options.LostAnswerRate > 0 ? $", {options.LostAnswerRate:P0} of command POSTs lose their answer ({(options.LostAnswerStatus is { } s ? $"{s} instead" : "connection cut")})" : string.Empty)
+            + (options.Callbacks ? $", {options.PostBackDropRate:P0} of postbacks dropped)" : "; no callbacks: polling alone)"));
 
-        await using var cluster = await FleetCluster.StartAsync(options.Redis, emulator.BaseUrl, options.Silos, cancellationToken);
-        await log.WriteLineAsync($"store: {cluster.Store}; {cluster.Silos.Count} silos ready after {cluster.Startup.TotalSeconds:0.0} s (processes {string.Join(", ", cluster.Silos.Select(s => s.ProcessId))}; logs in {cluster.LogDirectory})");
+        await using var cluster = await FleetCluster.StartAsync(options.Redis, emulator.BaseUrl, options.Silos, options.Callbacks, cancellationToken);
+        cluster.KeepLogs = options.KeepLogs;
+        await log.WriteLineAsync($"store: {cluster.Store}; {cluster.Silos.Count} silos ready after {cluster.Startup.TotalSeconds:0.0} s (processes {string.Join(", ", cluster.Silos.Select(s => s.ProcessId))}"
+            + (cluster.CallbackPort is { } port ? $"; postbacks to 127.0.0.1:{port}, served by every silo" : string.Empty)
+            + $"; logs in {cluster.LogDirectory}, {(options.KeepLogs ? "kept" : "deleted at the end (--keep-logs keeps them)")})");
 
         var faults = new RunFaults(cluster, options, log);
         await faults.PrepareAsync();
@@ -84,6 +89,7 @@ public static class FleetRun
             Posts = emulator.PostCount,
             RepeatedRequestIds = emulator.DuplicatePostCount,
             Requests = emulator.RequestCount,
+            PostBacks = emulator.PostBackCount,
             Throttled = emulator.GetRequests().Count(r => r.StatusCode == 429),
             BytesPerWaitingGrain = slopes.Count == 0 ? null : slopes[slopes.Count / 2],
             MemoryBySilo = memory,
@@ -143,11 +149,14 @@ public static class FleetRun
             $"requests per wait: {(double)report.Requests / waits:0.00} ({(double)report.Posts / waits:0.00} POST, {report.Throttled} answers 429 in all); state writes per wait: {report.Records.Where(r => r.Outcome is not null).Select(r => r.Outcome!.Writes).DefaultIfEmpty().Average():0.00}; commands created: {report.Commands.Count}, most for one wait: {byWait.Values.Select(c => c.Count).DefaultIfEmpty().Max()}"));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"memory per waiting grain: {(report.BytesPerWaitingGrain is { } b ? $"{b / 1024:0.0} KB" : "not measured")} of managed heap ({string.Join("; ", report.MemoryBySilo.Select(m => $"{m.Silo} {m.IdleHeapBytes / 1048576.0:0.0} MB idle, {m.PeakHeapBytes / 1048576.0:0.0} MB with {m.PeakWaits} waits"))})"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"postbacks sent: {report.PostBacks}; polls a postback asked for: {report.Records.Sum(r => r.Outcome?.CallbackPolls ?? 0)}; outcomes after a fallback poll or none: {report.Records.Count(r => r.Outcome is { CallbackPolls: 0 })}"));
         if (report.Killed.Count > 0)
         {
-            var resumed = report.Records.Count(r => r.Outcome is { ResumedByReminder: true });
+            var byReminder = report.Records.Count(r => r.Outcome is { ResumedByReminder: true });
+            var byCallback = report.Records.Count(r => r.Outcome is { ResumedByCallback: true });
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{string.Join(", ", report.Killed.Select(k => $"{k.Silo} killed {(k.At - report.FirstStartAt).TotalSeconds:0.0} s"))} after the first start; {resumed} waits resumed by their reminder on another silo"));
+                $"{string.Join(", ", report.Killed.Select(k => $"{k.Silo} killed {(k.At - report.FirstStartAt).TotalSeconds:0.0} s"))} after the first start; waits resumed on another silo: {byReminder} by their reminder, {byCallback} by a postback"));
         }
 
         if (report.StorePaused is { } paused)

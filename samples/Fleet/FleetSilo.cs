@@ -23,6 +23,19 @@ public sealed class FleetSiloSettings
     /// <summary>The longest delay between two polls.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The cluster's postback endpoint (<see cref="CallbackEndpoint.BaseUrl"/>), sent as each command's postBackUri
+    /// under it; null runs the waits on polling alone.
+    /// </summary>
+    public Uri? CallbackBaseUrl { get; init; }
+
+    /// <summary>
+    /// With callbacks, the first poll's delay after the POST: only the fallback for a lost postback, so after the time a
+    /// command usually takes (the emulator's 3 steps of 2 s). Later fallback polls follow the client's schedule for waits
+    /// with callbacks (<see cref="DeviceCommands.Client.CommandWaitOptions.CallbackFallbackFactor"/> times slower). Default 10 s.
+    /// </summary>
+    public TimeSpan CallbackFallbackDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a wait may last from its acceptance.</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
@@ -40,14 +53,20 @@ public static class FleetSilo
     /// Runs a silo until its standard input closes: prints <c>ready {name}</c> once it has joined the cluster.
     /// </summary>
     /// <param name="args">
-    /// <c>--name silo-1 --redis host:port --run id --base-url url --silo-port n --gateway-port n</c>.
+    /// <c>--name silo-1 --redis host:port --run id --base-url url --silo-port n --gateway-port n [--callback-port n]</c>.
     /// </param>
     /// <returns>0 after a clean stop.</returns>
     public static async Task<int> RunAsync(string[] args)
     {
         string Value(string name) =>
             args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"The silo needs {name}.");
-        var settings = new FleetSiloSettings { SiloName = Value("--name"), ServiceUrl = new Uri(Value("--base-url")) };
+        var callbackPort = args.Contains("--callback-port") ? Port(Value("--callback-port")) : (int?)null;
+        var settings = new FleetSiloSettings
+        {
+            SiloName = Value("--name"),
+            ServiceUrl = new Uri(Value("--base-url")),
+            CallbackBaseUrl = callbackPort is { } p ? CallbackEndpoint.BaseUrl(p) : null,
+        };
         var run = Value("--run");
         var redis = Store(Value("--redis"));
 
@@ -61,6 +80,7 @@ public static class FleetSilo
             silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redis.Clone());
             silo.UseSystemTextJsonGrainStorageSerializer(); // plain JSON in Redis, no type names
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = WaitGrain.WatchdogPeriod);
             silo.Configure<ClusterMembershipOptions>(Membership);
             silo.Configure<SiloMessagingOptions>(o => (o.ResponseTimeout, o.SystemResponseTimeout) = (StoreStall, StoreStall));
         });
@@ -73,6 +93,9 @@ public static class FleetSilo
 
         using var host = builder.Build();
         await host.StartAsync();
+        await using var callbacks = callbackPort is { } port
+            ? await CallbackEndpoint.StartAsync(port, host.Services.GetRequiredService<IGrainFactory>(), CancellationToken.None)
+            : null;
         Console.WriteLine($"ready {settings.SiloName}");
 
         // the driver keeps standard input open while it wants the silo; its end (or the driver's death) stops it

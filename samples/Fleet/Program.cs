@@ -6,7 +6,7 @@ namespace DeviceCommands.Samples.Fleet;
 /// Waits that outlive a machine: every command's wait is an Orleans grain whose state, reminders and cluster
 /// membership live in Redis (Garnet embedded unless <c>--redis host:port</c> is given), spread over silo processes,
 /// one of which can be killed halfway. Prints, last, one line of outcomes.
-/// <code>dotnet run --project samples/Fleet -- --waits 1000 --kill-silo [--silos 3] [--redis 127.0.0.1:6379]</code>
+/// <code>dotnet run --project samples/Fleet -- --waits 1000 --kill-silo [--silos 3] [--redis 127.0.0.1:6379] [--no-callbacks]</code>
 /// </summary>
 public static class Program
 {
@@ -28,7 +28,8 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        string[] flags = ["--waits", "--silos", "--redis", "--seed", "--kill-silos", "--lost-answer-rate", "--lost-answer-status", "--pause-redis"];
+        string[] flags = ["--waits", "--silos", "--redis", "--seed", "--kill-silos", "--lost-answer-rate", "--lost-answer-status", "--pause-redis", "--post-back-drop-rate"];
+        string[] switches = ["--kill-silo", "--no-callbacks", "--keep-logs"];
         string? Value(string name)
         {
             int i = Array.IndexOf(args, name);
@@ -50,7 +51,7 @@ public static class Program
                 {
                     i++; // its value, checked below
                 }
-                else if (args[i] != "--kill-silo")
+                else if (!switches.Contains(args[i]))
                 {
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
@@ -68,6 +69,11 @@ public static class Program
                     : int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599 ? code
                     : throw new ArgumentException($"--lost-answer-status takes a status from 400 to 599, not '{status}'."),
                 PauseStore = Value("--pause-redis") is { } pause ? StorePause.Parse(pause) : null,
+                Callbacks = !args.Contains("--no-callbacks"),
+                PostBackDropRate = Value("--post-back-drop-rate") is not { } drop ? 0
+                    : double.TryParse(drop, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1 ? d
+                    : throw new ArgumentException($"--post-back-drop-rate takes a share from 0 to 1, not '{drop}'."),
+                KeepLogs = args.Contains("--keep-logs"),
                 Redis = Value("--redis") is not { } redis ? null
                     : redis.LastIndexOf(':') is var colon and > 0 && ushort.TryParse(redis.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0 ? redis
                     : throw new ArgumentException($"--redis takes host:port, not '{redis}'."),
@@ -76,7 +82,7 @@ public static class Program
         }
         catch (ArgumentException e)
         {
-            await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo | --kill-silos N] [--redis host:port] [--pause-redis starts|outcomes:S] [--lost-answer-rate X] [--lost-answer-status N] [--seed N]");
+            await output.WriteLineAsync($"{e.Message} Usage: dotnet run --project samples/Fleet -- [--waits N] [--silos N] [--kill-silo | --kill-silos N] [--redis host:port] [--pause-redis starts|outcomes:S] [--lost-answer-rate X] [--lost-answer-status N] [--no-callbacks | --post-back-drop-rate X] [--keep-logs] [--seed N]");
             return 2;
         }
 

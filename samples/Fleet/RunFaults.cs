@@ -30,7 +30,7 @@ internal sealed class RunFaults(FleetCluster cluster, FleetOptions options, Text
 
         if (options.PauseStore is not null)
         {
-            _storeProcess = await StorePause.ProcessIdOfAsync(cluster.Connection);
+            _storeProcess = await StorePause.ProcessIdOfAsync(cluster.Redis);
         }
     }
 

@@ -43,8 +43,9 @@ public sealed class SiloProcess : IDisposable
     /// <param name="run">The run's id (cluster and service id).</param>
     /// <param name="serviceUrl">The device-command service's base URL.</param>
     /// <param name="logDirectory">Where its log file goes.</param>
+    /// <param name="callbackPort">The cluster's shared postback port; null runs the silo's waits on polling alone.</param>
     /// <returns>The process.</returns>
-    public static SiloProcess Start(string name, string redis, string run, Uri serviceUrl, string logDirectory)
+    public static SiloProcess Start(string name, string redis, string run, Uri serviceUrl, string logDirectory, int? callbackPort)
     {
         ArgumentNullException.ThrowIfNull(serviceUrl);
         var start = new ProcessStartInfo(DotnetHost())
@@ -67,6 +68,12 @@ public sealed class SiloProcess : IDisposable
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (callbackPort is { } port)
+        {
+            start.ArgumentList.Add("--callback-port");
+            start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         }
 
         var logPath = Path.Combine(logDirectory, name + ".log");

@@ -37,13 +37,18 @@ public sealed record StorePause(FleetPhase Phase, TimeSpan Duration)
             : throw new ArgumentException($"--pause-redis takes starts:<seconds> or outcomes:<seconds> (1 to 120), not '{text}'.");
     }
 
-    /// <summary>The process id of the redis-server behind <paramref name="connection"/>, asked before any pause.</summary>
-    /// <param name="connection">A connection to it.</param>
+    /// <summary>The process id of the redis-server at <paramref name="endpoint"/>, asked before any pause.</summary>
+    /// <param name="endpoint">Its <c>host:port</c>.</param>
     /// <returns>Its process id.</returns>
     /// <exception cref="InvalidOperationException">It does not say (Garnet embedded does not run as its own process).</exception>
-    public static async Task<int> ProcessIdOfAsync(IConnectionMultiplexer connection)
+    public static async Task<int> ProcessIdOfAsync(string endpoint)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(endpoint);
+
+        // INFO is an admin command to StackExchange.Redis: asked on a connection of its own that allows it
+        var options = FleetSilo.Store(endpoint);
+        options.AllowAdmin = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var info = await server.InfoAsync("server");
         var pid = info.SelectMany(g => g).FirstOrDefault(p => p.Key == "process_id").Value;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using DeviceCommands.Client;
+using DeviceCommands.Client.Callbacks;
 using DeviceCommands.Client.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
@@ -9,10 +9,11 @@ using Orleans.Storage;
 namespace DeviceCommands.Samples.Fleet;
 
 /// <summary>
-/// One command's wait. It stores its intent, sends the command once, then polls it one step at a time on a grain
-/// timer at the checkpoint's next poll time, storing the checkpoint after each poll. A reminder every minute is its
-/// watchdog: when the silo that held it dies, the reminder activates it on another silo, where it continues from what
-/// it stored.
+/// One command's wait. It stores its intent, sends the command once (with a postBackUri that any silo can route back
+/// to it, see <see cref="CallbackAsync"/>), then polls it one step at a time on a grain timer at the checkpoint's next
+/// poll time, storing the checkpoint after each poll; a postback makes it poll at once. A reminder every
+/// <see cref="WatchdogPeriod"/> is its watchdog: when the silo that held it dies, the reminder (or the next postback)
+/// activates it on another silo, where it continues from what it stored.
 /// </summary>
 /// <remarks>
 /// <para><b>At most once.</b> The service has no idempotency key, so the wait never sends blindly:</para>
@@ -43,8 +44,12 @@ public sealed partial class WaitGrain(
     /// <summary>The watchdog reminder's name.</summary>
     public const string Watchdog = "watchdog";
 
-    /// <summary>The watchdog's period: Orleans' smallest reminder period.</summary>
-    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The watchdog's period: 10 s (the silos lower Orleans' smallest reminder period, 1 min, to it). A tick of a live
+    /// wait only plans its next step, with no request and no write; a wait whose silo died, and whose postbacks are lost,
+    /// is back within one period of the cluster declaring the death.
+    /// </summary>
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(10);
 
     private static int s_active;
     private DeviceCommandsClient _client = null!;
@@ -89,6 +94,7 @@ public sealed partial class WaitGrain(
             S.DeviceId = request.DeviceId;
             S.Uri = request.Uri;
             S.AcceptedAt = DateTimeOffset.UtcNow;
+            S.CallbackKey = settings.CallbackBaseUrl is null ? null : CommandCallbackReceiver.NewKey();
             await SendAsync();
         }
 
@@ -166,6 +172,7 @@ public sealed partial class WaitGrain(
             }
             else
             {
+                TakeCallback();
                 await PollAsync(cancellationToken);
             }
         }
@@ -209,8 +216,9 @@ public sealed partial class WaitGrain(
         Command? sent;
         try
         {
-            sent = await _client.Me.Devices[S.DeviceId!].Commands.PostAsync(
-                Command.LaunchUri(new Uri(S.Uri!)), c => c.Headers.Add("client-request-id", requestId));
+            var command = Command.LaunchUri(new Uri(S.Uri!));
+            command.PostBackUri = PostBackUri()?.AbsoluteUri;
+            sent = await _client.Me.Devices[S.DeviceId!].Commands.PostAsync(command, c => c.Headers.Add("client-request-id", requestId));
         }
         catch (ApiException e) when (e.ResponseStatusCode == 429)
         {
@@ -240,8 +248,9 @@ public sealed partial class WaitGrain(
 
         S.CommandId = sent.Id;
         var now = DateTimeOffset.UtcNow;
+        // with callbacks, the first poll is only the fallback: after the time a command usually takes
         var checkpoint = new CommandWaitCheckpoint(S.DeviceId!, sent.Id, 0, S.AcceptedAt, S.AcceptedAt + settings.WaitTimeout,
-            now + settings.InitialDelay, StatusOf(sent));
+            now + (S.CallbackKey is null ? settings.InitialDelay : settings.CallbackFallbackDelay), StatusOf(sent)) { CallbackKey = S.CallbackKey };
         S.Checkpoint = checkpoint.ToString();
         if (sent.Status is { } status && status.IsTerminal())
         {
@@ -298,6 +307,8 @@ public sealed partial class WaitGrain(
             IntentSilo = S.IntentSilo,
             Silo = settings.SiloName,
             ResumedByReminder = _resumedByReminder,
+            ResumedByCallback = _resumedByCallback,
+            CallbackPolls = _callbackPolls,
             AcceptedAtMs = S.AcceptedAt.ToUnixTimeMilliseconds(),
             EndedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
@@ -319,84 +330,6 @@ public sealed partial class WaitGrain(
         if (await this.GetReminder(Watchdog) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
-        }
-    }
-
-    /// <summary>
-    /// Writes the state, confirmed: a write that fails or times out (the store stalls) is read back. Stored as written:
-    /// done. The ETag unchanged (it did not land): written again from what this activation holds. Anything else:
-    /// another activation wrote, and <see cref="InconsistentStateException"/> stops this one. Gives up after
-    /// <see cref="FleetSilo.StoreStall"/> and more, keeping what it holds: the next step writes it.
-    /// </summary>
-    private async Task WriteAsync()
-    {
-        S.Writes++;
-        _unwritten = true;
-        var mine = JsonSerializer.Serialize(S);
-        var until = DateTimeOffset.UtcNow + FleetSilo.StoreStall + FleetSilo.StoreStall;
-        while (true)
-        {
-            var etag = state.Etag;
-            try
-            {
-                await state.WriteStateAsync();
-                (_unwritten, _inDoubt) = (false, null);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // an ETag conflict is this activation's own when an earlier write of it, given up on, landed late
-                var earlier = _inDoubt;
-                if (e is InconsistentStateException && earlier is null)
-                {
-                    throw;
-                }
-
-                LogWriteInDoubt(logger, e, this.GetPrimaryKeyString());
-                _inDoubt = mine;
-                if (!await ReadBackAsync(until))
-                {
-                    state.State = JsonSerializer.Deserialize<WaitState>(mine)!;
-                    throw;
-                }
-
-                var stored = JsonSerializer.Serialize(S);
-                if (stored == mine)
-                {
-                    (_unwritten, _inDoubt) = (false, null);
-                    return;
-                }
-
-                if (state.Etag != etag && stored != earlier)
-                {
-                    throw new InconsistentStateException($"Wait {this.GetPrimaryKeyString()}: another activation wrote its state.", state.Etag, etag);
-                }
-
-                // not stored (or only an earlier write of this activation): written again from what this activation holds
-                state.State = JsonSerializer.Deserialize<WaitState>(mine)!;
-            }
-        }
-    }
-
-    /// <summary>Reads the stored state (and its ETag) back, trying every second until <paramref name="until"/>; false if the store never answered.</summary>
-    private async Task<bool> ReadBackAsync(DateTimeOffset until)
-    {
-        while (true)
-        {
-            try
-            {
-                await state.ReadStateAsync();
-                return true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow < until)
-            {
-                LogWriteInDoubt(logger, e, this.GetPrimaryKeyString());
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return false;
-            }
         }
     }
 
@@ -431,16 +364,4 @@ public sealed partial class WaitGrain(
         && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 60))
             : TimeSpan.FromSeconds(1);
-
-    [LoggerMessage(1, LogLevel.Warning, "Wait {Key}: another activation stored first; this one stops without sending.")]
-    private static partial void LogStale(ILogger logger, string key);
-
-    [LoggerMessage(2, LogLevel.Warning, "Wait {Key}: a step failed; it is tried again in 1 s.")]
-    private static partial void LogStepFailed(ILogger logger, Exception exception, string key);
-
-    [LoggerMessage(4, LogLevel.Warning, "Wait {Key}: a write of its state failed or came back late; it is read back and confirmed.")]
-    private static partial void LogWriteInDoubt(ILogger logger, Exception exception, string key);
-
-    [LoggerMessage(3, LogLevel.Warning, "Wait {Key}: the POST got no answer; the command may exist, and is not sent again.")]
-    private static partial void LogPostInDoubt(ILogger logger, Exception exception, string key);
 }

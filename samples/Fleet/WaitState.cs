@@ -27,6 +27,12 @@ public sealed class WaitState
     /// </summary>
     public string? ClientRequestId { get; set; }
 
+    /// <summary>
+    /// The key in the command's postBackUri (22 random URL-safe characters, made with the intent); null when the fleet
+    /// runs without callbacks. A postback with another key is ignored.
+    /// </summary>
+    public string? CallbackKey { get; set; }
+
     /// <summary>When the intent was stored.</summary>
     public DateTimeOffset? IntentAt { get; set; }
 

@@ -5,10 +5,10 @@ using System.Net.Sockets;
 namespace DeviceCommands.Fleet.Tests;
 
 /// <summary>
-/// The second outside attack on the Fleet sample's command line: bad arguments get one line and exit 2, before any
+/// The Fleet sample's command line: bad arguments get one line and exit 2, before any
 /// silo or store starts, and no stack trace.
 /// </summary>
-public sealed class OutsideAttackRound2Tests
+public sealed class CommandLineTests
 {
     [Theory]
     [InlineData("--waits 0", "--waits")]
@@ -19,6 +19,9 @@ public sealed class OutsideAttackRound2Tests
     [InlineData("--silos 0", "--silos")]
     [InlineData("--redis nonsense --waits 1", "--redis takes host:port")]
     [InlineData("--redis 127.0.0.1:0 --waits 1", "--redis takes host:port")]
+    [InlineData("--post-back-drop-rate 1.5", "--post-back-drop-rate takes a share from 0 to 1")]
+    [InlineData("--post-back-drop-rate", "--post-back-drop-rate needs a value")]
+    [InlineData("--no-callback", "Unknown argument '--no-callback'")]
     public async Task Fleet_WithABadArgument_ExitsTwo_AtOnce_WithOneLine(string line, string expected)
     {
         using var output = new StringWriter();

@@ -49,7 +49,7 @@ public sealed partial class WaitGrain
             // nothing to poll yet (the POST's answer is not stored), or the stored state decides: the plan as it is
             Plan();
         }
-        else if (fresh || CommandCallbackReceiver.CallsForPoll(CommandWaitCheckpoint.Parse(S.Checkpoint!), body))
+        else if (fresh || CommandWaitCheckpoint.Parse(S.Checkpoint!).CallsForPoll(body))
         {
             _callbackPending = true;
             var due = _lastCallbackPoll + CallbackPollSpacing - DateTimeOffset.UtcNow;

@@ -9,6 +9,7 @@ using DeviceCommands.Emulator;
 using DeviceCommands.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using NSubstitute;
 using RichardSzalay.MockHttp;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +22,14 @@ namespace DeviceCommands.Samples.Snippets;
 /// <summary>Every C# code block of the repository README (the package READMEs are built and run by .ci/consumer-check). Keep them in step.</summary>
 internal static class ReadmeSnippets
 {
+    public static async Task<Command?> RetriesOffForOneCall(DeviceCommandsClient client, string deviceId, string commandId)
+    {
+        // README: Kiota per-request options
+        var command = await client.Me.Devices[deviceId].Commands[commandId]
+            .GetAsync(c => c.Options.Add(new RetryHandlerOption { MaxRetry = 0 }));
+        return command;
+    }
+
     public static async Task<DeviceCommandsClient> FirstCall(CancellationToken cancellationToken)
     {
         // README: First call

@@ -32,6 +32,8 @@ public sealed class HostileRequestTests
             { "two BOMs", [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. valid], "application/json", 400 },
             { "nesting 10 000 deep", Encoding.ASCII.GetBytes("{\"type\":\"AppService\",\"payload\":" + new string('[', 10_000) + new string(']', 10_000) + "}"), "application/json", 400 },
             { "a payload 60 deep", Encoding.ASCII.GetBytes("{\"type\":\"AppService\",\"appServiceName\":\"a\",\"packageFamilyName\":\"p\",\"payload\":" + new string('[', 60) + new string(']', 60) + "}"), "application/json", 201 },
+            { "a payload 64 deep (the client's limit)", Encoding.ASCII.GetBytes("{\"type\":\"AppService\",\"appServiceName\":\"a\",\"packageFamilyName\":\"p\",\"payload\":" + new string('[', 64) + new string(']', 64) + "}"), "application/json", 201 },
+            { "a payload 65 deep", Encoding.ASCII.GetBytes("{\"type\":\"AppService\",\"appServiceName\":\"a\",\"packageFamilyName\":\"p\",\"payload\":" + new string('[', 65) + new string(']', 65) + "}"), "application/json", 400 },
             { "a NUL byte", [.. valid[..^1], 0, (byte)'}'], "application/json", 400 },
             { "JSON as text/plain", valid, "text/plain", 201 },
             { "a form", "type=LaunchUri&uri=https%3A%2F%2Fbing.com"u8.ToArray(), "application/x-www-form-urlencoded", 400 },

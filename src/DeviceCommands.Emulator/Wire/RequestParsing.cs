@@ -26,7 +26,11 @@ internal static class RequestParsing
     public const string LaunchUri = "LaunchUri";
     public const string AppService = "AppService";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    /// <summary>The deepest payload taken: the client's limit (<c>JsonPayload.MaxDepth</c>, 64 levels).</summary>
+    public const int MaxPayloadDepth = 64;
+
+    // the command object is one level more than its payload
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxPayloadDepth + 1 };
 
     /// <summary>Whether the request announces a body (Content-Length above 0, or chunked).</summary>
     public static bool HasBody(HttpContext context) =>

@@ -26,7 +26,9 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
         Assert.True(report.PostBacks > 0);
         var known = report.Records.Where(r => r.Outcome!.CommandId is not null).ToList();
         Assert.True(known.Count(r => r.Outcome!.CallbackPolls > 0) >= known.Count * 9 / 10, "most waits ended on a poll a postback asked for");
-        Assert.True((double)report.Requests / report.Records.Count <= 2.5, $"{(double)report.Requests / report.Records.Count:0.00} requests per wait");
+        // about 2.3 per wait (the POST, one GET, the throttled answers sent again); polling alone makes about 5.7. The
+        // bound leaves room for the fallback polls of a loaded machine; the README's figure is measured, not asserted
+        Assert.True((double)report.Requests / report.Records.Count <= 3.0, $"{(double)report.Requests / report.Records.Count:0.00} requests per wait");
 
         // the kill took waits with it; a postback (routed through a live silo) or the watchdog brought each back elsewhere
         Assert.NotNull(report.KilledSilo);

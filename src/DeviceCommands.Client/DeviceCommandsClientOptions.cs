@@ -102,47 +102,56 @@ public sealed class DeviceCommandsClientOptions
         ? [.. scopes]
         : [$"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Read", $"{BaseUrl.Scheme}://{BaseUrl.Authority}/Device.Command"];
 
-    /// <summary>Throws <see cref="ArgumentException"/> for a setting that cannot work.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> for the first setting that cannot work.</summary>
     internal void Validate()
+    {
+        foreach (var (key, message) in Problems())
+        {
+            throw new ArgumentException(message, key);
+        }
+    }
+
+    /// <summary>Every setting that cannot work: its name and why (none when all can).</summary>
+    internal IEnumerable<(string Key, string Message)> Problems()
     {
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException("BaseUrl must be an absolute http or https URL.", nameof(BaseUrl));
+            yield return (nameof(BaseUrl), "BaseUrl must be an absolute http or https URL.");
         }
 
         if (MaxRetries < 0)
         {
-            throw new ArgumentException("MaxRetries must not be negative.", nameof(MaxRetries));
+            yield return (nameof(MaxRetries), "MaxRetries must not be negative.");
         }
 
         if (RetryDelay < TimeSpan.Zero)
         {
-            throw new ArgumentException("RetryDelay must not be negative.", nameof(RetryDelay));
+            yield return (nameof(RetryDelay), "RetryDelay must not be negative.");
         }
 
         if (TimeProvider is null)
         {
-            throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));
+            yield return (nameof(TimeProvider), "TimeProvider must not be null.");
         }
 
         if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentException("AttemptTimeout must be positive, or Timeout.InfiniteTimeSpan.", nameof(AttemptTimeout));
+            yield return (nameof(AttemptTimeout), "AttemptTimeout must be positive, or Timeout.InfiniteTimeSpan.");
         }
 
         if (MaxRetryAfter < TimeSpan.Zero)
         {
-            throw new ArgumentException("MaxRetryAfter must not be negative.", nameof(MaxRetryAfter));
+            yield return (nameof(MaxRetryAfter), "MaxRetryAfter must not be negative.");
         }
 
         if (MaxResponseContentBytes is <= 0 or > int.MaxValue)
         {
-            throw new ArgumentException("MaxResponseContentBytes must be between 1 and 2^31 - 1.", nameof(MaxResponseContentBytes));
+            yield return (nameof(MaxResponseContentBytes), "MaxResponseContentBytes must be between 1 and 2^31 - 1.");
         }
 
         if (!string.IsNullOrWhiteSpace(UserAgentSuffix) && !IsProductList(UserAgentSuffix))
         {
-            throw new ArgumentException("UserAgentSuffix must be a User-Agent product list in visible ASCII, such as MyApp/2.0.", nameof(UserAgentSuffix));
+            yield return (nameof(UserAgentSuffix), "UserAgentSuffix must be a User-Agent product list in visible ASCII, such as MyApp/2.0.");
         }
     }
 

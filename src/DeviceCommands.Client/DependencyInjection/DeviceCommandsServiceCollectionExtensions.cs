@@ -174,27 +174,33 @@ public static class DeviceCommandsServiceCollectionExtensions
                 return ValidateOptionsResult.Skip;
             }
 
-            if (configuration is not null && OptionsConfiguration.Errors(configuration) is { Count: > 0 } unreadable)
+            // every key at once: the values that cannot be read, then the settings that cannot work
+            var problems = configuration is null ? [] : OptionsConfiguration.Errors(configuration);
+            var section = configuration is IConfigurationSection { Path.Length: > 0 } named ? named.Path + ":" : "";
+            problems.AddRange(options.Problems().Select(p => $"{section}{p.Key} = {Shown(options, p.Key)} cannot work: {p.Message}"));
+            if (problems.Count == 0 && mayHaveCredential && !TokenRule.MayCarryToken(options.BaseUrl, options.BaseUrl))
             {
-                return ValidateOptionsResult.Fail(unreadable.Select(e => $"The DeviceCommands client '{name}': {e}"));
+                problems.Add($"{section}BaseUrl = {options.BaseUrl} cannot carry a token: it is plain http to a host that is not loopback, and the client has a credential: a bearer token is only ever sent over https, or over plain http to a loopback host.");
             }
 
-            try
-            {
-                options.Validate();
-                if (mayHaveCredential && !TokenRule.MayCarryToken(options.BaseUrl, options.BaseUrl))
-                {
-                    return ValidateOptionsResult.Fail($"The DeviceCommands client '{name}' has a credential, and its BaseUrl {options.BaseUrl} is plain http to a host that is not loopback: a bearer token is only ever sent over https, or over plain http to a loopback host.");
-                }
-
-                return ValidateOptionsResult.Success;
-            }
-            catch (ArgumentException e)
-            {
-                return ValidateOptionsResult.Fail($"The DeviceCommands client '{name}': {e.Message}");
-            }
+            return problems.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(problems.Select(p => $"The DeviceCommands client '{name}': {p}"));
         }
     }
+
+    /// <summary>The value of an option, as a message shows it.</summary>
+    private static string Shown(DeviceCommandsClientOptions options, string key) => key switch
+    {
+        nameof(DeviceCommandsClientOptions.BaseUrl) => $"'{options.BaseUrl}'",
+        nameof(DeviceCommandsClientOptions.MaxRetries) => $"'{options.MaxRetries}'",
+        nameof(DeviceCommandsClientOptions.RetryDelay) => $"'{options.RetryDelay}'",
+        nameof(DeviceCommandsClientOptions.AttemptTimeout) => $"'{options.AttemptTimeout}'",
+        nameof(DeviceCommandsClientOptions.MaxRetryAfter) => $"'{options.MaxRetryAfter}'",
+        nameof(DeviceCommandsClientOptions.MaxResponseContentBytes) => $"'{options.MaxResponseContentBytes}'",
+        nameof(DeviceCommandsClientOptions.UserAgentSuffix) => $"'{options.UserAgentSuffix}'",
+        _ => "(set in code)",
+    };
 
     private static DeviceCommandsClientOptions EffectiveOptions(IServiceProvider services, string name)
     {

@@ -53,6 +53,26 @@ public class UnreadableConfigurationTests
     }
 
     [Fact]
+    public async Task Values_that_read_but_cannot_work_are_named_at_once_with_those_that_cannot_be_read()
+    {
+        using var host = HostWith(new()
+        {
+            ["MaxRetries"] = "-1",
+            ["AttemptTimeout"] = "0s",
+            ["BaseUrl"] = "ftp://x/beta",
+            ["RetryDelay"] = "abc",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(4, error.Failures.Count());
+        foreach (var key in new[] { "MaxRetries", "AttemptTimeout", "BaseUrl", "RetryDelay" })
+        {
+            Assert.Contains(error.Failures, f => f.Contains($"DeviceCommands:{key} = ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_bare_number_is_refused_with_the_fix_not_read_as_days()
     {
         using var host = HostWith(new() { ["RetryDelay"] = "2" });

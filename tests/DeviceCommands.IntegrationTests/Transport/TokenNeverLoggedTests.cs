@@ -16,7 +16,7 @@ namespace DeviceCommands.IntegrationTests.Transport;
 /// </summary>
 public sealed class TokenNeverLoggedTests
 {
-    private const string Secret = "PROMISE-SECRET-9f3c";
+    private const string Secret = "TOKEN-SECRET-9f3c";
     private const string Token = "eyJ0eXAiOiJKV1QifQ." + Secret + ".c2lnbmF0dXJl";
 
     [Fact]

@@ -28,7 +28,7 @@ public class ClientPipelineTests
     };
 
     private static DeviceCommandsClient Client(ScriptedHandler handler, FakeCredential credential) =>
-        DeviceCommandsClient.Create(credential, new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0 });
+        TestClients.Created(handler, credential: credential);
 
     [Theory]
     [MemberData(nameof(Gets))]

@@ -16,12 +16,7 @@ public class ClientAgainstEmulatorTests
     };
 
     private static DeviceCommandsClient Client(DeviceCommandsEmulator emulator, TokenCredential? credential = null, int maxRetries = 3) =>
-        DeviceCommandsClient.Create(credential, new DeviceCommandsClientOptions
-        {
-            BaseUrl = emulator.BaseUrl,
-            MaxRetries = maxRetries,
-            RetryDelay = TimeSpan.FromMilliseconds(10),
-        });
+        LoopbackClient.Create(emulator.BaseUrl, credential, o => o.MaxRetries = maxRetries);
 
     public static TheoryData<string, ActionStatus, bool> EveryDeviceInBothModes()
     {

@@ -1,3 +1,4 @@
+using Azure.Core;
 using DeviceCommands.Client;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
@@ -25,15 +26,16 @@ public static class TestClients
         return new(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = BaseUrl });
     }
 
-    /// <summary>A client from <see cref="DeviceCommandsClient.Create"/> with no credential and retries off, then <paramref name="configure"/>d.</summary>
+    /// <summary>A client from <see cref="DeviceCommandsClient.Create"/> with retries off, then <paramref name="configure"/>d.</summary>
     /// <param name="handler">The transport.</param>
     /// <param name="configure">Changes the options (retries, clock, logging, ...).</param>
+    /// <param name="credential">The credential whose tokens the client sends; none (anonymous) when null.</param>
     /// <returns>The client.</returns>
-    public static DeviceCommandsClient Created(HttpMessageHandler handler, Action<DeviceCommandsClientOptions>? configure = null)
+    public static DeviceCommandsClient Created(HttpMessageHandler handler, Action<DeviceCommandsClientOptions>? configure = null, TokenCredential? credential = null)
     {
         var options = new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0 };
         configure?.Invoke(options);
-        return DeviceCommandsClient.Create(null, options);
+        return DeviceCommandsClient.Create(credential, options);
     }
 
     /// <summary>Both clients over one handler, named "stock" and "created".</summary>

@@ -14,7 +14,7 @@ namespace DeviceCommands.Client.Tests.Transport;
 public class CredentialExceptionTests
 {
     private static DeviceCommandsClient Client(TokenCredential credential, HttpMessageHandler handler, TimeProvider? clock = null) =>
-        DeviceCommandsClient.Create(credential, new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0, TimeProvider = clock ?? TimeProvider.System });
+        TestClients.Created(handler, o => o.TimeProvider = clock ?? TimeProvider.System, credential);
 
     [Fact]
     public async Task A_credential_that_times_out_on_its_own_is_an_ApiException_and_nothing_is_sent()

@@ -8,7 +8,7 @@ namespace DeviceCommands.Client.Tests.Transport;
 public class CredentialTokenProviderTests
 {
     private static DeviceCommandsClient Client(FakeCredential credential, ScriptedHandler handler, TimeProvider? clock = null) =>
-        DeviceCommandsClient.Create(credential, new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0, TimeProvider = clock ?? TimeProvider.System });
+        TestClients.Created(handler, o => o.TimeProvider = clock ?? TimeProvider.System, credential);
 
     [Fact]
     public async Task The_credentials_token_is_sent_as_a_bearer_token()

@@ -11,12 +11,13 @@ public class LongDelayTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, Action<DeviceCommandsClientOptions>? configure = null)
-    {
-        var options = new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, MaxRetries = 1 };
-        configure?.Invoke(options);
-        return DeviceCommandsClient.Create(null, options);
-    }
+    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, Action<DeviceCommandsClientOptions>? configure = null) =>
+        TestClients.Created(handler, o =>
+        {
+            o.TimeProvider = clock;
+            o.MaxRetries = 1;
+            configure?.Invoke(o);
+        });
 
     public static TheoryData<double> LongRetryAfterBounds() => new() { 400, TimeSpan.MaxValue.TotalDays };
 

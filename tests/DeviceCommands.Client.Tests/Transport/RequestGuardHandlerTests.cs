@@ -9,7 +9,7 @@ public class RequestGuardHandlerTests
     private const string Status = """{"id":"c","status":"executing"}""";
 
     private static DeviceCommandsClient Client(ScriptedHandler handler, FakeCredential credential, string baseUrl = "https://graph.microsoft.com/beta", LogCapture? logs = null) =>
-        DeviceCommandsClient.Create(credential, new DeviceCommandsClientOptions { HttpMessageHandler = handler, BaseUrl = new Uri(baseUrl), MaxRetries = 0, LoggerFactory = logs });
+        TestClients.Created(handler, o => { o.BaseUrl = new Uri(baseUrl); o.LoggerFactory = logs; }, credential);
 
     [Fact]
     public async Task The_token_goes_to_the_base_url_host()

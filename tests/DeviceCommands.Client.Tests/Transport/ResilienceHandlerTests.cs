@@ -11,12 +11,13 @@ public class ResilienceHandlerTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, int maxRetries = 3, Action<DeviceCommandsClientOptions>? configure = null)
-    {
-        var options = new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, MaxRetries = maxRetries };
-        configure?.Invoke(options);
-        return DeviceCommandsClient.Create(null, options);
-    }
+    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, int maxRetries = 3, Action<DeviceCommandsClientOptions>? configure = null) =>
+        TestClients.Created(handler, o =>
+        {
+            o.TimeProvider = clock;
+            o.MaxRetries = maxRetries;
+            configure?.Invoke(o);
+        });
 
     [Theory]
     [InlineData(408)]

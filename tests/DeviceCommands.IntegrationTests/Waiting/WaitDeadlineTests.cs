@@ -4,23 +4,23 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 using Xunit.Abstractions;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Waiting;
 
 /// <summary>
-/// Promise 1: a wait's deadline bounds everything inside it (each poll, the retry layer's sleeps, attempt timeouts,
-/// token acquisition, the POST of SendAndWaitAsync), and the wait ends within <see cref="Promise.DeadlineSlack"/>
+/// A wait's deadline bounds everything inside it (each poll, the retry layer's sleeps, attempt timeouts,
+/// token acquisition, the POST of SendAndWaitAsync), and the wait ends within <see cref="Timed.DeadlineSlack"/>
 /// (500 ms) of real time after its deadline, with a <see cref="CommandWaitTimeoutException"/>.
 /// </summary>
-public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    public Task InitializeAsync() => Promise.WarmUpAsync();
+    public Task InitializeAsync() => LoopbackClient.WarmUpAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>The bound: Timeout + 500 ms of real time.</summary>
-    private static readonly TimeSpan Latest = WaitTimeout + Promise.DeadlineSlack;
+    private static readonly TimeSpan Latest = WaitTimeout + Timed.DeadlineSlack;
 
     /// <summary>A wait does not time out before its deadline (a little under it, for timer granularity).</summary>
     private static readonly TimeSpan Earliest = WaitTimeout - TimeSpan.FromMilliseconds(50);
@@ -33,9 +33,9 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(RawStep.Silence());
-        var client = Promise.Client(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
+        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
 
-        var timed = await Promise.TimeAsync(() => Wait(client));
+        var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -49,10 +49,10 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     public async Task A_wait_whose_every_poll_is_answered_429_retry_after_2_s_ends_at_its_1_s_deadline()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = Promise.Client(server);
+        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
+        var client = LoopbackClient.Create(server);
 
-        var timed = await Promise.TimeAsync(() => Wait(client));
+        var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -67,11 +67,11 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     {
         await using var server = RawHttpServer.Start();
         // 60 bytes at 1 byte per 100 ms: 6 s for the whole body; the default 30 s attempt timeout does not help
-        var body = Promise.Padded(Promise.Requesting, 60);
+        var body = Answers.Padded(Answers.Requesting, 60);
         server.Otherwise(RawStep.Trickle(200, body, 1, TimeSpan.FromMilliseconds(100)));
-        var client = Promise.Client(server);
+        var client = LoopbackClient.Create(server);
 
-        var timed = await Promise.TimeAsync(() => Wait(client));
+        var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -86,11 +86,11 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     public async Task A_wait_whose_credential_never_returns_a_token_ends_at_its_deadline_without_sending(bool honoursCancellation)
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
         var credential = FakeCredential.Stalling(honoursCancellation);
-        var client = Promise.Client(server, credential);
+        var client = LoopbackClient.Create(server, credential);
 
-        var timed = await Promise.TimeAsync(() => Wait(client));
+        var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -112,10 +112,10 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
         var hint = retryAfter == "date+30"
             ? DateTimeOffset.UtcNow.AddSeconds(30).ToString("r", CultureInfo.InvariantCulture)
             : retryAfter;
-        server.Otherwise(RawStep.Respond(status, status == 200 ? Promise.Requesting : Promise.ODataErrorBody, "application/json", ("Retry-After", hint)));
-        var client = Promise.Client(server);
+        server.Otherwise(RawStep.Respond(status, status == 200 ? Answers.Requesting : Answers.ODataErrorBody, "application/json", ("Retry-After", hint)));
+        var client = LoopbackClient.Create(server);
 
-        var timed = await Promise.TimeAsync(() => Wait(client));
+        var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -130,9 +130,9 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(RawStep.Silence());
-        var client = Promise.Client(server); // default 30 s attempt timeout, 3 retries
+        var client = LoopbackClient.Create(server); // default 30 s attempt timeout, 3 retries
 
-        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
+        var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
@@ -148,10 +148,10 @@ public sealed class WaitDeadlinePromiseTests(ITestOutputHelper output) : IAsyncL
     public async Task SendAndWait_whose_POST_is_answered_429_retry_after_2_s_ends_at_its_1_s_deadline()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = Promise.Client(server);
+        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
+        var client = LoopbackClient.Create(server);
 
-        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
+        var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
         output.WriteLine(timed.ToString());
         var error = timed.Error;

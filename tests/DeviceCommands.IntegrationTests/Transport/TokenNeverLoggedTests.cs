@@ -6,17 +6,17 @@ using DeviceCommands.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 8: nothing logged, at any level (Trace included), by the client or by the IHttpClientFactory path carries
+/// Nothing logged, at any level (Trace included), by the client or by the IHttpClientFactory path carries
 /// the token: not in a formatted message, an exception, a state key or value, or a scope. The scenario drives
 /// successes, a 429 retry, a claims challenge, 503s, a 404, a redirect to another host, an attempt timeout, a reset and
 /// a wait with status changes.
 /// </summary>
-public sealed class LoggingPromiseTests
+public sealed class TokenNeverLoggedTests
 {
-    private const string Secret = "PROMISE-SECRET-9f3c";
+    private const string Secret = "TOKEN-SECRET-9f3c";
     private const string Token = "eyJ0eXAiOiJKV1QifQ." + Secret + ".c2lnbmF0dXJl";
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class LoggingPromiseTests
         await using var server = Scripted();
         var capture = new LogCapture();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
-        var client = Promise.Client(server, new FakeCredential(Token, claimsToken: Token), o =>
+        var client = LoopbackClient.Create(server, new FakeCredential(Token, claimsToken: Token), o =>
         {
             o.LoggerFactory = loggerFactory;
             o.MaxRetries = 1;
@@ -64,7 +64,7 @@ public sealed class LoggingPromiseTests
     private static RawHttpServer Scripted()
     {
         // where a connection to localhost goes first: the redirect to localhost (another host name) reaches this server
-        var server = RawHttpServer.Start(address: Promise.LocalhostAddress());
+        var server = RawHttpServer.Start(address: LoopbackClient.LocalhostAddress());
         var throttled = 0;
         var challenged = 0;
         var polled = 0;
@@ -72,12 +72,12 @@ public sealed class LoggingPromiseTests
         server
             .When(r => r.Target == "/beta/me/devices", RawStep.Respond(200, "{\"value\":[{\"id\":\"d\",\"Name\":\"PC\"}]}"))
             .When(r => r.Target.EndsWith("/throttled", StringComparison.Ordinal) && Interlocked.Increment(ref throttled) == 1,
-                RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")))
+                RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")))
             .When(r => r.Target.EndsWith("/challenged", StringComparison.Ordinal) && Interlocked.Increment(ref challenged) == 1,
-                RawStep.Respond(401, Promise.ODataErrorBody, "application/json",
+                RawStep.Respond(401, Answers.ODataErrorBody, "application/json",
                     ("WWW-Authenticate", $"Bearer authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"{Claims}\"")))
-            .When(r => r.Target.EndsWith("/unavailable", StringComparison.Ordinal), RawStep.Respond(503, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")))
-            .When(r => r.Target.EndsWith("/missing", StringComparison.Ordinal), RawStep.Respond(404, Promise.ODataErrorBody))
+            .When(r => r.Target.EndsWith("/unavailable", StringComparison.Ordinal), RawStep.Respond(503, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")))
+            .When(r => r.Target.EndsWith("/missing", StringComparison.Ordinal), RawStep.Respond(404, Answers.ODataErrorBody))
             .When(r => r.Target.EndsWith("/redirected", StringComparison.Ordinal),
                 RawStep.Redirect(307, $"http://localhost:{server.Port}/beta/me/devices/d/commands/elsewhere"))
             .When(r => r.Target.EndsWith("/silent", StringComparison.Ordinal), RawStep.Silence())
@@ -86,7 +86,7 @@ public sealed class LoggingPromiseTests
             .When(r => r.Target.EndsWith("/w", StringComparison.Ordinal) && Interlocked.Increment(ref polled) == 1,
                 RawStep.Respond(200, "{\"id\":\"w\",\"status\":\"executing\"}"))
             .When(r => r.Target.EndsWith("/w", StringComparison.Ordinal), RawStep.Respond(200, "{\"id\":\"w\",\"status\":\"completed\"}"))
-            .Otherwise(RawStep.Respond(200, Promise.Requesting));
+            .Otherwise(RawStep.Respond(200, Answers.Requesting));
         return server;
     }
 
@@ -95,12 +95,12 @@ public sealed class LoggingPromiseTests
         var commands = client.Me.Devices["d"].Commands;
         Assert.Equal("d", (await client.Me.Devices.GetAsync())?.Value?[0].Id);
         Assert.Equal("c", (await commands["throttled"].GetAsync())?.Id);
-        await Promise.TimeAsync(() => commands["challenged"].GetAsync());
-        Assert.IsType<ODataError>((await Promise.TimeAsync(() => commands["unavailable"].GetAsync())).Error);
-        Assert.IsType<ODataError>((await Promise.TimeAsync(() => commands["missing"].GetAsync())).Error);
+        await Timed.RunAsync(() => commands["challenged"].GetAsync());
+        Assert.IsType<ODataError>((await Timed.RunAsync(() => commands["unavailable"].GetAsync())).Error);
+        Assert.IsType<ODataError>((await Timed.RunAsync(() => commands["missing"].GetAsync())).Error);
         Assert.Equal("c", (await commands["redirected"].GetAsync())?.Id);
-        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>((await Promise.TimeAsync(() => commands["silent"].GetAsync())).Error).InnerException);
-        Assert.IsAssignableFrom<HttpRequestException>(Assert.IsType<ApiException>((await Promise.TimeAsync(() => commands["reset"].GetAsync())).Error).InnerException);
+        Assert.IsType<TimeoutException>(Assert.IsType<ApiException>((await Timed.RunAsync(() => commands["silent"].GetAsync())).Error).InnerException);
+        Assert.IsAssignableFrom<HttpRequestException>(Assert.IsType<ApiException>((await Timed.RunAsync(() => commands["reset"].GetAsync())).Error).InnerException);
         var result = await commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")),
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(10) });
         Assert.Equal(ActionStatus.Completed, result.Status);

@@ -2,7 +2,7 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Serialization;
 using DeviceCommands.Client.Tests.TestSupport;
 
-namespace DeviceCommands.Client.Tests.Issues;
+namespace DeviceCommands.Client.Tests.Serialization;
 
 /// <summary>
 /// Found by the round-trip properties: Kiota's writer drops an empty property name, so a payload such as

@@ -4,13 +4,13 @@ using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 3: a POST is sent again only when a 429 answered that POST. A redirect's follow-up request may be retried
+/// A POST is sent again only when a 429 answered that POST. A redirect's follow-up request may be retried
 /// by its own method's rule; the POST before it never is.
 /// </summary>
-public sealed class PostRetryPromiseTests
+public sealed class PostRetryTests
 {
     private static Task<Command?> Post(DeviceCommandsClient client) =>
         client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
@@ -24,9 +24,9 @@ public sealed class PostRetryPromiseTests
         await using var server = RawHttpServer.Start();
         server.Enqueue(
             RawStep.Redirect(redirect, "/beta/me/devices/d/commands/c"),
-            RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(200, Promise.Requesting));
-        var client = Promise.Client(server);
+            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            RawStep.Respond(200, Answers.Requesting));
+        var client = LoopbackClient.Create(server);
 
         var command = await Post(client);
 
@@ -46,10 +46,10 @@ public sealed class PostRetryPromiseTests
     public async Task A_POST_answered_with_a_transient_status_other_than_429_is_sent_once(int status)
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(status, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = Promise.Client(server);
+        server.Otherwise(RawStep.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        var client = LoopbackClient.Create(server);
 
-        var (error, _) = await Promise.TimeAsync(() => Post(client));
+        var (error, _) = await Timed.RunAsync(() => Post(client));
 
         var odata = Assert.IsType<ODataError>(error);
         Assert.Equal(status, odata.ResponseStatusCode);
@@ -69,13 +69,13 @@ public sealed class PostRetryPromiseTests
         {
             "reset" => RawStep.Reset(),
             "close" => RawStep.CloseWithoutAnswer(),
-            "half-body" => RawStep.HalfBody(201, Promise.Requesting, 5, HalfBodyEnd.Close),
+            "half-body" => RawStep.HalfBody(201, Answers.Requesting, 5, HalfBodyEnd.Close),
             _ => RawStep.Silence(),
         });
         // only the silent answer may time out: on a starved 2-core machine even a reset can take longer than 500 ms to arrive
-        var client = Promise.Client(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
+        var client = LoopbackClient.Create(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
 
-        var (error, _) = await Promise.TimeAsync(() => Post(client));
+        var (error, _) = await Timed.RunAsync(() => Post(client));
 
         if (failure == "attempt-timeout")
         {
@@ -96,9 +96,9 @@ public sealed class PostRetryPromiseTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(201, Promise.Requesting));
-        var client = Promise.Client(server);
+            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            RawStep.Respond(201, Answers.Requesting));
+        var client = LoopbackClient.Create(server);
 
         var command = await Post(client);
 
@@ -115,10 +115,10 @@ public sealed class PostRetryPromiseTests
     public async Task A_POST_always_answered_429_is_sent_MaxRetries_plus_one_times_and_ends_with_the_429()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = Promise.Client(server, configure: o => o.MaxRetries = 2);
+        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        var client = LoopbackClient.Create(server, configure: o => o.MaxRetries = 2);
 
-        var (error, _) = await Promise.TimeAsync(() => Post(client));
+        var (error, _) = await Timed.RunAsync(() => Post(client));
 
         Assert.Equal(429, Assert.IsType<ODataError>(error).ResponseStatusCode);
         Assert.Equal(3, server.Count("POST"));
@@ -130,8 +130,8 @@ public sealed class PostRetryPromiseTests
     public async Task A_POST_redirected_with_307_or_308_is_sent_once_more_to_the_new_location_with_its_body(int redirect)
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Redirect(redirect, "/beta/elsewhere/commands"), RawStep.Respond(201, Promise.Requesting));
-        var client = Promise.Client(server);
+        server.Enqueue(RawStep.Redirect(redirect, "/beta/elsewhere/commands"), RawStep.Respond(201, Answers.Requesting));
+        var client = LoopbackClient.Create(server);
 
         var command = await Post(client);
 
@@ -153,11 +153,11 @@ public sealed class PostRetryPromiseTests
         await using var server = RawHttpServer.Start();
         server.Enqueue(
             RawStep.Redirect(307, "/beta/elsewhere/commands"),
-            RawStep.Respond(followUpStatus, Promise.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        server.Otherwise(RawStep.Respond(201, Promise.Requesting));
-        var client = Promise.Client(server);
+            RawStep.Respond(followUpStatus, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        server.Otherwise(RawStep.Respond(201, Answers.Requesting));
+        var client = LoopbackClient.Create(server);
 
-        var (error, _) = await Promise.TimeAsync(() => Post(client));
+        var (error, _) = await Timed.RunAsync(() => Post(client));
 
         Assert.Equal(expectedPosts, server.Count("POST"));
         Assert.Equal(1, server.Requests.Count(r => r.Target == "/beta/me/devices/d/commands"));

@@ -2,13 +2,13 @@ using DeviceCommands.Client;
 using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 4: one definition of transient, shared by the retry layer and the waits. For each status, the transport
+/// One definition of transient, shared by the retry layer and the waits. For each status, the transport
 /// retries a GET exactly when a wait keeps going after a poll answered with it; 501 is not transient, 503 is.
 /// </summary>
-public sealed class TransientRulePromiseTests
+public sealed class TransientStatusRuleTests
 {
     [Theory]
     [InlineData(408, true)]
@@ -29,9 +29,9 @@ public sealed class TransientRulePromiseTests
     {
         // the transport: one retry allowed
         await using var transport = RawHttpServer.Start();
-        transport.Enqueue(Failing(status), RawStep.Respond(200, Promise.Completed));
-        var retrying = Promise.Client(transport, configure: o => o.MaxRetries = 1);
-        var (getError, _) = await Promise.TimeAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
+        transport.Enqueue(Failing(status), RawStep.Respond(200, Answers.Completed));
+        var retrying = LoopbackClient.Create(transport, configure: o => o.MaxRetries = 1);
+        var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         if (!transportRetried)
         {
@@ -42,10 +42,10 @@ public sealed class TransientRulePromiseTests
 
         // the wait: no transport retries, so only the wait can poll again
         await using var waiting = RawHttpServer.Start();
-        waiting.Enqueue(Failing(status), RawStep.Respond(200, Promise.Completed));
-        var polling = Promise.Client(waiting, configure: o => o.MaxRetries = 0);
+        waiting.Enqueue(Failing(status), RawStep.Respond(200, Answers.Completed));
+        var polling = LoopbackClient.Create(waiting, configure: o => o.MaxRetries = 0);
         CommandWaitResult? result = null;
-        var (waitError, _) = await Promise.TimeAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
+        var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
         var waitKeptPolling = waitError is null;
         if (waitKeptPolling)
@@ -76,9 +76,9 @@ public sealed class TransientRulePromiseTests
         static RawStep Failure(string failure) => failure switch
         {
             "reset" => RawStep.Reset(),
-            "half-body" => RawStep.HalfBody(200, Promise.Completed, 10, HalfBodyEnd.Close),
+            "half-body" => RawStep.HalfBody(200, Answers.Completed, 10, HalfBodyEnd.Close),
             "attempt-timeout" => RawStep.Silence(),
-            "body-over-the-size-limit" => RawStep.Respond(200, Promise.Padded(Promise.Completed, 2048)),
+            "body-over-the-size-limit" => RawStep.Respond(200, Answers.Padded(Answers.Completed, 2048)),
             "not-json" => RawStep.Respond(200, "<html>oops</html>", "text/html"),
             _ => RawStep.Respond(200, "[1,2,3]"),
         };
@@ -91,17 +91,17 @@ public sealed class TransientRulePromiseTests
         }
 
         await using var transport = RawHttpServer.Start();
-        transport.Enqueue(Failure(failure), RawStep.Respond(200, Promise.Completed));
-        var retrying = Promise.Client(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
-        var (getError, _) = await Promise.TimeAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
+        transport.Enqueue(Failure(failure), RawStep.Respond(200, Answers.Completed));
+        var retrying = LoopbackClient.Create(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
+        var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         Assert.Equal(transportRetried ? 2 : 1, transport.Requests.Count);
 
         await using var waiting = RawHttpServer.Start();
-        waiting.Enqueue(Failure(failure), RawStep.Respond(200, Promise.Completed));
-        var polling = Promise.Client(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
+        waiting.Enqueue(Failure(failure), RawStep.Respond(200, Answers.Completed));
+        var polling = LoopbackClient.Create(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
         CommandWaitResult? result = null;
-        var (waitError, _) = await Promise.TimeAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
+        var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
         var waitKeptPolling = waitError is null;
         Assert.Equal(waitKeptPolling ? 2 : 1, waiting.Requests.Count);
@@ -121,9 +121,9 @@ public sealed class TransientRulePromiseTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Failing(501));
-        var client = Promise.Client(server); // 3 retries allowed
+        var client = LoopbackClient.Create(server); // 3 retries allowed
 
-        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
+        var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) }));
         var error = timed.Error;
 
@@ -138,8 +138,8 @@ public sealed class TransientRulePromiseTests
     public async Task A_poll_answered_503_is_retried_by_the_transport_and_does_not_end_the_wait()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(Failing(503), Failing(503), RawStep.Respond(200, Promise.Completed));
-        var client = Promise.Client(server); // 3 retries allowed
+        server.Enqueue(Failing(503), Failing(503), RawStep.Respond(200, Answers.Completed));
+        var client = LoopbackClient.Create(server); // 3 retries allowed
 
         var result = await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) });
 
@@ -149,5 +149,5 @@ public sealed class TransientRulePromiseTests
     }
 
     private static RawStep Failing(int status) =>
-        RawStep.Respond(status, Promise.ODataErrorBody, "application/json", ("Retry-After", "0"));
+        RawStep.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0"));
 }

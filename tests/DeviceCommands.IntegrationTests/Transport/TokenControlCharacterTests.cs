@@ -4,14 +4,14 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 7: a token holding CR, LF or another control character is refused with an ApiException that does not carry
+/// A token holding CR, LF or another control character is refused with an ApiException that does not carry
 /// the token, and nothing reaches the server: no request, not even a connection. A GET, a POST and a wait alike (a
 /// refused token is not a passing failure: the wait ends at once with it).
 /// </summary>
-public sealed class TokenControlCharacterPromiseTests
+public sealed class TokenControlCharacterTests
 {
     private const string Secret = "SECRET7e1b";
 
@@ -33,16 +33,16 @@ public sealed class TokenControlCharacterPromiseTests
         var control = Regex.Unescape(escaped);
         var token = $"tok-{Secret}{control}tail";
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
 
-        await AssertRefusedAsync(server, Promise.Client(server, new FakeCredential(token)));
+        await AssertRefusedAsync(server, LoopbackClient.Create(server, new FakeCredential(token)));
     }
 
     private static async Task AssertRefusedAsync(RawHttpServer server, DeviceCommandsClient client)
     {
-        var (getError, _) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
-        var (postError, _) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
-        var waited = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
+        var (getError, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+        var (postError, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        var waited = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(1), InitialDelay = TimeSpan.FromMilliseconds(100) }));
 
         foreach (var error in new[] { getError, postError, waited.Error })

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace DeviceCommands.Client.Tests.Issues;
+namespace DeviceCommands.Client.Tests.Me.Devices;
 
 /// <summary>
 /// Found by the hostile-id properties: an id with a lone surrogate has no UTF-8 (so no URL) form; the URL template

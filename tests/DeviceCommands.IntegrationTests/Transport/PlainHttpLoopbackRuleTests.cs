@@ -4,14 +4,14 @@ using DeviceCommands.Client;
 using DeviceCommands.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 6: the loopback rule is one rule. A credential is accepted for plain http to any loopback host (127.0.0.0/8,
+/// The loopback rule is one rule. A credential is accepted for plain http to any loopback host (127.0.0.0/8,
 /// localhost), and its token is then sent; refused by Create (and the DI registration) for plain http elsewhere;
 /// fine for https.
 /// </summary>
-public sealed class LoopbackRulePromiseTests
+public sealed class PlainHttpLoopbackRuleTests
 {
     private const string Token = "loopback-token-4f2a";
 
@@ -22,8 +22,8 @@ public sealed class LoopbackRulePromiseTests
     public async Task A_credential_for_plain_http_to_any_loopback_address_is_accepted_and_its_token_is_sent(string address)
     {
         await using var server = RawHttpServer.Start(address: IPAddress.Parse(address));
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
-        var client = Promise.Client(server, new FakeCredential(Token));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        var client = LoopbackClient.Create(server, new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -36,10 +36,10 @@ public sealed class LoopbackRulePromiseTests
     [Fact]
     public async Task A_credential_for_plain_http_to_localhost_is_accepted_and_its_token_is_sent()
     {
-        // the server listens where a connection to localhost goes first (see Promise.LocalhostAddress)
-        await using var server = RawHttpServer.Start(address: Promise.LocalhostAddress());
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
-        var client = Promise.Client(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
+        // the server listens where a connection to localhost goes first (see LoopbackClient.LocalhostAddress)
+        await using var server = RawHttpServer.Start(address: LoopbackClient.LocalhostAddress());
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        var client = LoopbackClient.Create(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -53,7 +53,7 @@ public sealed class LoopbackRulePromiseTests
         await using var other = RawHttpServer.Start(address: IPAddress.Parse("127.0.0.2"));
         other.Otherwise(RawStep.Respond(200, "{\"value\":[]}"));
         await using var server = RawHttpServer.Start();
-        var client = Promise.Client(server, new FakeCredential(Token));
+        var client = LoopbackClient.Create(server, new FakeCredential(Token));
 
         await client.Me.Devices.WithUrl($"http://127.0.0.2:{other.Port}/beta/me/devices").GetAsync();
 

@@ -4,16 +4,16 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 using Xunit.Abstractions;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 2: an attempt timeout bounds the whole attempt, the body included; a GET is retried after one, a POST never.
+/// An attempt timeout bounds the whole attempt, the body included; a GET is retried after one, a POST never.
 /// A 60-byte body trickled at one byte per 100 ms takes 6 s; with a 1 s attempt timeout the call must end in
 /// [0.9 s, 2 s] per attempt (bound stated in <see cref="PerAttempt"/>).
 /// </summary>
-public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    public Task InitializeAsync() => Promise.WarmUpAsync();
+    public Task InitializeAsync() => LoopbackClient.WarmUpAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -29,7 +29,7 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
         : client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
 
     private static RawStep TricklingAnswer(string method) =>
-        RawStep.Trickle(method == "GET" ? 200 : 201, Promise.Padded(Promise.Requesting, 60), 1, TimeSpan.FromMilliseconds(100));
+        RawStep.Trickle(method == "GET" ? 200 : 201, Answers.Padded(Answers.Requesting, 60), 1, TimeSpan.FromMilliseconds(100));
 
     [Theory]
     [InlineData("GET")]
@@ -38,9 +38,9 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer(method));
-        var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
-        var timed = await Promise.TimeAsync(() => Send(client, method));
+        var timed = await Timed.RunAsync(() => Send(client, method));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -54,9 +54,9 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(RawStep.HeadersThenSilence(200, 64));
-        var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
-        var timed = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+        var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -69,9 +69,9 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("GET"));
-        var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
-        var timed = await Promise.TimeAsync(() => Send(client, "GET"));
+        var timed = await Timed.RunAsync(() => Send(client, "GET"));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 
@@ -85,9 +85,9 @@ public sealed class AttemptTimeoutPromiseTests(ITestOutputHelper output) : IAsyn
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("POST"));
-        var client = Promise.Client(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
-        var timed = await Promise.TimeAsync(() => Send(client, "POST"));
+        var timed = await Timed.RunAsync(() => Send(client, "POST"));
         output.WriteLine(timed.ToString());
         var error = timed.Error;
 

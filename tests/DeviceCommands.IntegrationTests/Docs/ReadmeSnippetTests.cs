@@ -9,14 +9,13 @@ using Microsoft.Kiota.Abstractions;
 using NSubstitute;
 using RichardSzalay.MockHttp;
 
-namespace DeviceCommands.IntegrationTests;
+namespace DeviceCommands.IntegrationTests.Docs;
 
 /// <summary>
-/// The second outside attack: the README's "The emulator" and "Testing your code" snippets copied literally, as a
-/// stranger would, and checked against what the prose around them says; and the samples' command lines given bad
-/// arguments.
+/// The README's "The emulator" and "Testing your code" snippets copied literally, as a stranger would, and checked
+/// against what the prose around them says.
 /// </summary>
-public sealed class OutsideAttackRound2Tests
+public sealed class ReadmeSnippetTests
 {
     [Fact]
     public async Task ReadmeEmulatorInYourOwnTests_Snippet_CompletesWithOnePost()
@@ -105,36 +104,5 @@ public sealed class OutsideAttackRound2Tests
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal(2, result.Polls);
-    }
-
-    [Fact]
-    public async Task ABuilderMadeForMocking_WithAMemberNotSetUp_ThrowsNotSupportedException_ThatSaysSo()
-    {
-        var command = Substitute.ForPartsOf<CommandItemRequestBuilder>();
-
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => command.GetAsync());
-
-        Assert.Contains("set up", error.Message, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Theory]
-    [InlineData("--step-delay", "nonsense")]
-    [InlineData("--step-delay", "-00:00:01")]
-    [InlineData("--base-url", "nonsense")]
-    [InlineData("--base-url", "ftp://127.0.0.1/beta")]
-    [InlineData("--graph")]
-    public async Task Quickstart_WithABadArgument_ExitsTwo_WithAOneLineMessage_AndNoStackTrace(params string[] args)
-    {
-        Assert.Null(Environment.GetEnvironmentVariable("DEVICECOMMANDS_CLIENT_ID"));
-        using var output = new StringWriter();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-
-        var exit = await Samples.Quickstart.Program.RunAsync(args, output, cts.Token);
-
-        string text = output.ToString();
-        Assert.Equal(2, exit);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        Assert.False(string.IsNullOrWhiteSpace(text));
-        Assert.Contains(args[0], text, StringComparison.Ordinal);
     }
 }

@@ -3,14 +3,14 @@ using DeviceCommands.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Transport;
 
 /// <summary>
-/// Promise 9: one shared transport. A client per request costs no socket: 2,000 clients from
+/// One shared transport. A client per request costs no socket: 2,000 clients from
 /// <c>Create(null, options)</c>, each sending one GET, sequentially then 200 at a time, use few connections. A handler
 /// given in the options is never disposed by a client, through Create or through DI.
 /// </summary>
-public sealed class SharedTransportPromiseTests(ITestOutputHelper output)
+public sealed class SharedTransportTests(ITestOutputHelper output)
 {
     private const int Clients = 2000;
     private const int Concurrency = 200;
@@ -19,7 +19,7 @@ public sealed class SharedTransportPromiseTests(ITestOutputHelper output)
     public async Task Two_thousand_clients_sending_one_GET_each_share_a_few_connections()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
         var options = new DeviceCommandsClientOptions { BaseUrl = server.BaseUrl };
 
         for (var i = 0; i < Clients; i++)
@@ -53,7 +53,7 @@ public sealed class SharedTransportPromiseTests(ITestOutputHelper output)
     public async Task A_handler_given_to_Create_is_never_disposed_by_its_clients()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
         using var handler = new DisposeRecordingHandler();
         var options = new DeviceCommandsClientOptions { BaseUrl = server.BaseUrl, HttpMessageHandler = handler };
 
@@ -75,7 +75,7 @@ public sealed class SharedTransportPromiseTests(ITestOutputHelper output)
     public async Task A_handler_given_to_the_DI_registration_is_not_disposed_with_the_service_provider()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Promise.Requesting));
+        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
         using var handler = new DisposeRecordingHandler();
         var services = new ServiceCollection();
         services.AddDeviceCommandsClient(credential: null, configure: o => { o.BaseUrl = server.BaseUrl; o.HttpMessageHandler = handler; });

@@ -2,7 +2,7 @@ using System.Net;
 using DeviceCommands.Client.Tests.TestSupport;
 using Microsoft.Kiota.Abstractions.Serialization;
 
-namespace DeviceCommands.Client.Tests.Issues;
+namespace DeviceCommands.Client.Tests.Serialization;
 
 /// <summary>
 /// Kiota's stock reader read a payload number beyond decimal's range as float infinity, and 1e-300 as 0; the client's

@@ -4,13 +4,13 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.TestSupport;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.IntegrationTests.Promises;
+namespace DeviceCommands.IntegrationTests.Serialization;
 
 /// <summary>
-/// Promise 5: bad bytes drop only what they touch. The POST's 201 with a BOM or an invalid UTF-8 byte somewhere else
+/// Bad bytes drop only what they touch. The POST's 201 with a BOM or an invalid UTF-8 byte somewhere else
 /// still gives the created command's id; an id the client cannot send back ends SendAndWaitAsync with an ApiException.
 /// </summary>
-public sealed class BadBytesPromiseTests
+public sealed class InvalidUtf8BodyTests
 {
     private static byte[] Body(string kind)
     {
@@ -35,8 +35,8 @@ public sealed class BadBytesPromiseTests
     public async Task The_id_of_a_created_command_is_read_past_bytes_that_are_not_UTF_8(string kind)
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(Promise.RawResponse(201, "Created", Body(kind)), Promise.RawResponse(201, "Created", Body(kind)));
-        var client = Promise.Client(server);
+        server.Enqueue(Answers.RawResponse(201, "Created", Body(kind)), Answers.RawResponse(201, "Created", Body(kind)));
+        var client = LoopbackClient.Create(server);
 
         var posted = await client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
         var waited = await client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));
@@ -56,13 +56,13 @@ public sealed class BadBytesPromiseTests
     public async Task An_error_body_with_bad_bytes_still_gives_its_status_and_code(string kind)
     {
         byte[] body = kind == "bom"
-            ? [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Promise.ODataErrorBody)]
+            ? [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Answers.ODataErrorBody)]
             : [.. "{\"error\":{\"code\":\"someCode\",\"message\":\"bad "u8, 0xFF, .. " byte\"}}"u8];
         await using var server = RawHttpServer.Start();
-        server.Enqueue(Promise.RawResponse(404, "Not Found", body));
-        var client = Promise.Client(server);
+        server.Enqueue(Answers.RawResponse(404, "Not Found", body));
+        var client = LoopbackClient.Create(server);
 
-        var (error, _) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+        var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 
         var odata = Assert.IsType<ODataError>(error);
         Assert.Equal(404, odata.ResponseStatusCode);
@@ -73,8 +73,8 @@ public sealed class BadBytesPromiseTests
     public async Task A_wait_reads_the_status_of_a_poll_answer_that_starts_with_a_BOM()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(Promise.RawResponse(200, "OK", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Promise.Completed)]));
-        var client = Promise.Client(server);
+        server.Otherwise(Answers.RawResponse(200, "OK", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Answers.Completed)]));
+        var client = LoopbackClient.Create(server);
 
         var result = await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(5) });
 
@@ -96,10 +96,10 @@ public sealed class BadBytesPromiseTests
         };
         await using var server = RawHttpServer.Start();
         server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + idJson + "\",\"status\":\"requesting\"}"));
-        server.Otherwise(RawStep.Respond(200, Promise.Completed));
-        var client = Promise.Client(server);
+        server.Otherwise(RawStep.Respond(200, Answers.Completed));
+        var client = LoopbackClient.Create(server);
 
-        var (error, _) = await Promise.TimeAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
 
         Assert.NotNull(error);
         Assert.IsNotType<ArgumentException>(error);
@@ -115,7 +115,7 @@ public sealed class BadBytesPromiseTests
         await using var server = RawHttpServer.Start();
         server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + id + "\",\"status\":\"requesting\"}"));
         server.Otherwise(RawStep.Respond(200, "{\"id\":\"" + id + "\",\"status\":\"completed\"}"));
-        var client = Promise.Client(server);
+        var client = LoopbackClient.Create(server);
 
         var result = await client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));
 

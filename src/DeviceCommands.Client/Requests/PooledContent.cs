@@ -16,9 +16,19 @@ internal sealed class PooledContent : HttpContent
     public PooledContent(PooledBody body, HttpContent original)
     {
         (_buffer, _length) = body.Detach();
-        foreach (var header in original.Headers)
+        // NonValidated: the values as they came, neither parsed nor boxed
+        foreach (var (name, values) in original.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (values.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(name, values.ToString());
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                Headers.TryAddWithoutValidation(name, value);
+            }
         }
     }
 

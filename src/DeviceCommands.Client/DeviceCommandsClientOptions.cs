@@ -44,7 +44,7 @@ public sealed class DeviceCommandsClientOptions
     public IList<string>? Scopes { get; set; }
 
     /// <summary>The largest response body read, in bytes; a larger one is refused without being held whole. Default 4 MiB.</summary>
-    public long MaxResponseContentBytes { get; set; } = 4 * 1024 * 1024;
+    public long MaxResponseContentBytes { get; set; } = Requests.ClientContext.DefaultMaxResponseBytes;
 
     /// <summary>
     /// The time one attempt of a request may take before it is abandoned (and, for a GET, retried). Default 30 s;

@@ -5,15 +5,18 @@ using Microsoft.Kiota.Abstractions;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>A response body read into a buffer rented from the shared pool; dispose it to give the buffer back.</summary>
-internal readonly struct PooledBody(byte[]? buffer, int length) : IDisposable
+internal readonly struct PooledBody(byte[]? buffer, int length, bool owned = true) : IDisposable
 {
     public ReadOnlyMemory<byte> Memory => buffer is null ? default : buffer.AsMemory(0, length);
 
     public int Length => length;
 
+    /// <summary>The buffer and length, for a new owner (<see cref="PooledContent"/>) that gives the buffer back itself.</summary>
+    public (byte[]? Buffer, int Length) Detach() => (buffer, length);
+
     public void Dispose()
     {
-        if (buffer is not null)
+        if (owned && buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -22,7 +25,8 @@ internal readonly struct PooledBody(byte[]? buffer, int length) : IDisposable
 
 /// <summary>
 /// Reads a response body under a size limit, into a pooled buffer that never grows past the limit, so a huge or endless
-/// body is refused (or, for an error's body, cut) as soon as it passes the limit, without being held whole.
+/// body is refused (or, for an error's body, cut) as soon as it passes the limit, without being held whole. A body the
+/// attempt read already (<see cref="PooledContent"/>) is used where it is: its length is the one check left.
 /// </summary>
 internal static class BodyReader
 {
@@ -30,6 +34,20 @@ internal static class BodyReader
     public static async ValueTask<PooledBody> ReadAsync(HttpContent content, long maxBytes, bool truncate, CancellationToken cancellationToken)
     {
         var limit = (int)Math.Clamp(maxBytes, 0, Array.MaxLength);
+        if (content is PooledContent pooled)
+        {
+            var memory = pooled.Memory;
+            if (memory.Length > limit && !truncate)
+            {
+                throw TooLarge(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {memory.Length} bytes is larger than the limit of {limit} bytes."));
+            }
+
+            // the content keeps the buffer until the response is disposed, after the body is read
+            return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment)
+                ? new PooledBody(segment.Array, Math.Min(memory.Length, limit), owned: false)
+                : default;
+        }
+
         if (!truncate && content.Headers.ContentLength is long declared && declared > limit)
         {
             throw TooLarge(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {limit} bytes."));

@@ -56,10 +56,14 @@ internal static class RequestFactory
     /// An id that is exactly <c>.</c> or <c>..</c> gets its URI at once (see <see cref="RequestUrl"/>). A builder made
     /// for mocking (its adapter is <see cref="MockingAdapter"/>) gets <see cref="NotSupportedException"/>.
     /// </summary>
-    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> pathParameters)
+    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> pathParameters) =>
+        CreateOwning(adapter, method, urlTemplate, new Dictionary<string, object>(pathParameters));
+
+    /// <summary>As <see cref="Create"/>, for path parameters made for this one request (nothing else holds them, so they are not copied).</summary>
+    public static RequestInformation CreateOwning(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> ownParameters)
     {
         MockingAdapter.ThrowIfPlaceholder(adapter);
-        var request = new RequestInformation(method, urlTemplate, new Dictionary<string, object>(pathParameters));
+        var request = new RequestInformation(method, urlTemplate, ownParameters);
         RequestUrl.FixDotSegments(request);
         return request;
     }

@@ -110,6 +110,13 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
             return;
         }
 
+        // the client's own HeadersInspectionHandler filled them already (each attempt afresh): copying again would
+        // only parse every header a second time
+        if (message.RequestMessage is { } sent && sent.Options.TryGetValue(new HttpRequestOptionsKey<object?>(ResponseHeadersMark.Key), out _))
+        {
+            return;
+        }
+
         foreach (var header in message.Headers)
         {
             headers.ResponseHeaders.Add(header.Key, header.Value);
@@ -127,4 +134,10 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         e.ResponseHeaders = ErrorReader.Headers(message);
         return e;
     }
+}
+
+/// <summary>The request option the client's <c>HeadersInspectionHandler</c> sets once it has copied a response's headers.</summary>
+internal static class ResponseHeadersMark
+{
+    public const string Key = "DeviceCommands.ResponseHeadersInspected";
 }

@@ -14,6 +14,11 @@ namespace DeviceCommands.Client.Transport;
 /// </summary>
 internal sealed class HeadersInspectionHandler : DelegatingHandler
 {
+    /// <summary>The request option that says this handler filled the option's response headers (the reader then does not copy them again).</summary>
+    public const string InspectedKey = Requests.ResponseHeadersMark.Key;
+
+    private static readonly object Inspected = true;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.GetRequestOption<HeadersInspectionHandlerOption>() is not { } option)
@@ -37,13 +42,15 @@ internal sealed class HeadersInspectionHandler : DelegatingHandler
         {
             foreach (var (name, values) in response.Headers.NonValidated)
             {
-                option.ResponseHeaders.Add(name, values.ToArray());
+                option.ResponseHeaders.Add(name, ToArray(values));
             }
 
             foreach (var (name, values) in response.Content.Headers.NonValidated)
             {
-                option.ResponseHeaders.Add(name, values.ToArray());
+                option.ResponseHeaders.Add(name, ToArray(values));
             }
+
+            ((IDictionary<string, object?>)request.Options)[InspectedKey] = Inspected;
         }
 
         return response;
@@ -54,7 +61,20 @@ internal sealed class HeadersInspectionHandler : DelegatingHandler
         // NonValidated: the values as they are written, without parsing (a value the guard will refuse is shown as it is)
         foreach (var (name, values) in headers.NonValidated)
         {
-            option.RequestHeaders.Add(name, values.ToArray());
+            option.RequestHeaders.Add(name, ToArray(values));
         }
+    }
+
+    /// <summary>The values as an array, without LINQ's boxing of the struct enumerable.</summary>
+    private static string[] ToArray(HeaderStringValues values)
+    {
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        return array;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
 using Polly;
 using Polly.Timeout;
 
@@ -181,16 +182,19 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// Reads the answer's body into memory within the attempt. A success's body over the limit is refused (HttpClient's
-    /// own <see cref="HttpRequestError.ConfigurationLimitExceeded"/>); an error's is dropped, keeping the status.
+    /// Reads the answer's body within the attempt, once, into a pooled buffer that the reader parses in place
+    /// (<see cref="PooledContent"/>); this is the one check of the client's limit. A success's body over the limit is
+    /// refused (<see cref="HttpRequestError.ConfigurationLimitExceeded"/>); an error's is dropped, keeping the status.
     /// </summary>
     private async Task BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var original = response.Content;
+        PooledBody body;
         try
         {
-            await response.Content.LoadIntoBufferAsync(_settings.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            body = await BodyReader.ReadAsync(original, _settings.MaxResponseBytes, truncate: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        catch (ApiException e)
         {
             if (response.IsSuccessStatusCode)
             {
@@ -198,9 +202,18 @@ internal sealed class ResilienceHandler : DelegatingHandler
                     $"{_settings.MaxResponseBytes} bytes, MaxResponseContentBytes"), e);
             }
 
-            response.Content.Dispose();
+            original.Dispose();
             response.Content = new ByteArrayContent([]);
+            return;
         }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // as HttpContent.LoadIntoBufferAsync words a body that broke off
+            throw new HttpRequestException("Error while copying content to a stream.", e);
+        }
+
+        response.Content = new PooledContent(body, original);
+        original.Dispose();
     }
 
     /// <summary>The delay before retry <paramref name="retry"/> when the service gives no <c>Retry-After</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
+using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Timing;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
@@ -36,7 +37,7 @@ internal sealed partial class CommandPoller
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await Builder().GetAsync(c => c.Options.Add(headers), budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
+            var command = await GetAsync(headers, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
                 ?? throw NothingReturned();
             return (command, RetryHint.From(headers.ResponseHeaders, _clock.GetUtcNow()));
         }
@@ -63,6 +64,16 @@ internal sealed partial class CommandPoller
     private ApiException NothingReturned() =>
         new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
 
-    /// <summary>The command's builder: the one given, or the package's own made again from the ids.</summary>
-    private CommandItemRequestBuilder Builder() => _given ?? CommandItemRequestBuilder.For(_adapter, _baseUrl, _deviceId!, _commandId!);
+    /// <summary>The status GET: through the builder given, or the package's own request made again from the ids (no builder kept or made).</summary>
+    private Task<Command?> GetAsync(HeadersInspectionHandlerOption headers, CancellationToken cancellationToken)
+    {
+        if (_given is { } given)
+        {
+            return given.GetAsync(c => c.Options.Add(headers), cancellationToken);
+        }
+
+        var request = CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!);
+        request.AddRequestOptions([headers]);
+        return RequestSender.SendAsync(_adapter, request, Command.CreateFromDiscriminatorValue, cancellationToken);
+    }
 }

@@ -37,7 +37,23 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>The builder of <c>me/devices/{deviceId}/commands/{commandId}</c>, for ids already checked.</summary>
-    internal static CommandItemRequestBuilder For(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId)
+    internal static CommandItemRequestBuilder For(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId) =>
+        new(Parameters(baseUrl, deviceId), requestAdapter, RequestFactory.CommandIdKey, commandId);
+
+    /// <summary>
+    /// The status <c>GET</c> of <c>me/devices/{deviceId}/commands/{commandId}</c>, for ids already checked: the request
+    /// <see cref="For"/>(…).<see cref="ToGetRequestInformation"/> builds, with one dictionary of path parameters instead of three.
+    /// </summary>
+    internal static RequestInformation GetRequest(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId)
+    {
+        var parameters = Parameters(baseUrl, deviceId);
+        parameters[RequestFactory.CommandIdKey] = commandId;
+        var request = RequestFactory.CreateOwning(requestAdapter, Method.GET, Template, parameters);
+        request.Headers.TryAdd("Accept", "application/json");
+        return request;
+    }
+
+    private static Dictionary<string, object> Parameters(string? baseUrl, string deviceId)
     {
         var parameters = new Dictionary<string, object>(3) { [RequestFactory.DeviceIdKey] = deviceId };
         if (baseUrl is not null)
@@ -45,7 +61,7 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
             parameters[BaseUrlKey] = baseUrl;
         }
 
-        return new(parameters, requestAdapter, RequestFactory.CommandIdKey, commandId);
+        return parameters;
     }
 
     /// <summary>Creates the builder for a raw URL.</summary>

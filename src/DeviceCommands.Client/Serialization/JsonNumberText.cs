@@ -28,6 +28,13 @@ internal static class JsonNumberText
     /// <summary>A number as a plain value: int, long, decimal, double or, when none is exact, an <see cref="UntypedJsonNumber"/>.</summary>
     public static object Plain(JsonElement value)
     {
+        var raw = value.GetRawText();
+        if (raw[0] == '-' && value.TryGetDouble(out var zero) && zero == 0)
+        {
+            // a negative zero (-0, -0.0, -0e5) keeps its sign as text: no integer or decimal writes it back
+            return new UntypedJsonNumber(raw);
+        }
+
         if (value.TryGetInt32(out var i))
         {
             return i;
@@ -38,7 +45,6 @@ internal static class JsonNumberText
             return l;
         }
 
-        var raw = value.GetRawText();
         var exponent = raw.AsSpan().IndexOfAny('e', 'E') >= 0;
         if (!exponent && value.TryGetDecimal(out var d)
             && (raw.Length <= ShortDecimal || Same(raw, d.ToString(CultureInfo.InvariantCulture))))
@@ -46,9 +52,8 @@ internal static class JsonNumberText
             return d;
         }
 
-        // a zero is written as 0 (not -0), as an integer zero is: the number does not change on a second round trip
         return value.TryGetDouble(out var x) && double.IsFinite(x) && Same(raw, x.ToString("R", CultureInfo.InvariantCulture))
-            ? x + 0d
+            ? x
             : new UntypedJsonNumber(raw);
     }
 

@@ -21,6 +21,9 @@ public class NumbersBeyondDoubleTests
     [InlineData("1e-400")]
     [InlineData("0.1000000000000000000000000000000000001")]
     [InlineData("123456789012345678901234567890123456789")]
+    [InlineData("-0")]
+    [InlineData("-0.0")]
+    [InlineData("-0e5")]
     public void FromJson_keeps_the_number_as_its_text_and_ToJson_writes_it_back(string number)
     {
         using var document = JsonDocument.Parse($$"""{"n":{{number}}}""");

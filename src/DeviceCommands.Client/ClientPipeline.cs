@@ -1,6 +1,6 @@
 using System.Net;
 using Azure.Core;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,9 +4,9 @@ namespace DeviceCommands.Client.Tests;
 
 /// <summary>
 /// The package's folders depend on one another in one direction only, so each can be read on its own:
-/// Timing and Serialization (each on nothing) ← Models ← Callbacks, Requests ← Me and Transport ← the root (the client,
-/// its options, its pipeline) ← Waiting and DependencyInjection. A folder depends on another when its code (not its
-/// comments) names a type declared there.
+/// Timing and Serialization (each on nothing) ← Models ← Diagnostics (the names, logs and metrics) ← Callbacks,
+/// Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting and DependencyInjection.
+/// A folder depends on another when its code (not its comments) names a type declared there.
 /// </summary>
 public partial class FolderDependencyTests
 {
@@ -16,12 +16,13 @@ public partial class FolderDependencyTests
         ["Timing"] = [],
         ["Serialization"] = [],
         ["Models"] = ["Serialization"],
-        ["Requests"] = ["Timing", "Models", "Serialization"],
+        ["Diagnostics"] = ["Timing", "Models"],
+        ["Requests"] = ["Diagnostics", "Timing", "Models", "Serialization"],
         ["Me"] = ["Requests", "Models", "Serialization"],
-        ["Transport"] = ["Timing", "Requests", "Models", "Serialization"],
+        ["Transport"] = ["Diagnostics", "Timing", "Requests", "Models", "Serialization"],
         ["Callbacks"] = ["Timing", "Models", "Serialization"],
-        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
-        ["Waiting"] = ["(root)", "Me", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
+        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Diagnostics", "Timing", "Models", "Serialization"],
+        ["Waiting"] = ["(root)", "Me", "Callbacks", "Requests", "Diagnostics", "Timing", "Models", "Serialization"],
         ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;

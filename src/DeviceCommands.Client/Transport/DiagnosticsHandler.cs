@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeviceCommands.Client.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.Transport;

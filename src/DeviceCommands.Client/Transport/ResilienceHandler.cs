@@ -1,5 +1,5 @@
 using System.Globalization;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Models;
-using DeviceCommands.Client.Requests;
-using DeviceCommands.Client.Transport;
 
 namespace DeviceCommands.Client;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DeviceCommands.Client.Transport;
+using DeviceCommands.Client.Diagnostics;
 
 namespace DeviceCommands.Client;
 

@@ -16,7 +16,7 @@ internal sealed partial class CommandPoller
     /// failed in a way <see cref="Transient"/> calls passing, with the answer's <c>Retry-After</c>. Throws on a
     /// permanent error, at the deadline, and on the caller's cancellation.
     /// </summary>
-    private async Task<(Command? Command, TimeSpan? RetryAfter)> PollAsync(CancellationToken cancellationToken)
+    private async Task<(Command? Command, TimeSpan? AskedDelay)> PollAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_activity is not null)

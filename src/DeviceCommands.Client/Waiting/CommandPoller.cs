@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Timing;
-using DeviceCommands.Client.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
 

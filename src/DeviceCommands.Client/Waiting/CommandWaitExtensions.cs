@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Me.Devices.Item.Commands;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
@@ -131,7 +132,7 @@ public static class CommandWaitExtensions
     }
 
     /// <summary>The POST of <see cref="SendAndWaitAsync"/>, under the wait's deadline: the created command (with a usable id) and its Retry-After.</summary>
-    private static async Task<(Command Sent, TimeSpan? RetryAfter)> PostAsync(CommandsRequestBuilder commands, Command command, CommandWaitOptions options, TimeProvider clock, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private static async Task<(Command Sent, TimeSpan? AskedDelay)> PostAsync(CommandsRequestBuilder commands, Command command, CommandWaitOptions options, TimeProvider clock, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         Command? sent;
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Transport;
 using DeviceCommands.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using DeviceCommands.Client.Requests;
-using DeviceCommands.Client.Transport;
+using DeviceCommands.Client.Diagnostics;
 
-namespace DeviceCommands.Client.Tests.Requests;
+namespace DeviceCommands.Client.Tests.Diagnostics;
 
 /// <summary>
 /// What an OpenTelemetry exporter reads from the <c>DeviceCommands.Client</c> meter before any measurement: the

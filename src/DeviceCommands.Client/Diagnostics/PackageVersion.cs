@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Diagnostics;
 
 /// <summary>
 /// The package's one version string, as the meter, the spans and the <c>User-Agent</c> all carry it: the assembly's

@@ -4,7 +4,7 @@ using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Timing;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Diagnostics;
 
 /// <summary>
 /// The package's metrics, on the <see cref="Meter"/> named <c>DeviceCommands.Client</c>, named after OpenTelemetry's

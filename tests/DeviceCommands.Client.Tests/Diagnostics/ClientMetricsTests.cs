@@ -1,4 +1,5 @@
 using System.Net;
+using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Tests.TestSupport;
 using DeviceCommands.Testing;
@@ -6,7 +7,7 @@ using DeviceCommands.TestSupport;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.Client.Tests.Requests;
+namespace DeviceCommands.Client.Tests.Diagnostics;
 
 /// <summary>
 /// The <c>DeviceCommands.Client</c> meter: each call's duration (retries included) by operation and outcome, the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace DeviceCommands.Client.Transport;
+namespace DeviceCommands.Client.Diagnostics;
 
 /// <summary>
 /// The client's log messages, under the category <see cref="ClientDiagnostics.Name"/>, with stable event ids (listed

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using DeviceCommands.Client.Requests;
 
-namespace DeviceCommands.Client.Transport;
+namespace DeviceCommands.Client.Diagnostics;
 
 /// <summary>
 /// The package's tracing and logging names: an <see cref="ActivitySource"/> named <c>DeviceCommands.Client</c>

@@ -28,21 +28,28 @@ internal static class JsonNumberText
     /// <summary>A number as a plain value: int, long, decimal, double or, when none is exact, an <see cref="UntypedJsonNumber"/>.</summary>
     public static object Plain(JsonElement value)
     {
-        var raw = value.GetRawText();
-        if (raw[0] == '-' && value.TryGetDouble(out var zero) && zero == 0)
-        {
-            // a negative zero (-0, -0.0, -0e5) keeps its sign as text: no integer or decimal writes it back
-            return new UntypedJsonNumber(raw);
-        }
-
         if (value.TryGetInt32(out var i))
         {
-            return i;
+            if (i != 0)
+            {
+                return i;
+            }
+
+            // a negative zero keeps its sign as text: no integer writes it back (the text is read only for a zero)
+            var zeroText = value.GetRawText();
+            return zeroText[0] == '-' ? new UntypedJsonNumber(zeroText) : i;
         }
 
         if (value.TryGetInt64(out var l))
         {
             return l;
+        }
+
+        var raw = value.GetRawText();
+        if (raw[0] == '-' && value.TryGetDouble(out var zero) && zero == 0)
+        {
+            // -0.0, -0e5: a negative zero keeps its sign as text, as -0 does
+            return new UntypedJsonNumber(raw);
         }
 
         var exponent = raw.AsSpan().IndexOfAny('e', 'E') >= 0;

@@ -129,6 +129,20 @@ public sealed class ProgramTests
         Assert.False(string.IsNullOrEmpty(error));
     }
 
+    [Theory]
+    [InlineData("Option '--throttle-rate': give a share from 0 to 1, such as 0.25 (got '1.5').", "--throttle-rate", "1.5")]
+    [InlineData("Option '--max-body-bytes': give a whole number of at least 1 (got '-5').", "--max-body-bytes", "-5")]
+    [InlineData("Option '--lost-answer-status': give an HTTP status from 400 to 599 (got '200').", "--lost-answer-status=200")]
+    [InlineData("Option '--request-body-timeout': give a duration above zero, such as 5s (got '0s').", "--request-body-timeout", "0s")]
+    [InlineData("Option '--seed' needs a value: --seed <int>.", "--seed")]
+    [InlineData("Option '--device': the device 'pc' is given twice.", "--device", "pc", "--device", "pc:offline")]
+    public void TryParse_BadValue_MessageSaysWhatIsExpected(string expected, params string[] args)
+    {
+        Assert.False(Program.TryParse(args, out _, out _, out _, out string? error));
+
+        Assert.Equal(expected, error);
+    }
+
     [Fact]
     public void Usage_NamesTheToolCommandThatPeopleRun()
     {

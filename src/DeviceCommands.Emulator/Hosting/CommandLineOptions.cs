@@ -27,13 +27,13 @@ internal static class CommandLineOptions
         Rate("--post-back-duplicate-rate", "share of postbacks sent twice", (o, r) => o.PostBackDuplicateRate = r),
         Rate("--post-back-reorder-rate", "share of postbacks held back until after the next one", (o, r) => o.PostBackReorderRate = r),
         Rate("--lost-answer-rate", "share of command POSTs that create the command, then lose the answer", (o, r) => o.LostAnswerRate = r),
-        Int("--lost-answer-status", "<n>", "answer this status (429, 502, 504) instead of cutting the connection", n => n is >= 400 and <= 599, (o, n) => o.LostAnswerStatus = n, NumberStyles.None),
-        Int("--seed", "<int>", "seed of the fault injection (default 12345)", _ => true, (o, n) => o.Seed = n),
+        Int("--lost-answer-status", "<n>", "answer this status (429, 502, 504) instead of cutting the connection", n => n is >= 400 and <= 599, "an HTTP status from 400 to 599", (o, n) => o.LostAnswerStatus = n, NumberStyles.None),
+        Int("--seed", "<int>", "seed of the fault injection (default 12345)", _ => true, "a whole number", (o, n) => o.Seed = n),
         Flag("--retry-after-hints", "status answers of unfinished commands carry Retry-After", o => o.RetryAfterHints = true),
-        Int("--max-commands", "<n>", "commands remembered before the oldest are forgotten (default 10000)", n => n > 0, (o, n) => o.MaxCommands = n),
-        Int("--max-body-bytes", "<n>", "largest POST body accepted (default 65536)", n => n > 0, (o, n) => o.MaxRequestBodyBytes = n),
+        Int("--max-commands", "<n>", "commands remembered before the oldest are forgotten (default 10000)", n => n > 0, "a whole number of at least 1", (o, n) => o.MaxCommands = n),
+        Int("--max-body-bytes", "<n>", "largest POST body accepted (default 65536)", n => n > 0, "a whole number of at least 1", (o, n) => o.MaxRequestBodyBytes = n),
         Duration("--request-body-timeout", "<t>", "time a request body may take to arrive before a 408 (default 5s)", (o, t) => o.RequestBodyTimeout = t, positive: true),
-        Int("--max-recorded-requests", "<n>", "requests kept for GET /_emulator/requests (default 1000; 0 keeps none)", n => n >= 0, (o, n) => o.MaxRecordedRequests = n),
+        Int("--max-recorded-requests", "<n>", "requests kept for GET /_emulator/requests (default 1000; 0 keeps none)", n => n >= 0, "a whole number of at least 0", (o, n) => o.MaxRecordedRequests = n),
         new("--device", "<id>[:<behavior>]", "serve this device (repeat for more; replaces the default five). Behaviors:\ncompletes (default), offline, dropsCommands, failsExecution, tooSlow", AddDevice),
         new("--help", null, "this text", Help) { Aliases = ["-h", "-?"] },
     ];
@@ -74,8 +74,8 @@ internal static class CommandLineOptions
     private static CommandLineOption Rate(string name, string help, Action<EmulatorOptions, double> set) =>
         new(name, "<0..1>", help, (string? value, CommandLine target, out string? why) =>
         {
-            why = null;
             bool ok = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) && rate is >= 0 and <= 1;
+            why = ok ? null : $"give a share from 0 to 1, such as 0.25 (got '{value}').";
             set(target.Options, rate);
             return ok;
         });
@@ -84,15 +84,16 @@ internal static class CommandLineOptions
         new(name, argument, help, (string? value, CommandLine target, out string? why) =>
         {
             bool ok = DurationText.TryParse(value, out TimeSpan time, out why) && (!positive || time > TimeSpan.Zero);
+            why ??= ok ? null : $"give a duration above zero, such as 5s (got '{value}').";
             set(target.Options, time);
             return ok;
         });
 
-    private static CommandLineOption Int(string name, string argument, string help, Func<int, bool> valid, Action<EmulatorOptions, int> set, NumberStyles styles = NumberStyles.Integer) =>
+    private static CommandLineOption Int(string name, string argument, string help, Func<int, bool> valid, string expected, Action<EmulatorOptions, int> set, NumberStyles styles = NumberStyles.Integer) =>
         new(name, argument, help, (string? value, CommandLine target, out string? why) =>
         {
-            why = null;
             bool ok = int.TryParse(value, styles, CultureInfo.InvariantCulture, out int number) && valid(number);
+            why = ok ? null : $"give {expected} (got '{value}').";
             set(target.Options, number);
             return ok;
         });
@@ -107,8 +108,15 @@ internal static class CommandLineOptions
     private static bool AddDevice(string? value, CommandLine target, out string? why)
     {
         why = null;
-        if (!CommandLineValues.TryDevice(value, out EmulatedDevice? device) || target.Devices.Exists(d => d.Id == device.Id))
+        if (!CommandLineValues.TryDevice(value, out EmulatedDevice? device))
         {
+            why = "give a device id, optionally followed by :completes, :offline, :dropsCommands, :failsExecution or :tooSlow.";
+            return false;
+        }
+
+        if (target.Devices.Exists(d => d.Id == device.Id))
+        {
+            why = $"the device '{device.Id}' is given twice.";
             return false;
         }
 

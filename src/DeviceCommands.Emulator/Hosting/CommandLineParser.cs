@@ -30,6 +30,12 @@ internal static class CommandLineParser
             }
 
             string? value = !option.TakesValue ? null : inline ?? (i + 1 < args.Length ? args[++i] : null);
+            if (option.TakesValue && value is null)
+            {
+                error = $"Option '{name}' needs a value: {name} {option.Argument}.";
+                return false;
+            }
+
             if (!option.Apply(value, line, out string? why))
             {
                 error = why is null ? $"Option '{name}' needs a valid value." : $"Option '{name}': {why}";

@@ -189,7 +189,7 @@ internal static class ReadmeSnippets
         builder.Services.AddDeviceCommandCallbacks(new Uri("https://backend.example.com/device-commands/callbacks"));
         builder.Services.AddDeviceCommandsClient(new DefaultAzureCredential());   // its SendAndWaitAsync waits use the receiver
         var app = builder.Build();
-        app.MapDeviceCommandCallbacks("/device-commands/callbacks");   // 202, 404 unknown key, 400 bad key, 413 over 64 KiB
+        app.MapDeviceCommandCallbacks();   // POST {the receiver's path}/{key}: 202, 404 unknown key, 400 bad key, 413 over 64 KiB
         app.Run();
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DeviceCommands.Client.AspNetCore;
 
@@ -25,6 +26,7 @@ public static class DeviceCommandCallbackEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         ArgumentNullException.ThrowIfNull(receiver);
+        WarnIfElsewhere(endpoints, pattern, receiver);
         return endpoints.MapPost(pattern.TrimEnd('/') + "/{key}", context => CallbackRequest.AnswerAsync(context, receiver))
             .WithDisplayName("DeviceCommands callbacks")
             .AllowAnonymous();
@@ -39,8 +41,42 @@ public static class DeviceCommandCallbackEndpoints
     public static IEndpointConventionBuilder MapDeviceCommandCallbacks(this IEndpointRouteBuilder endpoints, string pattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var receiver = endpoints.ServiceProvider.GetService<CommandCallbackReceiver>()
+        return endpoints.MapDeviceCommandCallbacks(pattern, Registered(endpoints));
+    }
+
+    /// <summary>Maps <c>POST {path}/{key}</c>, where the path is that of the registered receiver's <see cref="CommandCallbackReceiver.CallbackBaseUrl"/>, so the two cannot differ.</summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <returns>The endpoint's builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">No receiver is registered.</exception>
+    public static IEndpointConventionBuilder MapDeviceCommandCallbacks(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var receiver = Registered(endpoints);
+        return endpoints.MapDeviceCommandCallbacks(receiver.CallbackBaseUrl.AbsolutePath, receiver);
+    }
+
+    private static CommandCallbackReceiver Registered(IEndpointRouteBuilder endpoints) =>
+        endpoints.ServiceProvider.GetService<CommandCallbackReceiver>()
             ?? throw new InvalidOperationException("No CommandCallbackReceiver is registered: call services.AddDeviceCommandCallbacks(callbackBaseUrl) first, or pass a receiver.");
-        return endpoints.MapDeviceCommandCallbacks(pattern, receiver);
+
+    /// <summary>
+    /// Warns when the route cannot be where the receiver's URL points (its path does not end with the pattern): the
+    /// service's postbacks would get 404s and every wait would fall back to polling. A path base or a proxy that strips
+    /// a prefix still matches; only a warning, as a proxy may rewrite the path.
+    /// </summary>
+    private static void WarnIfElsewhere(IEndpointRouteBuilder endpoints, string pattern, CommandCallbackReceiver receiver)
+    {
+        var route = "/" + pattern.Trim('/');
+        var path = "/" + receiver.CallbackBaseUrl.AbsolutePath.Trim('/');
+        if (route == "/" || path.EndsWith(route, StringComparison.OrdinalIgnoreCase)) // both start with '/': a whole-segment suffix
+        {
+            return;
+        }
+
+        endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(typeof(DeviceCommandCallbackEndpoints).FullName!).LogWarning(
+            "The device-command callbacks are mapped at '{Route}', but the receiver's callback URL is {CallbackBaseUrl}: postbacks sent there will not reach this endpoint, and waits will poll instead. Map the receiver's path (MapDeviceCommandCallbacks() with no pattern), unless a proxy rewrites the path.",
+            route,
+            receiver.CallbackBaseUrl);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DeviceCommands.Client.Diagnostics;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using DeviceCommands.Client.Diagnostics;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;

@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Me.Devices.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;

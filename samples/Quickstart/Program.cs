@@ -34,17 +34,17 @@ public static class Program
             }
 
             var device = devices[0];
-            await output.WriteLineAsync($"Sending LaunchUri https://bing.com to {device.Name} ...");
+            await output.WriteLineAsync($"Sending LaunchUri {SampleSession.SampleUri.OriginalString} to {device.Name} ...");
 
             var started = Stopwatch.StartNew();
             var options = new CommandWaitOptions
             {
-                Timeout = TimeSpan.FromMinutes(2),
+                Timeout = SampleSession.WaitTimeout,
                 Progress = new SynchronousProgress<Command>(c =>
                     output.WriteLine($"  [{started.Elapsed:mm\\:ss\\.f}] {Spinner.Next()} {c.Status?.ToWireValue() ?? c.RawStatus ?? "?"}")),
             };
             var result = await client.Me.Devices[device.Id!].Commands
-                .SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), options, cancellationToken);
+                .SendAndWaitAsync(Command.LaunchUri(SampleSession.SampleUri), options, cancellationToken);
 
             await output.WriteLineAsync(
                 $"Command {result.Command.Id} {result.Status.ToWireValue()} after {result.Polls} polls in {result.Elapsed.TotalSeconds:0.0} s"

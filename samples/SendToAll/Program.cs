@@ -24,7 +24,7 @@ public static class Program
                 try
                 {
                     var result = await client.Me.Devices[device.Id!].Commands
-                        .SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken);
+                        .SendAndWaitAsync(Command.LaunchUri(SampleSession.SampleUri), new CommandWaitOptions { Timeout = SampleSession.WaitTimeout }, cancellationToken);
                     return (Device: device, Status: result.Status.ToWireValue(), result.Polls, Seconds: result.Elapsed.TotalSeconds, Note: result.Command.Error ?? "");
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -36,6 +36,12 @@ internal sealed class SampleSession : IAsyncDisposable
 
     public bool IsGraph { get; }
 
+    /// <summary>The page the samples open on a device with <c>LaunchUri</c>.</summary>
+    public static readonly Uri SampleUri = new("https://bing.com");
+
+    /// <summary>How long a sample waits for one command: 2 minutes.</summary>
+    public static readonly TimeSpan WaitTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>The command line every sample takes.</summary>
     public const string Usage = "Usage: [--step-delay 1s] | [--base-url http://127.0.0.1:5080/beta] | [--graph --client-id <app id> [--device-code]]";
 

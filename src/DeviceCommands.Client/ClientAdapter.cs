@@ -12,17 +12,12 @@ namespace DeviceCommands.Client;
 
 /// <summary>
 /// The adapter of a client from <see cref="DeviceCommandsClient.Create"/>: Kiota's stock adapter with private JSON
-/// factories (Kiota's process-wide registries are never touched), that also knows the client's clock, logger and body
-/// limit (<see cref="IClientContext"/>) for the waits and the reader.
+/// factories, that also knows the client's clock, logger and body limit (<see cref="IClientContext"/>).
 /// </summary>
 /// <remarks>
-/// A request that carries a response handler (every request of the builders carries the client's reader) is sent
-/// here: the message is made by Kiota's own <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/> (which
-/// authenticates it), sent, and the answer handed to the handler. This is the stock adapter's own path minus its
-/// per-request tracing work, which decodes the URL template and runs a regular expression over it for every request
-/// even when nothing listens (the client's diagnostics handler traces every request), and minus HttpClient's second
-/// read of a body the attempt has already read. A 401 that names claims (continuous access evaluation) is sent once
-/// more with a token for those claims, as the stock adapter does. Any other request is the stock adapter's.
+/// A request with a response handler takes a shorter path than the stock adapter's (no per-request template tracing, no
+/// second read of the body), with the same claims challenge; any other request is the stock adapter's. Details:
+/// docs/transport.md ("The adapter").
 /// </remarks>
 internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter, IClientContext
 {

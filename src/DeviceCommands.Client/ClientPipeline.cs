@@ -11,14 +11,9 @@ namespace DeviceCommands.Client;
 
 /// <summary>
 /// Puts together the client of <see cref="DeviceCommandsClient.Create"/> and of the dependency-injection registration:
-/// a stock Kiota <see cref="HttpClientRequestAdapter"/> (private JSON factories, the credential's token through
-/// <see cref="CredentialTokenProvider"/>) over an <see cref="HttpClient"/> whose handlers are, from the outside in:
-/// diagnostics (a span, a log line and a <c>client-request-id</c> per request), safe redirects, resilience (retry, the
-/// user's strategies, the attempt timeout, the body read within the attempt), headers inspection (Kiota's
-/// <c>HeadersInspectionHandlerOption</c>, per attempt), the request guard (no token to another
-/// host, no control character in a header), then the transport; through dependency injection, handlers added to the
-/// registration's builder run between the client's handlers and the guard. Kiota's own middleware (its RetryHandler above all) is
-/// not used, so there is exactly one retry layer.
+/// a stock Kiota adapter over an <see cref="HttpClient"/> whose handlers are, from the outside in: diagnostics, safe
+/// redirects, resilience, headers inspection, the user's handlers (dependency injection only), the request guard, the
+/// transport. Kiota's own middleware is not used, so there is one retry layer. Each handler's job: docs/transport.md.
 /// </summary>
 internal static class ClientPipeline
 {

@@ -9,16 +9,13 @@ public partial class DeviceCommandsClient
     /// safe redirects and the base URL.
     /// </summary>
     /// <param name="credential">
-    /// An Azure.Identity credential able to sign in a personal Microsoft account (for example
-    /// <c>InteractiveBrowserCredential</c> or <c>DeviceCodeCredential</c>); null sends no <c>Authorization</c>
-    /// header (for an emulator or tests). Its token is cached per scopes, with every client over the same credential
-    /// instance, until five minutes before it expires (or its <c>RefreshOn</c>), then refreshed once in the background;
-    /// a claims challenge always gets a fresh one. Its own exceptions
-    /// (<c>AuthenticationFailedException</c>, …) reach the caller unchanged, its own timeout as an <see cref="Microsoft.Kiota.Abstractions.ApiException"/>.
+    /// An Azure.Identity credential able to sign in a personal Microsoft account (e.g. <c>InteractiveBrowserCredential</c>);
+    /// null sends no <c>Authorization</c> header (an emulator, tests). Its tokens are cached and refreshed as
+    /// docs/transport.md ("Tokens") says; its own exceptions reach the caller unchanged.
     /// </param>
     /// <param name="options">The settings; null for the defaults.</param>
     /// <returns>The client.</returns>
-    /// <exception cref="ArgumentException">A setting in <paramref name="options"/> cannot work, or a credential is given for a plain-http, non-loopback base URL.</exception>
+    /// <exception cref="ArgumentException">A setting cannot work, or a credential is given for a plain-http, non-loopback base URL.</exception>
     public static DeviceCommandsClient Create(TokenCredential? credential, DeviceCommandsClientOptions? options = null)
     {
         options = (options ?? new DeviceCommandsClientOptions()).Clone();

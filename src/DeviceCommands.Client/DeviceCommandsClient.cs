@@ -9,14 +9,10 @@ namespace DeviceCommands.Client;
 /// Build one with <see cref="Create"/> (auth, resilience, host safety) or over any Kiota <see cref="IRequestAdapter"/>.
 /// </summary>
 /// <remarks>
-/// What reaches the caller of a request: the model, or an <see cref="ApiException"/> for every failure of the request
-/// itself (an <see cref="Models.ODataError"/> for an error answer; else no answer, with the network's
-/// <see cref="HttpRequestException"/> or a <see cref="TimeoutException"/> inside, one of them a credential that timed
-/// out on its own; or an answer that cannot be read); an <see cref="ArgumentException"/> for bad input or a request
-/// option the client cannot honour, before anything is sent; an <see cref="OperationCanceledException"/> only when the caller's own token was cancelled. The
-/// credential's own exceptions (Azure.Identity's <c>AuthenticationFailedException</c> and
-/// <c>CredentialUnavailableException</c>) pass through unchanged, as in Kiota's and the Azure SDK's clients; so does
-/// what a handler of the caller's throws (other than a cancellation).
+/// A request's failure reaches the caller as an <see cref="ApiException"/> (an <see cref="Models.ODataError"/> for an
+/// error answer), bad input as an <see cref="ArgumentException"/> before anything is sent, an
+/// <see cref="OperationCanceledException"/> only for the caller's own token; the credential's own exceptions pass
+/// through. The whole list: docs/transport.md ("Errors").
 /// </remarks>
 public partial class DeviceCommandsClient : BaseRequestBuilder
 {

@@ -4,8 +4,9 @@ namespace DeviceCommands.Client.Tests;
 
 /// <summary>
 /// The package's folders depend on one another in one direction only, so each can be read on its own:
-/// Timing and Serialization (each on nothing) ← Models ← Diagnostics (the names, logs and metrics) ← Callbacks,
-/// Requests ← Me and Transport ← the root (the client, its options, its pipeline) ← Waiting and DependencyInjection.
+/// Timing, Serialization and Http (URL templates and bounded, pooled bodies), each on nothing ← Models ← Diagnostics
+/// (the names, logs and metrics) ← Callbacks, Requests and Transport (each on none of the others) ← Me ← the root
+/// (the client, its options, its pipeline) ← Waiting and DependencyInjection.
 /// A folder depends on another when its code (not its comments) names a type declared there.
 /// </summary>
 public partial class FolderDependencyTests
@@ -15,15 +16,16 @@ public partial class FolderDependencyTests
     {
         ["Timing"] = [],
         ["Serialization"] = [],
+        ["Http"] = [],
         ["Models"] = ["Serialization"],
         ["Diagnostics"] = ["Timing", "Models"],
-        ["Requests"] = ["Diagnostics", "Timing", "Models", "Serialization"],
-        ["Me"] = ["Requests", "Models", "Serialization"],
-        ["Transport"] = ["Diagnostics", "Timing", "Requests", "Models", "Serialization"],
+        ["Requests"] = ["Diagnostics", "Http", "Timing", "Models", "Serialization"],
+        ["Me"] = ["Requests", "Http", "Models", "Serialization"],
+        ["Transport"] = ["Diagnostics", "Http", "Timing", "Models", "Serialization"],
         ["Callbacks"] = ["Timing", "Models", "Serialization"],
-        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Diagnostics", "Timing", "Models", "Serialization"],
-        ["Waiting"] = ["(root)", "Me", "Callbacks", "Requests", "Diagnostics", "Timing", "Models", "Serialization"],
-        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Timing", "Models", "Serialization"],
+        ["(root)"] = ["Me", "Transport", "Callbacks", "Requests", "Diagnostics", "Http", "Timing", "Models", "Serialization"],
+        ["Waiting"] = ["(root)", "Me", "Callbacks", "Requests", "Diagnostics", "Http", "Timing", "Models", "Serialization"],
+        ["DependencyInjection"] = ["(root)", "Transport", "Callbacks", "Requests", "Http", "Timing", "Models", "Serialization"],
     };
 
     [Fact]

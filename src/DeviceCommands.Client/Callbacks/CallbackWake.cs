@@ -4,11 +4,9 @@ using DeviceCommands.Client.Timing;
 namespace DeviceCommands.Client.Callbacks;
 
 /// <summary>
-/// One wait's callbacks, coalesced: a callback sets one flag and, when the wait is asleep, wakes it through a timer of
-/// the wait's own clock (so on a virtual clock the poll happens at the callback's instant, after the callback's sender
-/// is done). The wait clears the flag as it starts a GET, so callbacks that arrive during the GET make at most one
-/// more, however many they are. The first GET a callback asks for is sent at once; each further one waits for a
-/// spacing after the previous one that doubles from 100 ms up to 10 s, so a flood of callbacks makes a handful of GETs.
+/// One wait's callbacks, coalesced: a callback sets a flag and wakes a sleeping wait through a timer of the wait's own
+/// clock; callbacks that arrive during a GET make at most one more. After the first, GETs asked for by callbacks are
+/// spaced by a delay doubling from 100 ms to 10 s (docs/waiting.md, "Callbacks").
 /// </summary>
 internal sealed class CallbackWake : IDisposable
 {

@@ -4,16 +4,13 @@ using DeviceCommands.Client.Models;
 namespace DeviceCommands.Client.Callbacks;
 
 /// <summary>
-/// Receives the service's postbacks (the <c>postBackUri</c> of a command) for the waits of this process. A callback
-/// never decides an outcome: it makes its wait look at once (one GET, coalesced with the other callbacks of the same
-/// wait), and what that GET reads is the truth. A key that no wait holds is refused, and nothing is sent for it.
+/// Receives the service's postbacks (a command's <c>postBackUri</c>) for the waits of this process. A callback only
+/// makes its wait poll at once, and the GET's answer decides; a key no wait holds is refused. Thread-safe; one serves a
+/// whole process.
 /// </summary>
 /// <remarks>
-/// Each wait that names this receiver (<see cref="CommandWaitOptions.Callbacks"/>) holds a fresh key of 128 bits from
-/// a cryptographic source, and sends <c>{CallbackBaseUrl}/{key}</c> as its command's <c>postBackUri</c>; the key is
-/// forgotten when the wait ends. The receiver keeps only the live keys; it is thread-safe, and one instance serves a
-/// whole process. Serve it with <c>MapDeviceCommandCallbacks</c> (package <c>DeviceCommands.Client.AspNetCore</c>), or
-/// in tests with <see cref="CreateHandler"/>.
+/// Serve it with <c>MapDeviceCommandCallbacks</c> (package <c>DeviceCommands.Client.AspNetCore</c>), or in tests with
+/// <see cref="CreateHandler"/>. Keys and coalescing: docs/waiting.md ("Callbacks").
 /// </remarks>
 public sealed class CommandCallbackReceiver
 {

@@ -24,23 +24,16 @@ public static class DeviceCommandsServiceCollectionExtensions
     public const string HttpClientName = "DeviceCommands.Client";
 
     /// <summary>
-    /// Registers <see cref="DeviceCommandsClient"/> (transient, over a named <see cref="HttpClient"/> from
-    /// <see cref="IHttpClientFactory"/>) with the client's whole pipeline: retries, attempt timeout, safe redirects, the
-    /// request guard, logging through the container's <see cref="ILoggerFactory"/>, tracing and metrics. A
-    /// <see cref="TimeProvider"/> in the container is used unless the options name one. Handlers the host gives every
-    /// <see cref="HttpClient"/> (<c>ConfigureHttpClientDefaults</c>) are left out of this one: a retry among them would
-    /// send a command twice.
+    /// Registers <see cref="DeviceCommandsClient"/> (transient, over a named <see cref="HttpClient"/>) with the client's
+    /// whole pipeline; the host's default handlers are left out, so nothing retries a command twice.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="credential">The credential whose token the client sends; <see langword="null"/> sends none (write <c>credential: null</c>).</param>
-    /// <param name="configuration">A configuration section to read the options from (<c>BaseUrl</c>, <c>MaxRetries</c>, <c>RetryDelay</c>, <c>RetryJitterSeed</c>, <c>AttemptTimeout</c>, <c>MaxRetryAfter</c>, <c>Scopes</c>, <c>MaxResponseContentBytes</c>, <c>UserAgentSuffix</c>; durations as <c>2s</c>, <c>500ms</c>, <c>1.5m</c>, <c>1h</c> or <c>00:00:02</c>, a bare number refused); null for none. A value that cannot be read fails the options' validation, every such key named at once.</param>
+    /// <param name="credential">The credential whose token the client sends; <see langword="null"/> sends none.</param>
+    /// <param name="configuration">A section to read the options from (keys and formats: docs/transport.md); null for none.</param>
     /// <param name="configure">Sets options in code, after the configuration; null for none.</param>
-    /// <returns>The named client's builder, to add your own handlers (they run inside the client's retries, once per attempt).</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts (or the client is first resolved without a host): an option cannot work.</exception>
-    /// <remarks>
-    /// <c>AddDeviceCommandsClient(null)</c> means no credential: this overload wins over the credential-factory one for a
-    /// bare <see langword="null"/> (C# 13 and later; older compilers need <c>credential: null</c>).
-    /// </remarks>
+    /// <returns>The named client's builder, for your own handlers (run once per attempt).</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">When the host starts: an option cannot work.</exception>
+    /// <remarks><c>AddDeviceCommandsClient(null)</c> picks this overload (C# 13 and later; else write <c>credential: null</c>).</remarks>
     [OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddDeviceCommandsClient(this IServiceCollection services, TokenCredential? credential, IConfiguration? configuration = null, Action<DeviceCommandsClientOptions>? configure = null)
     {

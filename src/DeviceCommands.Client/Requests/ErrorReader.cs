@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Serialization;
 

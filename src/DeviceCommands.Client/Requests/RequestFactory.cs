@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Http;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Requests;
@@ -6,10 +7,10 @@ namespace DeviceCommands.Client.Requests;
 internal static class RequestFactory
 {
     /// <summary>The template variable of a device's id.</summary>
-    public const string DeviceIdKey = "device%2Did";
+    public const string DeviceIdKey = RequestUrl.DeviceIdKey;
 
     /// <summary>The template variable of a command's id.</summary>
-    public const string CommandIdKey = "command%2Did";
+    public const string CommandIdKey = RequestUrl.CommandIdKey;
 
     /// <summary>The longest id accepted, in characters once percent-encoded (a URI holds at most 65,519).</summary>
     private const int MaxEncodedIdLength = 16 * 1024;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DeviceCommands.Client.Diagnostics;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -88,13 +89,10 @@ internal static class RequestSender
     }
 
     /// <summary>
-    /// The one family of errors: every failure of the request itself reaches the caller as an <see cref="ApiException"/>,
-    /// an <see cref="ODataError"/> for an HTTP answer (also from an adapter that reads errors itself), else an
-    /// <see cref="ApiException"/> with what happened inside: the <see cref="HttpRequestException"/> of a network failure,
-    /// the <see cref="TimeoutException"/> of exhausted attempt timeouts or of a cancellation that is not the caller's
-    /// (a credential's own timeout), a body over the size limit, a body an adapter's own parser refused. Null lets the
-    /// failure pass as it is: the caller's cancellation, what is typed already, and what the caller's own code threw
-    /// (a credential's <c>AuthenticationFailedException</c>, a handler's exception), as Kiota's and the Azure SDK's clients do.
+    /// The one family of errors: a failure of the request itself becomes an <see cref="ApiException"/> (an
+    /// <see cref="ODataError"/> for an HTTP answer, else one with the network's, the timeout's or the parser's exception
+    /// inside). Null lets it pass as it is: the caller's cancellation, what is typed already, and what the caller's own
+    /// code threw (a credential, a handler). The list: docs/transport.md ("Errors").
     /// </summary>
     private static Exception? Translate(Exception e, RequestInformation request, CancellationToken cancellationToken) => e switch
     {

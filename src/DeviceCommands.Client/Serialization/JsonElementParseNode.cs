@@ -12,17 +12,13 @@ using Microsoft.Kiota.Abstractions.Serialization;
 namespace DeviceCommands.Client.Serialization;
 
 /// <summary>
-/// The parse node the client's response reader uses: Kiota's <see cref="IParseNode"/> over a <see cref="JsonElement"/>,
-/// with the stock JSON node's semantics (names looked up in the model's field deserializers, JSON nulls skipped,
-/// everything else kept in additional data) but cheaper and safer: values are read with <see cref="JsonElement"/>'s
-/// <c>TryGet…</c> methods (a number of the wrong size or shape reads as null, never an exception), untyped values are
-/// built eagerly (no array reads from a disposed document), and an unknown string stays a string (the stock node turns
-/// date-like and GUID-like text into <see cref="DateTime"/> or <see cref="Guid"/>, losing its spelling).
+/// Kiota's <see cref="IParseNode"/> over a <see cref="JsonElement"/>, with the stock JSON node's semantics but cheaper
+/// and safer: a number of the wrong size or shape reads as null, untyped values are built eagerly, and an unknown string
+/// stays a string. Details: docs/transport.md ("Reading answers").
 /// </summary>
 /// <remarks>
-/// Made <paramref name="careful"/> for a body that may hold strings .NET cannot decode (an invalid UTF-8 byte, an
-/// escaped lone surrogate; see <see cref="JsonBody"/>): such a string is dropped with the property or array item it
-/// belongs to, whether it is the name or the value, and everything else is read.
+/// Made <paramref name="careful"/> for a body that may hold strings .NET cannot decode (see <see cref="JsonBody"/>):
+/// such a string is dropped with its property or array item.
 /// </remarks>
 internal sealed class JsonElementParseNode(JsonElement element, bool careful = false) : IParseNode
 {

@@ -5,16 +5,13 @@ using Microsoft.Kiota.Abstractions.Authentication;
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
-/// Kiota's token provider over an Azure.Identity <see cref="TokenCredential"/>: a token only for a request that
-/// <see cref="TokenRule.MayCarryToken"/> allows (an empty one, so no header, for any other), continuous access
-/// evaluation on, and the claims of a challenge (Kiota passes them base64-encoded) decoded for the credential.
+/// Kiota's token provider over an Azure.Identity <see cref="TokenCredential"/>: a token only where
+/// <see cref="TokenRule.MayCarryToken"/> allows, continuous access evaluation on, a challenge's claims decoded.
 /// </summary>
 /// <remarks>
-/// The token comes from the credential's <see cref="TokenCache"/> (on the client's clock), which calls the credential
-/// through <see cref="CredentialCall"/>: awaited under the caller's token even if it ignores that token, so a
-/// credential that stalls cannot hold a wait past its deadline, and its own cancellation is an
-/// <see cref="Microsoft.Kiota.Abstractions.ApiException"/>. The token's text is checked by <see cref="RequestGuardHandler"/>, where every
-/// header is, before anything is sent.
+/// Tokens come from the credential's <see cref="TokenCache"/>, which calls the credential through
+/// <see cref="CredentialCall"/> (under the caller's token, so a stalled credential cannot hold a wait past its
+/// deadline). <see cref="RequestGuardHandler"/> checks the token's text before anything is sent.
 /// </remarks>
 internal sealed class CredentialTokenProvider(TokenCredential credential, Uri baseUrl, string[] scopes, TimeProvider clock) : IAccessTokenProvider
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using DeviceCommands.Client.Diagnostics;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
@@ -21,21 +21,11 @@ internal sealed record ResilienceSettings(
     Action<ResiliencePipelineBuilder<HttpResponseMessage>>? Configure);
 
 /// <summary>
-/// The client's one retry layer: each attempt (under the attempt timeout, inside the user's own Polly strategies when
-/// <see cref="ResilienceSettings.Configure"/> adds some), then the decision to send again. An attempt is the request
-/// and its whole answer: the body is read into memory (up to the size limit) inside it, so the attempt timeout bounds
-/// a body that trickles or stalls too. What is sent again is <see cref="Transient"/>'s rule: a GET after 408, 429, 500,
-/// 502, 503, 504, a network failure or an attempt timeout; any other method (the POST that sends a command) only after
-/// 429, so a command is never sent twice. The delay is the service's <c>Retry-After</c> when it gives one (longer than
-/// <see cref="ResilienceSettings.MaxRetryAfter"/> ends the retries with that answer), else <see cref="Timing.Backoff.Retry"/>.
-/// A Kiota <c>RetryHandlerOption</c> on the request replaces the count, the backoff's base and which answers are sent
-/// again, within the same rule (see <see cref="RetryRule"/>).
+/// The client's one retry layer: each attempt (the request and its whole body, under the attempt timeout, inside the
+/// user's Polly strategies), then whether to send again (<see cref="RetryRule"/>: a command's POST only after a 429)
+/// and after what delay (<c>Retry-After</c>, else <see cref="Timing.Backoff.Retry"/>). The rules, and why the loop is
+/// not Polly's: docs/transport.md ("Retries").
 /// </summary>
-/// <remarks>
-/// The loop is the client's own rather than a Polly retry strategy: building a Polly pipeline validates its options
-/// through DataAnnotations, which costs tens of milliseconds of start-up in every process. Polly is built only for the
-/// strategies a user adds.
-/// </remarks>
 internal sealed class ResilienceHandler : DelegatingHandler
 {
     private readonly ResilienceSettings _settings;

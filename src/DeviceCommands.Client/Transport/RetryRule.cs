@@ -1,4 +1,3 @@
-using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Timing;
 using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;

@@ -1,5 +1,5 @@
 using System.Net;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Http;
 
 namespace DeviceCommands.Client.Transport;
 

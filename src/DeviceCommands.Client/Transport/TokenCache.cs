@@ -4,18 +4,11 @@ using Azure.Core;
 namespace DeviceCommands.Client.Transport;
 
 /// <summary>
-/// The tokens of one credential, cached as Azure.Core's <c>BearerTokenAuthenticationPolicy</c> caches them: one entry
-/// per set of scopes, used until its refresh time (the token's <see cref="AccessToken.RefreshOn"/>, else five minutes
-/// before it expires), then refreshed once in the background while every caller goes on with the still-valid token; a
-/// refresh that fails keeps the old token until it expires and is tried again 30 s later. Callers that find no valid
-/// token share one call to the credential. A request with claims (a continuous-access-evaluation challenge) always
-/// asks the credential, and its fresh token replaces the scopes' entry, since the old one was refused.
+/// The tokens of one credential, cached per set of scopes as Azure.Core's <c>BearerTokenAuthenticationPolicy</c> caches
+/// them: refreshed once in the background from the refresh time, callers without a valid token sharing one call, a
+/// claims challenge always asking the credential. The rules: docs/transport.md ("Tokens").
 /// </summary>
-/// <remarks>
-/// One cache per credential instance and clock (<see cref="For"/>), so every client over the same credential shares it,
-/// a client resolved anew through dependency injection included, and a credential made per user has its own.
-/// Time is the client's <see cref="TimeProvider"/>.
-/// </remarks>
+/// <remarks>One cache per credential instance and clock (<see cref="For"/>), shared by every client over them.</remarks>
 internal sealed class TokenCache
 {
     /// <summary>How long before its expiry a token without <see cref="AccessToken.RefreshOn"/> is refreshed.</summary>

@@ -11,15 +11,13 @@ using Microsoft.Kiota.Abstractions;
 namespace DeviceCommands.Client;
 
 /// <summary>
-/// The state of one wait: where it is (polls, start, deadline, next poll) and what it last saw. It has one loop
-/// (<see cref="WatchAsync"/>, which <see cref="WaitAsync"/> runs to its end) and one step for durable engines
-/// (<see cref="PollOnceAsync"/>); both poll the command through its builder's public <c>GetAsync</c>, each poll under
-/// the time left to the deadline (<see cref="TimeBudget"/>). Between polls it holds one timer and no thread.
+/// The state of one wait (polls, start, deadline, next poll, last observation), with one loop (<see cref="WatchAsync"/>,
+/// which <see cref="WaitAsync"/> runs to its end) and one step for durable engines (<see cref="PollOnceAsync"/>); both
+/// poll through the builder's public <c>GetAsync</c>, each under the time left (<see cref="TimeBudget"/>).
 /// </summary>
 /// <remarks>
-/// A pending wait holds little: the ids rather than a builder of the package's own type (remade for each poll, so no
-/// path-parameter dictionary waits with it), and one suspended loop with its timer. A builder of any other type (a
-/// mock, a subclass) is kept and polled as it was given.
+/// A pending wait holds the ids, not a builder of the package's own type (remade for each poll), and one timer, no
+/// thread; a builder of any other type (a mock) is kept and polled as given.
 /// </remarks>
 internal sealed partial class CommandPoller
 {

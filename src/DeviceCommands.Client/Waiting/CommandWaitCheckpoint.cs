@@ -5,18 +5,11 @@ using System.Text;
 namespace DeviceCommands.Client;
 
 /// <summary>
-/// The position of a wait for a command: which command, how many polls so far, when the wait started, its deadline
-/// and when the next poll is due. Small and serializable (<see cref="ToString"/> / <see cref="Parse"/>), so a wait can
-/// be stopped and resumed later, in another process, with <see cref="CommandWaitExtensions.ResumeWaitAsync"/> or
-/// driven one poll at a time with <see cref="CommandWaitExtensions.PollOnceAsync"/>, keeping the same deadline and
-/// the same place in the schedule. This is how thousands of waits can live inside a durable workflow engine
-/// (Durable Functions, Temporal, Orleans) instead of in memory.
+/// The position of a wait: the command, the polls so far, the start, the deadline and the next poll. It round-trips as
+/// one line of text (<see cref="ToString"/>, <see cref="Parse"/>), so a wait can be resumed elsewhere
+/// (<see cref="CommandWaitExtensions.ResumeWaitAsync"/>) or driven a poll at a time (<see cref="CommandWaitExtensions.PollOnceAsync"/>).
 /// </summary>
-/// <remarks>
-/// The text form is one line: <c>dcw1;{deviceId};{commandId};{polls};{startedAt};{deadline};{nextPollAt};{lastStatus}</c>,
-/// then <c>;{callbackKey}</c> when the wait has one, ids and status percent-encoded, times in ISO 8601 (<c>O</c>) UTC,
-/// an absent value empty. It holds no token; the callback key only lets its holder wake the wait (make it poll).
-/// </remarks>
+/// <remarks>It holds no token; its callback key only lets its holder wake the wait. The text form: docs/waiting.md ("Checkpoints").</remarks>
 public sealed class CommandWaitCheckpoint
 {
     private const string Prefix = "dcw1";

@@ -14,21 +14,9 @@ namespace DeviceCommands.Client;
 /// <see cref="SendAndWaitAsync"/>, and for durable workflows <see cref="ResumeWaitAsync"/> and <see cref="PollOnceAsync"/>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// A wait polls <c>GET me/devices/{id}/commands/{id}</c>: the first poll at once, then on the jittered, growing
-/// schedule described on <see cref="CommandWaitOptions"/>, honouring <c>Retry-After</c> and never sleeping past the
-/// deadline. Between polls it holds one timer and a few small objects, no thread.
-/// </para>
-/// <para>
-/// Outcomes: a status for which <see cref="CommandWaitOptions.IsTerminal"/> (by default
-/// <see cref="ActionStatusExtensions.IsTerminal(ActionStatus)"/>) holds ends the wait with a
-/// <see cref="CommandWaitResult"/>, successful or not (see <see cref="CommandWaitResult.EnsureSuccess"/>). What the
-/// retry layer also calls transient does not end it: HTTP 408, 429, 500, 502, 503, 504, a network failure
-/// (<see cref="HttpRequestException"/>), an attempt timeout; any other error (400, 401, 403, 404, 501, …) ends it at
-/// once with the <see cref="ODataError"/>. The timeout ends it with
-/// <see cref="CommandWaitTimeoutException"/>, the caller's token with <see cref="OperationCanceledException"/>.
-/// A wait only ever sends GETs: cancelling or timing out a wait never cancels the command.
-/// </para>
+/// A wait sends GETs only (ending it never cancels the command) until a terminal status, a permanent error
+/// (<see cref="ODataError"/>), the timeout (<see cref="CommandWaitTimeoutException"/>) or the caller's cancellation;
+/// transient errors do not end it. Schedule and outcomes: docs/waiting.md.
 /// </remarks>
 public static class CommandWaitExtensions
 {
@@ -67,26 +55,19 @@ public static class CommandWaitExtensions
     }
 
     /// <summary>
-    /// Sends the command (one <c>POST</c>, never repeated by the wait), then polls it until its status is terminal. The
-    /// POST's answer is the first observation told to <see cref="CommandWaitOptions.Progress"/>; if it is already
-    /// terminal, no GET is sent, else the first GET comes <see cref="CommandWaitOptions.InitialDelay"/> after it (or
-    /// when the POST's <c>Retry-After</c> says). The timeout counts from before the POST.
-    /// With <see cref="CommandWaitOptions.Callbacks"/> (or the client's <see cref="DeviceCommandsClientOptions.Callbacks"/>),
-    /// the wait is registered before the POST, which carries the wait's <c>postBackUri</c> unless the command has one
-    /// (the caller's instance is not changed); each callback makes the wait poll at once (never more than one GET in
-    /// flight and one more queued), and only a GET's answer ends it; polling goes on as the fallback, 5 times slower.
+    /// Sends the command (one POST, never repeated by the wait), then polls it until its status is terminal; the
+    /// timeout counts from before the POST (docs/waiting.md, "Send and wait").
     /// </summary>
     /// <param name="commands">The device's commands, e.g. <c>client.Me.Devices[deviceId].Commands</c>.</param>
-    /// <param name="command">The command to send, e.g. <see cref="Command.LaunchUri(Uri)"/>.</param>
+    /// <param name="command">The command to send.</param>
     /// <param name="options">The schedule, timeout and observers; null for the defaults.</param>
-    /// <param name="cancellationToken">Ends the wait (not the command) with <see cref="OperationCanceledException"/>.</param>
-    /// <returns>The terminal command, its status, the number of polls (GETs; the POST is not counted) and the time taken.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="ApiException">The service's answer to the POST has no command id.</exception>
+    /// <param name="cancellationToken">Ends the wait, not the command.</param>
+    /// <returns>The terminal command, its status, the polls and the time taken.</returns>
+    /// <exception cref="ArgumentException">An argument is null or an option out of range.</exception>
+    /// <exception cref="ApiException">The POST's answer has no id.</exception>
     /// <exception cref="ODataError">The POST or a poll failed with a permanent error.</exception>
     /// <exception cref="CommandWaitTimeoutException">The timeout expired first.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static async Task<CommandWaitResult> SendAndWaitAsync(this CommandsRequestBuilder commands, Command command, CommandWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
@@ -164,21 +145,17 @@ public static class CommandWaitExtensions
 
     /// <summary>
     /// Continues a wait from a checkpoint (see <see cref="CommandWaitOptions.Checkpoint"/>), for example in another
-    /// process: same start, same deadline (<see cref="CommandWaitOptions.Timeout"/> is ignored), same place in the
-    /// schedule. It sleeps until the checkpoint's <see cref="CommandWaitCheckpoint.NextPollAt"/> if that is still to
-    /// come, then polls. A checkpoint whose deadline has passed gets one last poll (or none, when its next poll was
-    /// past the deadline) before the timeout. Progress is told of the first observation of the resumed wait.
+    /// process: same start, deadline and place in the schedule (docs/waiting.md, "Checkpoints").
     /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="checkpoint">The position to continue from.</param>
     /// <param name="options">The schedule and observers (their <see cref="CommandWaitOptions.Timeout"/> is ignored); null for the defaults.</param>
-    /// <param name="cancellationToken">Ends the wait (not the command) with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="cancellationToken">Ends the wait, not the command.</param>
     /// <returns>The terminal command, its status, the polls of the whole wait and the time since its start.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">An argument is null or an option out of range.</exception>
     /// <exception cref="CommandWaitTimeoutException">The deadline passed first.</exception>
     /// <exception cref="ODataError">A poll failed with a permanent error.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static Task<CommandWaitResult> ResumeWaitAsync(this DeviceCommandsClient client, CommandWaitCheckpoint checkpoint, CommandWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -190,24 +167,19 @@ public static class CommandWaitExtensions
     }
 
     /// <summary>
-    /// One poll of a wait, for durable workflow engines that sleep with their own timers: polls once now and returns
-    /// what it saw, whether the wait is over and the next position (with <see cref="CommandPollResult.NextPollAt"/>).
-    /// Store the checkpoint, sleep until <c>NextPollAt</c> (or the deadline, if earlier), and call again. Start with
-    /// <see cref="CommandWaitCheckpoint.Start"/>.
+    /// One poll of a wait, for durable workflow engines that sleep with their own timers: polls now and returns what it
+    /// saw, whether the wait is over and the next position. Start with <see cref="CommandWaitCheckpoint.Start"/>; the
+    /// loop around it: docs/waiting.md ("Checkpoints").
     /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="checkpoint">The position after the previous poll.</param>
-    /// <param name="options">The schedule and terminal tests (their <see cref="CommandWaitOptions.Timeout"/> is ignored); Progress is told when the status differs from the checkpoint's.</param>
+    /// <param name="options">The schedule and terminal tests (their Timeout is ignored); null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the poll.</param>
     /// <returns>The poll's outcome.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="CommandWaitTimeoutException">
-    /// The deadline has passed and this poll was not terminal, or the checkpoint's next poll is past its deadline
-    /// (then no request is sent).
-    /// </exception>
+    /// <exception cref="ArgumentException">An argument is null or an option out of range.</exception>
+    /// <exception cref="CommandWaitTimeoutException">The deadline passed without a terminal status.</exception>
     /// <exception cref="ODataError">The poll failed with a permanent error.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static Task<CommandPollResult> PollOnceAsync(this DeviceCommandsClient client, CommandWaitCheckpoint checkpoint, CommandWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -9,19 +9,9 @@ namespace DeviceCommands.Client;
 /// the end, and who is told of progress. An instance may be shared by many waits; it is read when a wait starts.
 /// </summary>
 /// <remarks>
-/// <para>
-/// <b>Schedule.</b> The first poll is at once; then the delay grows from <see cref="InitialDelay"/> to
-/// <see cref="MaxDelay"/>, jittered, and a <c>Retry-After</c> on an answer sets the next poll. No poll runs past
-/// <c>start + Timeout</c>. The numbers and their reasons are in docs/waiting.md ("Schedule").
-/// </para>
-/// <para>
-/// <b>Custom and unknown statuses.</b> By default only the statuses for which
-/// <see cref="ActionStatusExtensions.IsTerminal(ActionStatus)"/> holds end a wait; <see cref="ActionStatus.Custom"/>
-/// and statuses this version does not know (read as <see cref="Command.Status"/> <see langword="null"/> with the
-/// text in <see cref="Command.RawStatus"/>) are not terminal. To end a wait on them, set <see cref="IsTerminal"/>
-/// (for known values such as <see cref="ActionStatus.Custom"/>) or <see cref="IsTerminalCommand"/> (for anything,
-/// the raw text included, e.g. <c>c =&gt; c.RawStatus == "delivered"</c>).
-/// </para>
+/// The first poll is at once, then the delay grows from <see cref="InitialDelay"/> to <see cref="MaxDelay"/>, jittered,
+/// never past <c>start + Timeout</c> (docs/waiting.md, "Schedule"). <see cref="ActionStatus.Custom"/> and unknown
+/// statuses end a wait only if <see cref="IsTerminal"/> or <see cref="IsTerminalCommand"/> says so.
 /// </remarks>
 public sealed class CommandWaitOptions
 {

@@ -1,3 +1,4 @@
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Me.Devices.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
@@ -46,29 +47,26 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>Lists the signed-in user's devices (<c>GET me/devices</c>; needs <c>Device.Read</c>).</summary>
-    /// <param name="requestConfiguration">Headers, query parameters and request options for this request: a client of
-    /// <see cref="DeviceCommandsClient.Create"/> honours Kiota's <c>RetryHandlerOption</c> (<c>MaxRetry = 0</c> turns retries off),
-    /// <c>HeadersInspectionHandlerOption</c> and <c>ResponseHandlerOption</c>, and <see cref="Requests.ResponseSizeLimitOption"/>.</param>
+    /// <param name="requestConfiguration">Headers, query parameters and request options (those honoured: docs/transport.md, "Request options").</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The devices; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
-    /// <exception cref="ApiException">No answer came (a network failure, the attempt timeouts, the credential's own timeout: inside, an
-    /// <see cref="HttpRequestException"/> or a <see cref="TimeoutException"/>), or the answer could not be read.</exception>
+    /// <exception cref="ApiException">No answer came (a network failure or a timeout inside), or it could not be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (only then).</exception>
-    /// <exception cref="ArgumentException">A request option the client cannot honour (its type is named), before anything is sent.</exception>
-    /// <remarks>The credential's own exceptions (Azure.Identity's <c>AuthenticationFailedException</c>) pass through unchanged; see <see cref="DeviceCommandsClient"/>.</remarks>
+    /// <exception cref="ArgumentException">A request option the client cannot honour, before anything is sent.</exception>
+    /// <remarks>The credential's own exceptions pass through unchanged; see <see cref="DeviceCommandsClient"/>.</remarks>
     public virtual Task<DeviceCollectionResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), DeviceCollectionResponse.CreateFromDiscriminatorValue, cancellationToken);
 
     /// <summary>
-    /// Every device of every page: the first page, then each <c>@odata.nextLink</c> in turn, followed only on the
-    /// client's own host (the base URL's scheme, host and port), so the token never goes anywhere else.
+    /// Every device of every page, following each <c>@odata.nextLink</c> only on the client's own scheme, host and port,
+    /// so the token never goes anywhere else.
     /// </summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The devices, page by page, as they arrive.</returns>
-    /// <exception cref="ApiException">A next link leaves the client's host, is not a URL, or repeats a page already read (thrown by the enumeration, before anything is sent to it).</exception>
+    /// <exception cref="ApiException">A next link leaves the client's host, is not a URL, or repeats a page (before anything is sent to it).</exception>
     /// <exception cref="ODataError">The service answered a page with an error status.</exception>
-    /// <remarks>A builder made by its protected constructor (a mock) has no base URL: its next links are followed through <see cref="WithUrl"/> as they are.</remarks>
+    /// <remarks>A mock's builder (protected constructor) has no base URL: its next links go through <see cref="WithUrl"/> as they are.</remarks>
     public virtual async IAsyncEnumerable<Device> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // the client's host: its adapter's base URL (a mock's placeholder adapter has none)

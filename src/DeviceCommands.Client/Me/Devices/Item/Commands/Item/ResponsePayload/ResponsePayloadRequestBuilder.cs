@@ -35,17 +35,14 @@ public partial class ResponsePayloadRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>Reads what the app service sent back (<c>GET …/responsePayload</c>; needs <c>Device.Command</c>).</summary>
-    /// <param name="requestConfiguration">Headers, query parameters and request options for this request: a client of
-    /// <see cref="DeviceCommandsClient.Create"/> honours Kiota's <c>RetryHandlerOption</c> (<c>MaxRetry = 0</c> turns retries off),
-    /// <c>HeadersInspectionHandlerOption</c> and <c>ResponseHandlerOption</c>, and <see cref="Requests.ResponseSizeLimitOption"/>.</param>
+    /// <param name="requestConfiguration">Headers, query parameters and request options (those honoured: docs/transport.md, "Request options").</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The payload response; null when the service answers with no body.</returns>
     /// <exception cref="ODataError">The service answered with an error status.</exception>
-    /// <exception cref="ApiException">No answer came (a network failure, the attempt timeouts, the credential's own timeout: inside, an
-    /// <see cref="HttpRequestException"/> or a <see cref="TimeoutException"/>), or the answer could not be read.</exception>
+    /// <exception cref="ApiException">No answer came (a network failure or a timeout inside), or it could not be read.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (only then).</exception>
-    /// <exception cref="ArgumentException">A request option the client cannot honour (its type is named), before anything is sent.</exception>
-    /// <remarks>The credential's own exceptions (Azure.Identity's <c>AuthenticationFailedException</c>) pass through unchanged; see <see cref="DeviceCommandsClient"/>.</remarks>
+    /// <exception cref="ArgumentException">A request option the client cannot honour, before anything is sent.</exception>
+    /// <remarks>The credential's own exceptions pass through unchanged; see <see cref="DeviceCommandsClient"/>.</remarks>
     public virtual Task<PayloadResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default) =>
         RequestSender.SendAsync(RequestAdapter, ToGetRequestInformation(requestConfiguration), PayloadResponse.CreateFromDiscriminatorValue, cancellationToken);
 

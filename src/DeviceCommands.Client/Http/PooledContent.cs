@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Http;
 
 /// <summary>
 /// A response body already read whole, within the client's limit, into a buffer rented from the shared pool: the

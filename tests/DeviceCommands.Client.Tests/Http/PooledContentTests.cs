@@ -1,8 +1,8 @@
 using System.Text;
-using DeviceCommands.Client.Requests;
+using DeviceCommands.Client.Http;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.Client.Tests.Requests;
+namespace DeviceCommands.Client.Tests.Http;
 
 /// <summary>The body an attempt read once: its bytes, its headers and its limit, read in place by the body reader.</summary>
 public class PooledContentTests

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Http;
 
 /// <summary>
 /// Expands the package's URL templates: literal text, <c>{+baseurl}</c> and simple <c>{name}</c> variables, each id
@@ -12,6 +12,12 @@ namespace DeviceCommands.Client.Requests;
 internal static class RequestUrl
 {
     private const string BaseUrlKey = "baseurl";
+
+    /// <summary>The template variable of a device's id.</summary>
+    public const string DeviceIdKey = "device%2Did";
+
+    /// <summary>The template variable of a command's id.</summary>
+    public const string CommandIdKey = "command%2Did";
 
     /// <summary>Kiota's path parameter for a request made from a raw URL (internal to Kiota: RequestInformation.RawUrlKey).</summary>
     private const string RawUrlKey = "request-raw-url";
@@ -117,8 +123,8 @@ internal static class RequestUrl
         }
 
         // the package's own variables are looked up by their constant names, so expanding them allocates no key
-        var key = expression.SequenceEqual(RequestFactory.DeviceIdKey) ? RequestFactory.DeviceIdKey
-            : expression.SequenceEqual(RequestFactory.CommandIdKey) ? RequestFactory.CommandIdKey
+        var key = expression.SequenceEqual(DeviceIdKey) ? DeviceIdKey
+            : expression.SequenceEqual(CommandIdKey) ? CommandIdKey
             : expression.ToString();
         return parameters.TryGetValue(key, out var raw) && raw is string id ? (id, false) : null;
     }

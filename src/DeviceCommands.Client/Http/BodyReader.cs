@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Microsoft.Kiota.Abstractions;
 
-namespace DeviceCommands.Client.Requests;
+namespace DeviceCommands.Client.Http;
 
 /// <summary>A response body read into a buffer rented from the shared pool; dispose it to give the buffer back.</summary>
 internal readonly struct PooledBody(byte[]? buffer, int length, bool owned = true) : IDisposable

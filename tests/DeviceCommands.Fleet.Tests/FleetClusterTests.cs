@@ -12,10 +12,17 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
 {
     private static readonly string? Redis = Environment.GetEnvironmentVariable("FLEET_REDIS") is { Length: > 0 } r ? r : null;
 
+    /// <summary>
+    /// The driver's call timeout here: a start call in flight to the killed silo fails after it and is asked again
+    /// (safe: the grain never sends twice). The sample's 20 s held every run's starts that long; 8 s is still more than
+    /// the death takes to be declared (3 missed probes of 2 s, then 1 vote), so the call asked again finds a live silo.
+    /// </summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task Waits_end_truly_through_a_silo_killed_midway_woken_by_postbacks_routed_to_them_and_no_command_is_sent_twice()
     {
-        var options = new FleetOptions { Waits = 300, Silos = 3, KillSilo = true, Redis = Redis, StepDelay = TimeSpan.FromSeconds(2), ThrottleRate = 0.1, Seed = 7 };
+        var options = new FleetOptions { Waits = 300, Silos = 3, KillSilo = true, Redis = Redis, StepDelay = TimeSpan.FromSeconds(2), ThrottleRate = 0.1, Seed = 7, ClientResponseTimeout = CallTimeout };
 
         var report = await FleetAssert.RunAsync(options, output, TimeSpan.FromMinutes(3));
 
@@ -44,7 +51,7 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task With_every_postback_dropped_waits_still_end_by_polling_through_a_silo_killed_midway()
     {
-        var options = new FleetOptions { Waits = 200, Silos = 3, KillSilo = true, Redis = Redis, PostBackDropRate = 1, Seed = 11 };
+        var options = new FleetOptions { Waits = 200, Silos = 3, KillSilo = true, Redis = Redis, PostBackDropRate = 1, Seed = 11, ClientResponseTimeout = CallTimeout };
 
         var report = await FleetAssert.RunAsync(options, output, TimeSpan.FromMinutes(3));
 

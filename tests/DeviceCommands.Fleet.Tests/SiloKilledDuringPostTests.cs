@@ -1,5 +1,8 @@
 using DeviceCommands.Emulator;
 using DeviceCommands.Samples.Fleet;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Xunit.Abstractions;
 
 namespace DeviceCommands.Fleet.Tests;
@@ -18,7 +21,8 @@ public sealed class SiloKilledDuringPostTests(ITestOutputHelper output)
         // every answer takes 2 minutes: the POST is still at the service when its silo dies
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { LatencyRate = 1, Latency = TimeSpan.FromMinutes(2) });
         using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var cluster = await FleetCluster.StartAsync(Redis, emulator.BaseUrl, silos: 2, callbacks: false, budget.Token);
+        await using var cluster = await FleetCluster.StartAsync(Redis, emulator.BaseUrl, silos: 2, callbacks: false, FleetClusterTests.CallTimeout, budget.Token);
+        Assert.Equal(FleetClusterTests.CallTimeout, cluster.Client.ServiceProvider.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout);
         var key = "user-00/wait-0000";
 
         var start = FleetRun.StartWaitAsync(cluster, key, new WaitRequest("emu-laptop", "https://example.com/fleet/0000"), null, budget.Token);

@@ -26,6 +26,9 @@ public sealed class FleetCluster : IAsyncDisposable
         Client = client.Services.GetRequiredService<IClusterClient>();
     }
 
+    /// <summary>How long the driver's client waits for a grain's answer unless told otherwise: 20 s.</summary>
+    public static readonly TimeSpan DefaultClientResponseTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>The store's <c>host:port</c>.</summary>
     public string Redis { get; }
 
@@ -66,7 +69,18 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <param name="callbacks">Whether the silos serve a postback endpoint and send its URL with each command.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The running cluster.</returns>
-    public static async Task<FleetCluster> StartAsync(string? redis, Uri serviceUrl, int silos, bool callbacks, CancellationToken cancellationToken)
+    public static Task<FleetCluster> StartAsync(string? redis, Uri serviceUrl, int silos, bool callbacks, CancellationToken cancellationToken) =>
+        StartAsync(redis, serviceUrl, silos, callbacks, DefaultClientResponseTimeout, cancellationToken);
+
+    /// <summary>Starts the store (unless given), <paramref name="silos"/> silo processes, and a client whose calls wait <paramref name="clientResponseTimeout"/>.</summary>
+    /// <param name="redis">A Redis at <c>host:port</c>; null embeds Garnet.</param>
+    /// <param name="serviceUrl">The device-command service's base URL.</param>
+    /// <param name="silos">How many silos.</param>
+    /// <param name="callbacks">Whether the silos serve a postback endpoint and send its URL with each command.</param>
+    /// <param name="clientResponseTimeout">How long the client waits for a grain's answer (<see cref="FleetOptions.ClientResponseTimeout"/>).</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <returns>The running cluster.</returns>
+    public static async Task<FleetCluster> StartAsync(string? redis, Uri serviceUrl, int silos, bool callbacks, TimeSpan clientResponseTimeout, CancellationToken cancellationToken)
     {
         var callbackPort = callbacks ? EmbeddedStore.FreePort() : (int?)null;
         var clock = Stopwatch.StartNew();
@@ -81,7 +95,7 @@ public sealed class FleetCluster : IAsyncDisposable
             logs = Directory.CreateTempSubdirectory("fleet-logs-").FullName;
             started.AddRange(Enumerable.Range(1, silos).Select(i => SiloProcess.Start($"silo-{i}", endpoint, run, serviceUrl, logs, callbackPort)));
             await Task.WhenAll(started.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(120)))).WaitAsync(cancellationToken);
-            var client = await ConnectAsync(endpoint, run, cancellationToken);
+            var client = await ConnectAsync(endpoint, run, clientResponseTimeout, cancellationToken);
             return new FleetCluster(embedded, endpoint, run, serviceUrl, logs, callbackPort, started, connection, client, clock.Elapsed);
         }
         catch
@@ -155,14 +169,14 @@ public sealed class FleetCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> ConnectAsync(string redis, string run, CancellationToken cancellationToken)
+    private static async Task<IHost> ConnectAsync(string redis, string run, TimeSpan responseTimeout, CancellationToken cancellationToken)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (run, run));
             client.UseRedisClustering(o => o.ConfigurationOptions = FleetSilo.Store(redis));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();

@@ -48,6 +48,12 @@ public sealed class FleetOptions
     /// <summary>How long the driver keeps asking a wait to start: the wait's own deadline. Default 10 min (the silos' wait timeout).</summary>
     public TimeSpan StartDeadline { get; init; } = new FleetSiloSettings().WaitTimeout;
 
+    /// <summary>
+    /// How long the driver's Orleans client waits for a grain's answer. A start call in flight to a silo that dies fails
+    /// only then, and is asked again (safe: the grain never sends twice). Default 20 s.
+    /// </summary>
+    public TimeSpan ClientResponseTimeout { get; init; } = FleetCluster.DefaultClientResponseTimeout;
+
     /// <summary>A Redis at <c>host:port</c>; null embeds Garnet on a free loopback port.</summary>
     public string? Redis { get; init; }
 

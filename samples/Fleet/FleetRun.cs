@@ -55,7 +55,7 @@ public static class FleetRun
             + (options.LostAnswerRate > 0 ? $", {options.LostAnswerRate:P0} of command POSTs lose their answer ({(options.LostAnswerStatus is { } s ? $"{s} instead" : "connection cut")})" : string.Empty)
             + (options.Callbacks ? $", {options.PostBackDropRate:P0} of postbacks dropped)" : "; no callbacks: polling alone)"));
 
-        await using var cluster = await FleetCluster.StartAsync(options.Redis, emulator.BaseUrl, options.Silos, options.Callbacks, cancellationToken);
+        await using var cluster = await FleetCluster.StartAsync(options.Redis, emulator.BaseUrl, options.Silos, options.Callbacks, options.ClientResponseTimeout, cancellationToken);
         cluster.KeepLogs = options.KeepLogs;
         await log.WriteLineAsync($"store: {cluster.Store}; {cluster.Silos.Count} silos ready after {cluster.Startup.TotalSeconds:0.0} s (processes {string.Join(", ", cluster.Silos.Select(s => s.ProcessId))}"
             + (cluster.CallbackPort is { } port ? $"; postbacks to 127.0.0.1:{port}, served by every silo" : string.Empty)

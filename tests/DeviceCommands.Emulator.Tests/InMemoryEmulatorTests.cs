@@ -299,20 +299,23 @@ public sealed class InMemoryEmulatorTests
     [Fact]
     public async Task Client_Create_WithTheHandler_SendsAndWaitsInMemory()
     {
-        await using DeviceCommandsEmulator emulator = DeviceCommandsEmulator.CreateInMemory(new EmulatorOptions { StepDelay = TimeSpan.Zero, RequireToken = true });
+        // both on one VirtualClock: the wait's polls are scheduled seconds apart, and the clock skips them
+        VirtualClock clock = new();
+        await using DeviceCommandsEmulator emulator = DeviceCommandsEmulator.CreateInMemory(new EmulatorOptions { StepDelay = TimeSpan.Zero, RequireToken = true, TimeProvider = clock });
         DeviceCommandsClient client = DeviceCommandsClient.Create(new FakeCredential("any-token"), new DeviceCommandsClientOptions
         {
             BaseUrl = emulator.BaseUrl,
             HttpMessageHandler = emulator.CreateHandler(),
+            TimeProvider = clock,
         });
 
         List<Device> devices = (await client.Me.Devices.GetAsync())!.Value!;
-        CommandWaitResult result = await client.Me.Devices[devices[0].Id!].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));
+        CommandWaitResult result = await clock.RunAsync(() => client.Me.Devices[devices[0].Id!].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
         PayloadResponse? payload = await client.Me.Devices[devices[0].Id!].Commands[result.Command.Id!].ResponsePayload.GetAsync();
 
         Assert.Equal(ActionStatus.Completed, result.Status);
         Assert.Equal("Ok", payload?.Type);
-        Assert.Equal(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), payload?.CreationDate);
+        Assert.Equal(new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero), payload?.CreationDate);
         Assert.All(emulator.GetRequests(), r => Assert.Equal("Bearer ***", r.Headers["Authorization"]));
     }
 

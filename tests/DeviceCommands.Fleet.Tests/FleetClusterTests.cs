@@ -1,4 +1,3 @@
-using DeviceCommands.Emulator;
 using DeviceCommands.Samples.Fleet;
 using Xunit.Abstractions;
 
@@ -8,14 +7,22 @@ namespace DeviceCommands.Fleet.Tests;
 /// The fleet sample as a cluster of real silo processes over one store: Garnet embedded by default, or the Redis named
 /// by <c>FLEET_REDIS</c> (<c>host:port</c>; <c>.ci/run</c> runs these tests once more against Debian's redis-server).
 /// </summary>
+[Collection(ClusterRuns.Name)]
 public sealed class FleetClusterTests(ITestOutputHelper output)
 {
     private static readonly string? Redis = Environment.GetEnvironmentVariable("FLEET_REDIS") is { Length: > 0 } r ? r : null;
 
+    /// <summary>
+    /// The driver's call timeout here: a start call in flight to the killed silo fails after it and is asked again
+    /// (safe: the grain never sends twice). The sample's 20 s held every run's starts that long; 8 s is still more than
+    /// the death takes to be declared (3 missed probes of 2 s, then 1 vote), so the call asked again finds a live silo.
+    /// </summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task Waits_end_truly_through_a_silo_killed_midway_woken_by_postbacks_routed_to_them_and_no_command_is_sent_twice()
     {
-        var options = new FleetOptions { Waits = 300, Silos = 3, KillSilo = true, Redis = Redis, StepDelay = TimeSpan.FromSeconds(2), ThrottleRate = 0.1, Seed = 7 };
+        var options = new FleetOptions { Waits = 300, Silos = 3, KillSilo = true, Redis = Redis, StepDelay = TimeSpan.FromSeconds(2), ThrottleRate = 0.1, Seed = 7, ClientResponseTimeout = CallTimeout };
 
         var report = await FleetAssert.RunAsync(options, output, TimeSpan.FromMinutes(3));
 
@@ -44,7 +51,7 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task With_every_postback_dropped_waits_still_end_by_polling_through_a_silo_killed_midway()
     {
-        var options = new FleetOptions { Waits = 200, Silos = 3, KillSilo = true, Redis = Redis, PostBackDropRate = 1, Seed = 11 };
+        var options = new FleetOptions { Waits = 200, Silos = 3, KillSilo = true, Redis = Redis, PostBackDropRate = 1, Seed = 11, ClientResponseTimeout = CallTimeout };
 
         var report = await FleetAssert.RunAsync(options, output, TimeSpan.FromMinutes(3));
 
@@ -60,46 +67,5 @@ public sealed class FleetClusterTests(ITestOutputHelper output)
 
         // the fallback poll 10 s after the POST, or the death declared and one watchdog period: within 40 s, with slack
         FleetAssert.EachWithin(report, TimeSpan.FromSeconds(60));
-    }
-
-    [Fact]
-    public async Task A_wait_whose_silo_dies_during_its_POST_ends_unknown_on_another_silo_and_is_not_sent_again()
-    {
-        // every answer takes 2 minutes: the POST is still at the service when its silo dies
-        await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { LatencyRate = 1, Latency = TimeSpan.FromMinutes(2) });
-        using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var cluster = await FleetCluster.StartAsync(Redis, emulator.BaseUrl, silos: 2, callbacks: false, budget.Token);
-        var key = "user-00/wait-0000";
-
-        var start = FleetRun.StartWaitAsync(cluster, key, new WaitRequest("emu-laptop", "https://example.com/fleet/0000"), null, budget.Token);
-        await UntilAsync(() => emulator.PostCount == 1, TimeSpan.FromSeconds(60));
-        var host = await cluster.HostOfAsync(cluster.Client.GetGrain<IWaitGrain>(key));
-        Assert.NotNull(host);
-        host.Kill();
-        output.WriteLine($"killed {host.Name} with the POST in flight");
-
-        var calls = await start;
-        await cluster.Board.WaitForAsync(1, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90), budget.Token);
-
-        var outcome = Assert.Single(await cluster.Board.ReadAllAsync());
-        output.WriteLine($"{outcome.Kind} on {outcome.Silo} after {calls} start calls");
-        Assert.Equal(WaitOutcomeKind.Unknown, outcome.Kind);
-        Assert.Equal(WaitOutcome.UnknownText, outcome.Status);
-        Assert.Equal(host.Name, outcome.IntentSilo);
-        Assert.NotEqual(host.Name, outcome.Silo);
-        Assert.Equal(1, outcome.Posts);
-        Assert.Equal(1, emulator.PostCount);
-        Assert.Equal(0, emulator.DuplicatePostCount);
-    }
-
-    /// <summary>Waits for a condition of the emulator's counters, within a bound.</summary>
-    private static async Task UntilAsync(Func<bool> condition, TimeSpan bound)
-    {
-        var deadline = DateTimeOffset.UtcNow + bound;
-        while (!condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"not within {bound.TotalSeconds} s");
-            await Task.Delay(20);
-        }
     }
 }

@@ -12,6 +12,7 @@ namespace DeviceCommands.Fleet.Tests;
 /// (a redis-server on the PATH, or named by <c>FLEET_REDIS</c>).
 /// </summary>
 [Trait("Category", "FleetFaults")]
+[Collection(ClusterRuns.Name)]
 public sealed partial class FleetFaultTests(ITestOutputHelper output)
 {
     private static readonly string? Redis = Environment.GetEnvironmentVariable("FLEET_REDIS") is { Length: > 0 } r ? r : null;

@@ -5,6 +5,7 @@ using DeviceCommands.Emulator;
 namespace DeviceCommands.IntegrationTests;
 
 /// <summary>Load on the emulator over loopback, bounded in count and time.</summary>
+[Collection(LoadTests.Name)]
 public class EmulatorLoadTests
 {
     [Fact]

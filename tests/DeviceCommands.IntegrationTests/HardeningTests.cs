@@ -15,6 +15,7 @@ namespace DeviceCommands.IntegrationTests;
 /// throttling and 503s, while 100 SendAndWaitAsync run at once over loopback: every wait ends with the command's true
 /// status or a typed error, deadlines hold to within a poll, and no command is posted twice.
 /// </summary>
+[Collection(LoadTests.Name)]
 public class HardeningTests
 {
     private const int Waits = 100;

@@ -10,6 +10,7 @@ namespace DeviceCommands.IntegrationTests.Transport;
 /// <c>Create(null, options)</c>, each sending one GET, sequentially then 200 at a time, use few connections. A handler
 /// given in the options is never disposed by a client, through Create or through DI.
 /// </summary>
+[Collection(LoadTests.Name)]
 public sealed class SharedTransportTests(ITestOutputHelper output)
 {
     private const int Clients = 2000;

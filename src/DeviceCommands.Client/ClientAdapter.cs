@@ -62,7 +62,8 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(response, errorMapping).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
+    // a ValueTask: a send that completes at once allocates no task of its own
+    private async ValueTask<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
     {
         // Kiota's own message (authenticated); disposing it would dispose the body's stream, which a retry reads again
         using var message = (await ConvertToNativeRequestAsync<HttpRequestMessage>(requestInfo, cancellationToken).ConfigureAwait(false))!;

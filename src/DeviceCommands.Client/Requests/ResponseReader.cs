@@ -39,7 +39,8 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         }
     }
 
-    private async Task<TModel?> ReadModelAsync(HttpResponseMessage message)
+    // a ValueTask: a body the attempt buffered is read synchronously, with no task allocated
+    private async ValueTask<TModel?> ReadModelAsync(HttpResponseMessage message)
     {
         if (message.StatusCode == HttpStatusCode.NoContent)
         {

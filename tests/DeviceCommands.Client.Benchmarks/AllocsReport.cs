@@ -5,6 +5,8 @@ using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Serialization;
 using DeviceCommands.Client.Timing;
 using DeviceCommands.Testing;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary;
 
 namespace DeviceCommands.Client.Benchmarks;
 
@@ -44,6 +46,10 @@ public static class AllocsReport
             var url = $"{BaseUrl.AbsoluteUri.TrimEnd('/')}/me/devices/{DeviceId}/commands/{CommandId}";
             var clock = new VirtualClock();
             var adapter = client.Me.Devices[DeviceId].Commands.Adapter;
+            using var stockAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(handler, disposeHandler: false)) { BaseUrl = BaseUrl.AbsoluteUri.TrimEnd('/') };
+            var overStock = new DeviceCommandsClient(stockAdapter);
+            var waitOptions = new CommandWaitOptions { TimeProvider = clock, Timeout = null };
+            var checkpoint = CommandWaitCheckpoint.Start(DeviceId, CommandId, waitOptions, clock);
             var stages = new (string, Func<ValueTask>)[]
             {
                 ("builder chain `Me.Devices[id].Commands[id]`", () => { GC.KeepAlive(client.Me.Devices[DeviceId].Commands[CommandId]); return default; }),
@@ -53,6 +59,8 @@ public static class AllocsReport
                 ("attempt budget (`TimeBudget.For` 30 s, disposed)", () => { using var b = TimeBudget.For(TimeSpan.FromSeconds(30), clock, CancellationToken.None); return default; }),
                 ("raw `HttpClient.SendAsync` over the same handler (no read)", async () => { using var r = await raw.SendAsync(new HttpRequestMessage(HttpMethod.Get, url)); }),
                 ("raw `HttpClient` + STJ source-gen (the floor)", async () => GC.KeepAlive(await raw.GetFromJsonAsync(url, FloorJsonContext.Default.FloorCommand))),
+                ("a wait's poll (`PollOnceAsync` from a checkpoint, `Timeout = null`), over `Create`'s client", async () => GC.KeepAlive(await client.PollOnceAsync(checkpoint, waitOptions))),
+                ("a wait's poll, over a stock `HttpClientRequestAdapter` (as in `-- manywaits`)", async () => GC.KeepAlive(await overStock.PollOnceAsync(checkpoint, waitOptions))),
                 ("**ours, `Create`: one status GET end to end**", async () => GC.KeepAlive(await client.Me.Devices[DeviceId].Commands[CommandId].GetAsync())),
             };
 

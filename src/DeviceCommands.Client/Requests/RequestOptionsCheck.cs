@@ -34,7 +34,7 @@ internal static class RequestOptionsCheck
                 case RetryHandlerOption retry:
                     Check(retry);
                     break;
-                case HeadersInspectionHandlerOption or ResponseHandlerOption or ResponseSizeLimitOption:
+                case HeadersInspectionHandlerOption or ResponseHandlerOption or ResponseSizeLimitOption or RetryHintOption:
                     break;
                 default:
                     throw new ArgumentException(

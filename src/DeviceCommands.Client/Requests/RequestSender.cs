@@ -46,7 +46,7 @@ internal static class RequestSender
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
-            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, maxBytes, cancellationToken) }]);
+            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, request.GetRequestOption<RetryHintOption>(), maxBytes, cancellationToken) }]);
         }
 
         var timed = ClientMetrics.OperationDuration.Enabled;

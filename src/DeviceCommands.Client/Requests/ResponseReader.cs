@@ -16,7 +16,7 @@ namespace DeviceCommands.Client.Requests;
 /// Kiota's process-wide registries are never touched. A body that is not JSON, or not an object, is an
 /// <see cref="ApiException"/> with the parser's exception inside; 204 or an empty body is null.
 /// </summary>
-internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
+internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, RetryHintOption? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
@@ -29,6 +29,7 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         using (message)
         {
             CopyHeaders(message);
+            hints?.Capture(message);
             if (!message.IsSuccessStatusCode)
             {
                 throw await ErrorReader.ReadAsync(message, cancellationToken).ConfigureAwait(false);

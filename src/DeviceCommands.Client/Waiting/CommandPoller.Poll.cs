@@ -32,14 +32,14 @@ internal sealed partial class CommandPoller
 
         _wake?.Take(); // callbacks from here on make at most one more GET
 
-        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        var hints = NewHintOption();
         using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await GetAsync(headers, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
+            var command = await GetAsync(hints, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
                 ?? throw NothingReturned();
-            return (command, RetryHint.From(headers.ResponseHeaders, _clock.GetUtcNow()));
+            return (command, RetryHint.From(HintsOf(hints), _clock.GetUtcNow()));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
         {
@@ -64,16 +64,34 @@ internal sealed partial class CommandPoller
     private ApiException NothingReturned() =>
         new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
 
-    /// <summary>The status GET: through the builder given, or the package's own request made again from the ids (no builder kept or made).</summary>
-    private Task<Command?> GetAsync(HeadersInspectionHandlerOption headers, CancellationToken cancellationToken)
+    /// <summary>
+    /// The status GET: through the builder given, or the package's own request made again from the ids (no builder kept
+    /// or made). <paramref name="hints"/> is the request option that receives the answer's retry hint.
+    /// </summary>
+    private Task<Command?> GetAsync(IRequestOption hints, CancellationToken cancellationToken)
     {
         if (_given is { } given)
         {
-            return given.GetAsync(c => c.Options.Add(headers), cancellationToken);
+            return given.GetAsync(c => c.Options.Add(hints), cancellationToken);
         }
 
         var request = CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!);
-        request.AddRequestOptions([headers]);
+        request.AddRequestOptions([hints]);
         return RequestSender.SendAsync(_adapter, request, Command.CreateFromDiscriminatorValue, cancellationToken);
     }
+
+    /// <summary>
+    /// The option that receives a poll's retry hint: for the package's own request, the client's
+    /// <see cref="RetryHintOption"/>, which keeps the two hint headers only; through a builder given (a mock, a
+    /// subclass), Kiota's <see cref="HeadersInspectionHandlerOption"/>, which a mock can answer.
+    /// </summary>
+    private IRequestOption NewHintOption() =>
+        _given is null ? new RetryHintOption() : new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+
+    private static IEnumerable<KeyValuePair<string, IEnumerable<string>>>? HintsOf(IRequestOption option) => option switch
+    {
+        RetryHintOption own => own.Headers,
+        HeadersInspectionHandlerOption kiota => kiota.ResponseHeaders,
+        _ => null,
+    };
 }

@@ -14,9 +14,10 @@ internal sealed partial class CommandPoller
     /// <summary>
     /// Sends one GET under the time left. Returns the command (null when the answer had no body), or null when the poll
     /// failed in a way <see cref="Transient"/> calls passing, with the answer's <c>Retry-After</c>. Throws on a
-    /// permanent error, at the deadline, and on the caller's cancellation.
+    /// permanent error, at the deadline, and on the caller's cancellation. A <see cref="ValueTask{TResult}"/>, awaited
+    /// once: a poll answered at once allocates no task of its own.
     /// </summary>
-    private async Task<(Command? Command, TimeSpan? AskedDelay)> PollAsync(CancellationToken cancellationToken)
+    private async ValueTask<(Command? Command, TimeSpan? AskedDelay)> PollAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_activity is not null)

@@ -34,7 +34,7 @@ internal static class RequestOptionsCheck
                 case RetryHandlerOption retry:
                     Check(retry);
                     break;
-                case HeadersInspectionHandlerOption or ResponseHandlerOption or ResponseSizeLimitOption or RetryHintOption:
+                case HeadersInspectionHandlerOption or ResponseHandlerOption or ResponseSizeLimitOption:
                     break;
                 default:
                     throw new ArgumentException(

@@ -16,7 +16,7 @@ namespace DeviceCommands.Client.Requests;
 /// Kiota's process-wide registries are never touched. A body that is not JSON, or not an object, is an
 /// <see cref="ApiException"/> with the parser's exception inside; 204 or an empty body is null.
 /// </summary>
-internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, RetryHintOption? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
+internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)

@@ -33,14 +33,14 @@ internal sealed partial class CommandPoller
 
         _wake?.Take(); // callbacks from here on make at most one more GET
 
-        var hints = NewHintOption();
+        var hints = new ResponseHints();
         using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
             var command = await GetAsync(hints, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
                 ?? throw NothingReturned();
-            return (command, RetryHint.From(HintsOf(hints), _clock.GetUtcNow()));
+            return (command, RetryHint.From(hints.Headers, _clock.GetUtcNow()));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
         {
@@ -66,33 +66,20 @@ internal sealed partial class CommandPoller
         new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
 
     /// <summary>
-    /// The status GET: through the builder given, or the package's own request made again from the ids (no builder kept
-    /// or made). <paramref name="hints"/> is the request option that receives the answer's retry hint.
+    /// The status GET, its answer's retry hint into <paramref name="hints"/>: the package's own request made again from
+    /// the ids (no builder kept or made), whose reader keeps the hint; or through the builder given (a mock, a subclass),
+    /// with Kiota's <see cref="HeadersInspectionHandlerOption"/>, which a mock can answer.
     /// </summary>
-    private Task<Command?> GetAsync(IRequestOption hints, CancellationToken cancellationToken)
-    {
-        if (_given is { } given)
-        {
-            return given.GetAsync(c => c.Options.Add(hints), cancellationToken);
-        }
+    private Task<Command?> GetAsync(ResponseHints hints, CancellationToken cancellationToken) =>
+        _given is { } given
+            ? GetThroughAsync(given, hints, cancellationToken)
+            : RequestSender.SendAsync(_adapter, CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!), Command.CreateFromDiscriminatorValue, cancellationToken, hints);
 
-        var request = CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!);
-        request.AddRequestOptions([hints]);
-        return RequestSender.SendAsync(_adapter, request, Command.CreateFromDiscriminatorValue, cancellationToken);
+    private static async Task<Command?> GetThroughAsync(CommandItemRequestBuilder given, ResponseHints hints, CancellationToken cancellationToken)
+    {
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        var command = await given.GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
+        hints.Headers = headers.ResponseHeaders;
+        return command;
     }
-
-    /// <summary>
-    /// The option that receives a poll's retry hint: for the package's own request, the client's
-    /// <see cref="RetryHintOption"/>, which keeps the two hint headers only; through a builder given (a mock, a
-    /// subclass), Kiota's <see cref="HeadersInspectionHandlerOption"/>, which a mock can answer.
-    /// </summary>
-    private IRequestOption NewHintOption() =>
-        _given is null ? new RetryHintOption() : new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
-
-    private static IEnumerable<KeyValuePair<string, IEnumerable<string>>>? HintsOf(IRequestOption option) => option switch
-    {
-        RetryHintOption own => own.Headers,
-        HeadersInspectionHandlerOption kiota => kiota.ResponseHeaders,
-        _ => null,
-    };
 }

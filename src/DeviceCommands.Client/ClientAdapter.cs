@@ -15,9 +15,10 @@ namespace DeviceCommands.Client;
 /// factories, that also knows the client's clock, logger and body limit (<see cref="IClientContext"/>).
 /// </summary>
 /// <remarks>
-/// A request with a response handler takes a shorter path than the stock adapter's (no per-request template tracing, no
-/// second read of the body), with the same claims challenge; any other request is the stock adapter's. Details:
-/// docs/transport.md ("The adapter").
+/// A request with a response handler takes a shorter path than the stock adapter's: the message is made as Kiota's
+/// <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/> makes it, without its per-request template
+/// tracing or a second read of the body, and with the same claims challenge; any other request is the stock adapter's.
+/// Details: docs/transport.md ("The adapter").
 /// </remarks>
 internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter, IClientContext
 {
@@ -25,12 +26,19 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
     private readonly IAuthenticationProvider _authentication;
     private readonly HttpClient _httpClient;
+    private readonly ObservabilityOptions _observability;
 
     public ClientAdapter(IAuthenticationProvider authentication, HttpClient httpClient, TimeProvider clock, ILogger logger, long maxResponseBytes)
-        : base(authentication, new JsonParseNodeFactory(), new JsonSerializationWriterFactory(), httpClient)
+        : this(authentication, httpClient, new ObservabilityOptions(), clock, logger, maxResponseBytes)
+    {
+    }
+
+    private ClientAdapter(IAuthenticationProvider authentication, HttpClient httpClient, ObservabilityOptions observability, TimeProvider clock, ILogger logger, long maxResponseBytes)
+        : base(authentication, new JsonParseNodeFactory(), new JsonSerializationWriterFactory(), httpClient, observability)
     {
         _authentication = authentication;
         _httpClient = httpClient;
+        _observability = observability;
         Clock = clock;
         Logger = logger;
         MaxResponseBytes = maxResponseBytes;
@@ -57,10 +65,11 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(response, errorMapping).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
+    // a ValueTask: a send that completes at once allocates no task of its own
+    private async ValueTask<HttpResponseMessage> SendRequestAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
     {
-        // Kiota's own message (authenticated); disposing it would dispose the body's stream, which a retry reads again
-        using var message = (await ConvertToNativeRequestAsync<HttpRequestMessage>(requestInfo, cancellationToken).ConfigureAwait(false))!;
+        // disposing the message would dispose the body's stream, which a retry reads again
+        using var message = await ToMessageAsync(requestInfo, cancellationToken).ConfigureAwait(false);
         var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (ClaimsOf(response) is not { } claims || !(requestInfo.Content?.CanSeek ?? true))
         {
@@ -70,9 +79,60 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         response.Dispose();
         requestInfo.Content?.Seek(0, SeekOrigin.Begin);
         await _authentication.AuthenticateRequestAsync(requestInfo, new Dictionary<string, object> { [ClaimsKey] = claims }, cancellationToken).ConfigureAwait(false);
-        using var again = (await ConvertToNativeRequestAsync<HttpRequestMessage>(requestInfo, cancellationToken).ConfigureAwait(false))!;
+        using var again = await ToMessageAsync(requestInfo, cancellationToken).ConfigureAwait(false);
         return await SendAsync(again, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The request, authenticated, as a message: what Kiota's <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/>
+    /// makes (the adapter's base URL, every request option and Kiota's <see cref="ObservabilityOptions"/> in the
+    /// message's options, the headers, a stream body), without its per-request costs: a new <see cref="HttpMethod"/>
+    /// and method name, a task, a tracing span asked for when nothing listens.
+    /// </summary>
+    private async ValueTask<HttpRequestMessage> ToMessageAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
+    {
+        await _authentication.AuthenticateRequestAsync(requestInfo, null, cancellationToken).ConfigureAwait(false);
+        requestInfo.PathParameters["baseurl"] = BaseUrl!;
+        var message = new HttpRequestMessage(MethodOf(requestInfo.HttpMethod), requestInfo.URI)
+        {
+            Version = _httpClient.DefaultRequestVersion,
+            VersionPolicy = _httpClient.DefaultVersionPolicy,
+        };
+        foreach (var option in requestInfo.RequestOptions)
+        {
+            message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+        }
+
+        message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(typeof(ObservabilityOptions).FullName!), _observability);
+        if (requestInfo.Content is { } content && content != Stream.Null)
+        {
+            message.Content = new StreamContent(content);
+        }
+
+        foreach (var (name, values) in requestInfo.Headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, values))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>The method, as Kiota names it (upper case), from the shared instances.</summary>
+    private static HttpMethod MethodOf(Method method) => method switch
+    {
+        Method.GET => HttpMethod.Get,
+        Method.POST => HttpMethod.Post,
+        Method.PUT => HttpMethod.Put,
+        Method.PATCH => HttpMethod.Patch,
+        Method.DELETE => HttpMethod.Delete,
+        Method.HEAD => HttpMethod.Head,
+        Method.OPTIONS => HttpMethod.Options,
+        Method.TRACE => HttpMethod.Trace,
+        _ => new HttpMethod(method.ToString().ToUpperInvariant()),
+    };
 
     // the attempt has read the body already: HttpClient need not read it again
     private Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken) =>

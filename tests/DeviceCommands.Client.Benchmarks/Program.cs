@@ -11,6 +11,7 @@ public static class Program
     /// <c>dotnet run -c Release -- size</c> prints the size report of the package instead;
     /// <c>dotnet run -c Release -- schedule [--out docs/wait-schedule.png]</c> compares wait schedules on a fake clock;
     /// <c>dotnet run -c Release -- manywaits</c> measures 10,000 concurrent waits;
+    /// <c>dotnet run -c Release -- allocs [--n 2000]</c> prints the bytes one status GET allocates, stage by stage;
     /// <c>dotnet run -c Release -- coldstart [--runs 15] [--out path.md]</c> times the first read in fresh processes
     /// (each a <c>coldstart-child</c> of this executable).
     /// </summary>
@@ -37,6 +38,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "schedule")
         {
             return await ScheduleReport.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "allocs")
+        {
+            return await AllocsReport.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "manywaits")

@@ -15,6 +15,9 @@ namespace DeviceCommands.Client.Models;
 /// </remarks>
 public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
 {
+    // made once: the reader of responsePayload would otherwise make this delegate for every command read
+    private static readonly ParsableFactory<PayloadResponse> NewPayloadResponse = PayloadResponse.CreateFromDiscriminatorValue;
+
     private static readonly FieldTable<Command> Fields = new(
     [
         new("id", static (m, n, k) => m.Id = TolerantReader.ReadString(n, m, k)),
@@ -29,7 +32,7 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
         new("error", static (m, n, k) => m.Error = TolerantReader.ReadString(n, m, k)),
         new("permissionTicket", static (m, n, k) => m.PermissionTicket = TolerantReader.ReadString(n, m, k)),
         new("postBackUri", static (m, n, k) => m.PostBackUri = TolerantReader.ReadString(n, m, k)),
-        new("responsePayload", static (m, n, k) => m.ResponsePayload = TolerantReader.ReadObject(n, m, k, PayloadResponse.CreateFromDiscriminatorValue)),
+        new("responsePayload", static (m, n, k) => m.ResponsePayload = TolerantReader.ReadObject(n, m, k, NewPayloadResponse)),
         new("payload", static (m, n, k) => m.Payload = TolerantReader.ReadJson(n)),
         new("value", static (m, n, k) => m.ReadWrapped(n, k)),
     ]);

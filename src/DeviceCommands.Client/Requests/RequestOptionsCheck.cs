@@ -21,6 +21,12 @@ internal static class RequestOptionsCheck
     /// <exception cref="ArgumentException">An option the client cannot honour, or a retry option with no ShouldRetry.</exception>
     public static void ThrowIfUnsupported(RequestInformation request)
     {
+        // most requests carry no option: nothing to enumerate (the enumerator of Kiota's collection is boxed)
+        if (request.RequestOptions is ICollection<IRequestOption> { Count: 0 })
+        {
+            return;
+        }
+
         foreach (var option in request.RequestOptions)
         {
             switch (option)

@@ -25,7 +25,8 @@ internal static class RequestSender
         ["XXX"] = ODataError.CreateFromDiscriminatorValue,
     };
 
-    public static async Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/> and reads its answer; <paramref name="hints"/>, when given, receives the answer's retry hint (a wait's poll).</summary>
+    public static async Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
@@ -47,7 +48,7 @@ internal static class RequestSender
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
-            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, maxBytes, cancellationToken) }]);
+            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) }]);
         }
 
         var timed = ClientMetrics.OperationDuration.Enabled;

@@ -17,7 +17,7 @@ namespace DeviceCommands.Client.Requests;
 /// Kiota's process-wide registries are never touched. A body that is not JSON, or not an object, is an
 /// <see cref="ApiException"/> with the parser's exception inside; 204 or an empty body is null.
 /// </summary>
-internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
+internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
@@ -30,6 +30,7 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         using (message)
         {
             CopyHeaders(message);
+            hints?.Capture(message);
             if (!message.IsSuccessStatusCode)
             {
                 throw await ErrorReader.ReadAsync(message, cancellationToken).ConfigureAwait(false);
@@ -40,7 +41,8 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         }
     }
 
-    private async Task<TModel?> ReadModelAsync(HttpResponseMessage message)
+    // a ValueTask: a body the attempt buffered is read synchronously, with no task allocated
+    private async ValueTask<TModel?> ReadModelAsync(HttpResponseMessage message)
     {
         if (message.StatusCode == HttpStatusCode.NoContent)
         {

@@ -19,13 +19,14 @@ internal sealed class HeadersInspectionHandler : DelegatingHandler
 
     private static readonly object Inspected = true;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (request.GetRequestOption<HeadersInspectionHandlerOption>() is not { } option)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    // a request without the option passes straight on, with no async state of its own
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.GetRequestOption<HeadersInspectionHandlerOption>() is { } option
+            ? InspectAsync(request, option, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> InspectAsync(HttpRequestMessage request, HeadersInspectionHandlerOption option, CancellationToken cancellationToken)
+    {
         option.ResponseHeaders.Clear();
         if (option.InspectRequestHeaders)
         {

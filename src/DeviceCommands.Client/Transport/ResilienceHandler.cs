@@ -112,11 +112,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
         }
     }
 
-    /// <summary>One attempt, through the user's strategies when there are some; a timeout of theirs counts as an attempt timeout.</summary>
-    private Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One attempt, through the user's strategies when there are some; a timeout of theirs counts as an attempt timeout.
+    /// A <see cref="ValueTask{TResult}"/>: an attempt that completes at once (a buffered answer) allocates no task.
+    /// </summary>
+    private ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         _userStrategies is null ? TimedAttemptAsync(request, cancellationToken) : AttemptWithUserStrategiesAsync(_userStrategies, request, cancellationToken);
 
-    private async Task<HttpResponseMessage> AttemptWithUserStrategiesAsync(ResiliencePipeline<HttpResponseMessage> strategies, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> AttemptWithUserStrategiesAsync(ResiliencePipeline<HttpResponseMessage> strategies, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
@@ -150,7 +153,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>Sends the request and reads its whole answer under the attempt timeout.</summary>
-    private async Task<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var budget = TimeBudget.For(_settings.AttemptTimeout, _settings.Clock, cancellationToken);
         HttpResponseMessage? response = null;

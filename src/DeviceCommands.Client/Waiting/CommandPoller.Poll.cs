@@ -14,9 +14,10 @@ internal sealed partial class CommandPoller
     /// <summary>
     /// Sends one GET under the time left. Returns the command (null when the answer had no body), or null when the poll
     /// failed in a way <see cref="Transient"/> calls passing, with the answer's <c>Retry-After</c>. Throws on a
-    /// permanent error, at the deadline, and on the caller's cancellation.
+    /// permanent error, at the deadline, and on the caller's cancellation. A <see cref="ValueTask{TResult}"/>, awaited
+    /// once: a poll answered at once allocates no task of its own.
     /// </summary>
-    private async Task<(Command? Command, TimeSpan? AskedDelay)> PollAsync(CancellationToken cancellationToken)
+    private async ValueTask<(Command? Command, TimeSpan? AskedDelay)> PollAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_activity is not null)
@@ -32,14 +33,14 @@ internal sealed partial class CommandPoller
 
         _wake?.Take(); // callbacks from here on make at most one more GET
 
-        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        var hints = new ResponseHints();
         using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
-            var command = await GetAsync(headers, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
+            var command = await GetAsync(hints, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
                 ?? throw NothingReturned();
-            return (command, RetryHint.From(headers.ResponseHeaders, _clock.GetUtcNow()));
+            return (command, RetryHint.From(hints.Headers, _clock.GetUtcNow()));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
         {
@@ -64,16 +65,21 @@ internal sealed partial class CommandPoller
     private ApiException NothingReturned() =>
         new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
 
-    /// <summary>The status GET: through the builder given, or the package's own request made again from the ids (no builder kept or made).</summary>
-    private Task<Command?> GetAsync(HeadersInspectionHandlerOption headers, CancellationToken cancellationToken)
-    {
-        if (_given is { } given)
-        {
-            return given.GetAsync(c => c.Options.Add(headers), cancellationToken);
-        }
+    /// <summary>
+    /// The status GET, its answer's retry hint into <paramref name="hints"/>: the package's own request made again from
+    /// the ids (no builder kept or made), whose reader keeps the hint; or through the builder given (a mock, a subclass),
+    /// with Kiota's <see cref="HeadersInspectionHandlerOption"/>, which a mock can answer.
+    /// </summary>
+    private Task<Command?> GetAsync(ResponseHints hints, CancellationToken cancellationToken) =>
+        _given is { } given
+            ? GetThroughAsync(given, hints, cancellationToken)
+            : RequestSender.SendAsync(_adapter, CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!), Command.CreateFromDiscriminatorValue, cancellationToken, hints);
 
-        var request = CommandItemRequestBuilder.GetRequest(_adapter, _baseUrl, _deviceId!, _commandId!);
-        request.AddRequestOptions([headers]);
-        return RequestSender.SendAsync(_adapter, request, Command.CreateFromDiscriminatorValue, cancellationToken);
+    private static async Task<Command?> GetThroughAsync(CommandItemRequestBuilder given, ResponseHints hints, CancellationToken cancellationToken)
+    {
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        var command = await given.GetAsync(c => c.Options.Add(headers), cancellationToken).ConfigureAwait(false);
+        hints.Headers = headers.ResponseHeaders;
+        return command;
     }
 }

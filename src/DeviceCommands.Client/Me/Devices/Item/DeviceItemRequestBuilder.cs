@@ -42,5 +42,11 @@ public partial class DeviceItemRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>The device's commands: <c>/me/devices/{id}/commands</c>.</summary>
-    public virtual CommandsRequestBuilder Commands => new(PathParameters, RequestAdapter);
+    public virtual CommandsRequestBuilder Commands => new(this);
+
+    /// <summary>The builder's path parameters, for its commands' builder to share (neither writes to them).</summary>
+    internal Dictionary<string, object> Parameters => PathParameters;
+
+    /// <summary>The adapter the builder sends through.</summary>
+    internal IRequestAdapter Adapter => RequestAdapter;
 }

@@ -27,6 +27,19 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     {
     }
 
+    /// <summary>
+    /// The builder of a device's commands, sharing the device builder's path parameters (the same ones: neither builder
+    /// writes to them, and a request or a command's builder copies them), so the chain copies no dictionary for it.
+    /// </summary>
+    internal CommandsRequestBuilder(DeviceItemRequestBuilder device)
+        : base(device.Adapter, Template, NoParameters)
+    {
+        PathParameters = device.Parameters;
+    }
+
+    /// <summary>Empty: Kiota's base class copies what it is given, and the shared parameters replace the copy.</summary>
+    private static readonly Dictionary<string, object> NoParameters = [];
+
     /// <summary>Creates the builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
     /// <param name="requestAdapter">The adapter that sends the requests.</param>

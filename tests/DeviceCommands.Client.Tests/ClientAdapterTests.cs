@@ -1,0 +1,90 @@
+using System.Net;
+using DeviceCommands.Client.Models;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+
+namespace DeviceCommands.Client.Tests;
+
+/// <summary>
+/// The message the adapter of <see cref="DeviceCommandsClient.Create"/> makes from a request is the one Kiota's own
+/// adapter makes: the method, the version of the client, the URL, the headers (a body's on its content), and every
+/// request option plus Kiota's <see cref="ObservabilityOptions"/> in the message's options, where handlers find them.
+/// </summary>
+public class ClientAdapterTests
+{
+    [Fact]
+    public async Task A_GET_carries_its_method_version_url_headers_and_every_request_option()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+        var inspection = new HeadersInspectionHandlerOption { InspectRequestHeaders = true };
+
+        await client.Me.Devices["d1"].Commands["c1"].GetAsync(c => c.Options.Add(inspection));
+
+        Assert.Equal(HttpMethod.Get, transport.Method);
+        Assert.Equal(HttpVersion.Version20, transport.Version);
+        Assert.Equal(HttpVersionPolicy.RequestVersionOrLower, transport.VersionPolicy);
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/d1/commands/c1", transport.Url);
+        Assert.Equal(["application/json"], transport.RequestHeaders["Accept"]);
+        Assert.Same(inspection, transport.Options[typeof(HeadersInspectionHandlerOption).FullName!]);
+        Assert.IsType<ResponseHandlerOption>(transport.Options[typeof(ResponseHandlerOption).FullName!]);
+        Assert.IsType<ObservabilityOptions>(transport.Options[typeof(ObservabilityOptions).FullName!]);
+    }
+
+    [Fact]
+    public async Task A_POST_carries_its_body_with_its_content_type_on_the_content()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+
+        await client.Me.Devices["d1"].Commands.PostAsync(Command.LaunchUri(new Uri("https://example.com/")));
+
+        Assert.Equal(HttpMethod.Post, transport.Method);
+        Assert.Equal("application/json", transport.ContentType);
+        Assert.Contains("\"type\":\"LaunchUri\"", transport.Body, StringComparison.Ordinal);
+        Assert.False(transport.RequestHeaders.ContainsKey("Content-Type"));
+    }
+
+    /// <summary>The transport: notes what a request carries, answers 200 with an empty command.</summary>
+    private sealed class Capture : HttpMessageHandler
+    {
+        public HttpMethod? Method { get; private set; }
+
+        public Version? Version { get; private set; }
+
+        public HttpVersionPolicy VersionPolicy { get; private set; }
+
+        public string? Url { get; private set; }
+
+        public Dictionary<string, string[]> RequestHeaders { get; } = [];
+
+        public Dictionary<string, object?> Options { get; } = [];
+
+        public string? ContentType { get; private set; }
+
+        public string Body { get; private set; } = "";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            (Method, Version, VersionPolicy, Url) = (request.Method, request.Version, request.VersionPolicy, request.RequestUri?.AbsoluteUri);
+            foreach (var (name, values) in request.Headers.NonValidated)
+            {
+                RequestHeaders[name] = [.. values];
+            }
+
+            foreach (var (key, value) in request.Options)
+            {
+                Options[key] = value;
+            }
+
+            if (request.Content is { } content)
+            {
+                ContentType = content.Headers.ContentType?.MediaType;
+                Body = await content.ReadAsStringAsync(cancellationToken);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"id":"c1","status":"completed"}""") };
+        }
+    }
+}

@@ -25,7 +25,7 @@ public sealed class DeviceListBadPropertyTests
     public async Task An_escaped_lone_surrogate_in_one_device_drops_only_that_property()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, """{"value":[{"id":"a","Name":"A"},{"id":"b","Name":"B\ud800"},{"id":"c","Name":"C"}]}"""));
+        server.Otherwise(Reply.Respond(200, """{"value":[{"id":"a","Name":"A"},{"id":"b","Name":"B\ud800"},{"id":"c","Name":"C"}]}"""));
         var client = LoopbackClient.Create(server);
 
         var devices = await client.Me.Devices.GetAsync();

@@ -95,8 +95,8 @@ public sealed class InvalidUtf8BodyTests
             _ => "ab\\uD800cd",
         };
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + idJson + "\",\"status\":\"requesting\"}"));
-        server.Otherwise(RawStep.Respond(200, Answers.Completed));
+        server.Enqueue(Reply.Respond(201, "{\"id\":\"" + idJson + "\",\"status\":\"requesting\"}"));
+        server.Otherwise(Reply.Respond(200, Answers.Completed));
         var client = LoopbackClient.Create(server);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
@@ -113,8 +113,8 @@ public sealed class InvalidUtf8BodyTests
     {
         var id = new string('a', 16 * 1024);
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + id + "\",\"status\":\"requesting\"}"));
-        server.Otherwise(RawStep.Respond(200, "{\"id\":\"" + id + "\",\"status\":\"completed\"}"));
+        server.Enqueue(Reply.Respond(201, "{\"id\":\"" + id + "\",\"status\":\"requesting\"}"));
+        server.Otherwise(Reply.Respond(200, "{\"id\":\"" + id + "\",\"status\":\"completed\"}"));
         var client = LoopbackClient.Create(server);
 
         var result = await client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));

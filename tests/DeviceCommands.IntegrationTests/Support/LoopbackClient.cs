@@ -35,12 +35,12 @@ internal static class LoopbackClient
 
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(200, Answers.Requesting),
-            RawStep.Respond(201, Answers.Requesting),
-            RawStep.Respond(200, Answers.Completed),
-            RawStep.Respond(201, Answers.Completed));
-        server.Otherwise(RawStep.Respond(200, Answers.Completed));
+            Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            Reply.Respond(200, Answers.Requesting),
+            Reply.Respond(201, Answers.Requesting),
+            Reply.Respond(200, Answers.Completed),
+            Reply.Respond(201, Answers.Completed));
+        server.Otherwise(Reply.Respond(200, Answers.Completed));
         var client = Create(server, new FakeCredential("warm-up"));
         await client.Me.Devices["d"].Commands["c"].GetAsync();
         await client.Me.Devices["d"].Commands.PostAsync(DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://bing.com")));

@@ -39,7 +39,7 @@ public sealed class UserAgentSuffixTests
     public async Task A_UserAgentSuffix_with_a_folded_line_break_never_reaches_the_wire()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         DeviceCommandsClient client;
         try
         {

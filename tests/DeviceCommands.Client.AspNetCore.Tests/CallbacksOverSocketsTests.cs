@@ -19,9 +19,6 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static DeviceCommandsClient ClientOf(DeviceCommandsEmulator emulator) =>
-        DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
-
     private static Command Launch() => Command.LaunchUri(new Uri("https://bing.com"));
 
     /// <summary>
@@ -35,7 +32,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         var step = TimeSpan.FromSeconds(2);
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = step });
-        var client = ClientOf(emulator);
+        var client = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null);
         var probe = StallProbe.Start();
         var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
         var endedAt = DateTimeOffset.UtcNow;
@@ -55,7 +52,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         var step = TimeSpan.FromSeconds(2);
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = step });
-        var wait = ClientOf(emulator).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
+        var wait = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
         var (command, key) = await PostedCommandAsync(emulator);
         using var http = new HttpClient();
         var forged = await http.PostAsync(_host.UrlFor(key), new StringContent($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}", Encoding.UTF8, "application/json"));
@@ -73,7 +70,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(100), PostBackDropRate = 1 });
         var options = new CommandWaitOptions { Callbacks = _host.Receiver, InitialDelay = TimeSpan.FromMilliseconds(40), MaxDelay = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(30) };
-        var result = await ClientOf(emulator).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), options);
+        var result = await TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), options);
         Assert.Equal(ActionStatus.ExecutionFailed, result.Status);
         Assert.Equal(0, emulator.PostBackCount);
         Assert.Empty(_host.Arrivals);
@@ -94,7 +91,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMinutes(1) });
         using var stop = new CancellationTokenSource();
-        var wait = ClientOf(emulator).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver }, stop.Token);
+        var wait = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver }, stop.Token);
         var (command, key) = await PostedCommandAsync(emulator);
         var body = Encoding.UTF8.GetBytes($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}");
         using var http = new HttpClient();

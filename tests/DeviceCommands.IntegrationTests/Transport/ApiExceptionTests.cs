@@ -36,7 +36,7 @@ public sealed class ApiExceptionTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"" + text + "\"}}"));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 

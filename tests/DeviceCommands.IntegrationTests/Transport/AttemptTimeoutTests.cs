@@ -38,7 +38,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer(method));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
         var timed = await Timed.RunAsync(() => Send(client, method));
         output.WriteLine(timed.ToString());
@@ -54,7 +54,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.HeadersThenSilence(200, 64));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
         output.WriteLine(timed.ToString());
@@ -69,7 +69,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("GET"));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Send(client, "GET"));
         output.WriteLine(timed.ToString());
@@ -85,7 +85,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("POST"));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Send(client, "POST"));
         output.WriteLine(timed.ToString());

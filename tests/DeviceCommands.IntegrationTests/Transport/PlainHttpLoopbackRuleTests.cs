@@ -23,7 +23,7 @@ public sealed class PlainHttpLoopbackRuleTests
     {
         await using var server = RawHttpServer.Start(address: IPAddress.Parse(address));
         server.Otherwise(Reply.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(server, new FakeCredential(Token));
+        var client = TestClients.Loopback(server, new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -39,7 +39,7 @@ public sealed class PlainHttpLoopbackRuleTests
         // the server listens where a connection to localhost goes first (see LoopbackClient.LocalhostAddress)
         await using var server = RawHttpServer.Start(address: LoopbackClient.LocalhostAddress());
         server.Otherwise(Reply.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
+        var client = TestClients.Loopback(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -53,7 +53,7 @@ public sealed class PlainHttpLoopbackRuleTests
         await using var other = RawHttpServer.Start(address: IPAddress.Parse("127.0.0.2"));
         other.Otherwise(Reply.Respond(200, "{\"value\":[]}"));
         await using var server = RawHttpServer.Start();
-        var client = LoopbackClient.Create(server, new FakeCredential(Token));
+        var client = TestClients.Loopback(server, new FakeCredential(Token));
 
         await client.Me.Devices.WithUrl($"http://127.0.0.2:{other.Port}/beta/me/devices").GetAsync();
 

@@ -26,7 +26,7 @@ public sealed class PostRetryTests
             Reply.Redirect(redirect, "/beta/me/devices/d/commands/c"),
             Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
             Reply.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -47,7 +47,7 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -73,7 +73,7 @@ public sealed class PostRetryTests
             _ => Reply.Silence(),
         });
         // only the silent answer may time out: on a starved 2-core machine even a reset can take longer than 500 ms to arrive
-        var client = LoopbackClient.Create(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
+        var client = TestClients.Loopback(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -98,7 +98,7 @@ public sealed class PostRetryTests
         server.Enqueue(
             Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
             Reply.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -116,7 +116,7 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = LoopbackClient.Create(server, configure: o => o.MaxRetries = 2);
+        var client = TestClients.Loopback(server, configure: o => o.MaxRetries = 2);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -131,7 +131,7 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(Reply.Redirect(redirect, "/beta/elsewhere/commands"), Reply.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -155,7 +155,7 @@ public sealed class PostRetryTests
             Reply.Redirect(307, "/beta/elsewhere/commands"),
             Reply.Respond(followUpStatus, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
         server.Otherwise(Reply.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 

@@ -35,7 +35,7 @@ public sealed class TokenControlCharacterTests
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(200, Answers.Requesting));
 
-        await AssertRefusedAsync(server, LoopbackClient.Create(server, new FakeCredential(token)));
+        await AssertRefusedAsync(server, TestClients.Loopback(server, new FakeCredential(token)));
     }
 
     private static async Task AssertRefusedAsync(RawHttpServer server, DeviceCommandsClient client)

@@ -25,7 +25,7 @@ public sealed class TokenNeverLoggedTests
         await using var server = Scripted();
         var capture = new LogCapture();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
-        var client = LoopbackClient.Create(server, new FakeCredential(Token, claimsToken: Token), o =>
+        var client = TestClients.Loopback(server, new FakeCredential(Token, claimsToken: Token), o =>
         {
             o.LoggerFactory = loggerFactory;
             o.MaxRetries = 1;

@@ -30,7 +30,7 @@ public sealed class TransientStatusRuleTests
         // the transport: one retry allowed
         await using var transport = RawHttpServer.Start();
         transport.Enqueue(Failing(status), Reply.Respond(200, Answers.Completed));
-        var retrying = LoopbackClient.Create(transport, configure: o => o.MaxRetries = 1);
+        var retrying = TestClients.Loopback(transport, configure: o => o.MaxRetries = 1);
         var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         if (!transportRetried)
@@ -43,7 +43,7 @@ public sealed class TransientStatusRuleTests
         // the wait: no transport retries, so only the wait can poll again
         await using var waiting = RawHttpServer.Start();
         waiting.Enqueue(Failing(status), Reply.Respond(200, Answers.Completed));
-        var polling = LoopbackClient.Create(waiting, configure: o => o.MaxRetries = 0);
+        var polling = TestClients.Loopback(waiting, configure: o => o.MaxRetries = 0);
         CommandWaitResult? result = null;
         var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
@@ -92,14 +92,14 @@ public sealed class TransientStatusRuleTests
 
         await using var transport = RawHttpServer.Start();
         transport.Enqueue(Failure(failure), Reply.Respond(200, Answers.Completed));
-        var retrying = LoopbackClient.Create(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
+        var retrying = TestClients.Loopback(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
         var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         Assert.Equal(transportRetried ? 2 : 1, transport.Requests.Count);
 
         await using var waiting = RawHttpServer.Start();
         waiting.Enqueue(Failure(failure), Reply.Respond(200, Answers.Completed));
-        var polling = LoopbackClient.Create(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
+        var polling = TestClients.Loopback(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
         CommandWaitResult? result = null;
         var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
@@ -121,7 +121,7 @@ public sealed class TransientStatusRuleTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Failing(501));
-        var client = LoopbackClient.Create(server); // 3 retries allowed
+        var client = TestClients.Loopback(server); // 3 retries allowed
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) }));
@@ -139,7 +139,7 @@ public sealed class TransientStatusRuleTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(Failing(503), Failing(503), Reply.Respond(200, Answers.Completed));
-        var client = LoopbackClient.Create(server); // 3 retries allowed
+        var client = TestClients.Loopback(server); // 3 retries allowed
 
         var result = await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) });
 

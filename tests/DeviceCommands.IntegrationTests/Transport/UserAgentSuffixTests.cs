@@ -43,7 +43,7 @@ public sealed class UserAgentSuffixTests
         DeviceCommandsClient client;
         try
         {
-            client = LoopbackClient.Create(server, configure: o => o.UserAgentSuffix = "a/1\r\n X-Injected: 1");
+            client = TestClients.Loopback(server, configure: o => o.UserAgentSuffix = "a/1\r\n X-Injected: 1");
         }
         catch (ArgumentException)
         {

@@ -33,7 +33,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Silence());
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -50,7 +50,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -69,7 +69,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
         // 60 bytes at 1 byte per 100 ms: 6 s for the whole body; the default 30 s attempt timeout does not help
         var body = Answers.Padded(Answers.Requesting, 60);
         server.Otherwise(Reply.Trickle(200, body, 1, TimeSpan.FromMilliseconds(100)));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -88,7 +88,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(200, Answers.Requesting));
         var credential = FakeCredential.Stalling(honoursCancellation);
-        var client = LoopbackClient.Create(server, credential);
+        var client = TestClients.Loopback(server, credential);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -113,7 +113,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
             ? DateTimeOffset.UtcNow.AddSeconds(30).ToString("r", CultureInfo.InvariantCulture)
             : retryAfter;
         server.Otherwise(Reply.Respond(status, status == 200 ? Answers.Requesting : Answers.ODataErrorBody, "application/json", ("Retry-After", hint)));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -130,7 +130,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Silence());
-        var client = LoopbackClient.Create(server); // default 30 s attempt timeout, 3 retries
+        var client = TestClients.Loopback(server); // default 30 s attempt timeout, 3 retries
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
@@ -149,7 +149,7 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));

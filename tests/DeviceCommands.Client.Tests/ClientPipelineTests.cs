@@ -33,7 +33,7 @@ public class ClientPipelineTests
     {
         var credential = new FakeCredential();
         var handler = new ScriptedHandler()
-            .Answer(HttpStatusCode.Unauthorized, "", r => r.Headers.TryAddWithoutValidation("WWW-Authenticate", Challenge))
+            .Answer(HttpStatusCode.Unauthorized, "", ("WWW-Authenticate", Challenge))
             .Always(HttpStatusCode.OK, "{}");
 
         await Get(TestClients.Created(handler, credential: credential), get);

@@ -19,7 +19,7 @@ public class LongDelayTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", (100 * 86400).ToString(CultureInfo.InvariantCulture)))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", (100 * 86400).ToString(CultureInfo.InvariantCulture)))
             .Answer(HttpStatusCode.OK, Status);
 
         var command = await clock.RunAsync(() => TestClients.Created(handler, o => o.MaxRetryAfter = Bound(maxDays), clock: clock, maxRetries: 1).Me.Devices["d"].Commands["c"].GetAsync());

@@ -61,7 +61,7 @@ public class RequestGuardHandlerTests
     public async Task No_token_follows_a_redirect_to_another_host_or_down_to_http(string location)
     {
         var handler = new ScriptedHandler()
-            .Answer(HttpStatusCode.Found, configure: r => r.Headers.Location = new Uri(location))
+            .Answer(HttpStatusCode.Found, "{}", ("Location", location))
             .Always(HttpStatusCode.OK, Status);
 
         var command = await TestClients.Created(handler, credential: new FakeCredential()).Me.Devices["d"].Commands["c"].GetAsync();
@@ -77,7 +77,7 @@ public class RequestGuardHandlerTests
     public async Task A_redirect_within_the_service_keeps_the_token()
     {
         var handler = new ScriptedHandler()
-            .Answer(HttpStatusCode.TemporaryRedirect, configure: r => r.Headers.Location = new Uri("/beta/me/devices/d/commands/c2", UriKind.Relative))
+            .Answer(HttpStatusCode.TemporaryRedirect, "{}", ("Location", "/beta/me/devices/d/commands/c2"))
             .Always(HttpStatusCode.OK, Status);
 
         await TestClients.Created(handler, credential: new FakeCredential()).Me.Devices["d"].Commands["c"].GetAsync();
@@ -129,7 +129,7 @@ public class RequestGuardHandlerTests
         var handler = new ScriptedHandler()
             .Answer(HttpStatusCode.OK, Status)
             .Answer(HttpStatusCode.Unauthorized, """{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}""")
-            .Answer(HttpStatusCode.Found, configure: r => r.Headers.Location = new Uri("https://evil.example.com/x"))
+            .Answer(HttpStatusCode.Found, "{}", ("Location", "https://evil.example.com/x"))
             .Always(HttpStatusCode.InternalServerError, "<html>boom</html>");
         var client = TestClients.Created(handler, credential: new FakeCredential(), logs: logs);
         var messages = new List<string>();

@@ -119,7 +119,7 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", "2"))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", "2"))
             .Answer(HttpStatusCode.Created, Status);
 
         var command = await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
@@ -135,7 +135,7 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "7"))
+            .Answer(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "7"))
             .Answer(HttpStatusCode.OK, Status);
 
         await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
@@ -163,7 +163,7 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("retry-after-ms", "3500"))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("retry-after-ms", "3500"))
             .Answer(HttpStatusCode.OK, Status);
 
         await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using DeviceCommands.Client.AspNetCore;
 using DeviceCommands.Client.Callbacks;
 using Microsoft.AspNetCore.Builder;
@@ -27,7 +25,7 @@ internal sealed class CallbackHost : IAsyncDisposable
 
     public static async Task<CallbackHost> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var address = new Uri($"http://127.0.0.1:{port}");
         var receiver = new CommandCallbackReceiver(new Uri(address, Pattern));
         var builder = WebApplication.CreateSlimBuilder();
@@ -55,12 +53,5 @@ internal sealed class CallbackHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -20,9 +20,6 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static DeviceCommandsClient ClientOf(DeviceCommandsEmulator emulator) =>
-        DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { BaseUrl = emulator.BaseUrl });
-
     private static Command Launch() => Command.LaunchUri(new Uri("https://bing.com"));
 
     /// <summary>The emulator's time per status in the tests on its <see cref="VirtualClock"/>.</summary>
@@ -40,7 +37,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         var clock = new VirtualClock();
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = Step, TimeProvider = clock });
-        var wait = ClientOf(emulator).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
+        var wait = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
         await PostedCommandAsync(emulator);
         await StepAsync(clock, arrivals: 1); // sentToTarget
         await StepAsync(clock, arrivals: 2); // executing
@@ -63,7 +60,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         var clock = new VirtualClock();
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = Step, TimeProvider = clock });
-        var wait = ClientOf(emulator).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
+        var wait = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver });
         var (command, key) = await PostedCommandAsync(emulator);
         using var http = new HttpClient();
         var forged = await http.PostAsync(_host.UrlFor(key), new StringContent($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}", Encoding.UTF8, "application/json"));
@@ -88,7 +85,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(100), PostBackDropRate = 1 });
         var options = new CommandWaitOptions { Callbacks = _host.Receiver, InitialDelay = TimeSpan.FromMilliseconds(40), MaxDelay = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(30) };
-        var result = await ClientOf(emulator).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), options);
+        var result = await TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-broken-hub"].Commands.SendAndWaitAsync(Launch(), options);
         Assert.Equal(ActionStatus.ExecutionFailed, result.Status);
         Assert.Equal(0, emulator.PostBackCount);
         Assert.Empty(_host.Arrivals);
@@ -109,7 +106,7 @@ public sealed class CallbacksOverSocketsTests : IAsyncLifetime
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMinutes(1) });
         using var stop = new CancellationTokenSource();
-        var wait = ClientOf(emulator).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver }, stop.Token);
+        var wait = TestClients.Created(null, baseUrl: emulator.BaseUrl, maxRetries: null).Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(Launch(), new CommandWaitOptions { Callbacks = _host.Receiver }, stop.Token);
         var (command, key) = await PostedCommandAsync(emulator);
         var body = Encoding.UTF8.GetBytes($"{{\"id\":\"{command.Id}\",\"status\":\"completed\"}}");
         using var http = new HttpClient();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Benchmarks.StockKiota;
+using DeviceCommands.TestSupport;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;

@@ -9,6 +9,8 @@ namespace DeviceCommands.Client.Benchmarks;
 /// A tiny HTTP/1.1 server on <c>127.0.0.1</c> and a free port for the <c>coldstart</c> report: answers every request
 /// <c>200</c> with one fixed body and <c>Content-Type: application/json</c>, keeps connections alive, and counts the
 /// request lines it served (so the report can show that every contender sent the same request).
+/// Not TestSupport's <c>RawHttpServer</c> on purpose: that one parses, records and matches each request, time that
+/// would land in the children's measured cold start; this one writes one prepared answer.
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {

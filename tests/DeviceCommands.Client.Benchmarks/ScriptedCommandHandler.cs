@@ -24,6 +24,8 @@ internal enum HintMode
 /// <c>completed</c>. With hints it models the emulator (src/DeviceCommands.Emulator, CommandLifecycle and
 /// Endpoints.GetCommandAsync): the time to the end is split in <see cref="Steps"/> equal steps
 /// (<c>requesting</c>, <c>sentToTarget</c>, <c>executing</c>, …) and each answer carries the time left in the current step.
+/// Not TestSupport's <c>ScriptedHandler</c>: its answers follow a clock rather than a queue, and it records nothing, so
+/// the reports' request counts and memory figures are the client's alone.
 /// </summary>
 internal sealed class ScriptedCommandHandler : HttpMessageHandler
 {

@@ -27,19 +27,16 @@ public class ClientPipelineTests
         _ => client.Me.Devices["d1"].Commands["c1"].ResponsePayload.GetAsync(),
     };
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, FakeCredential credential) =>
-        TestClients.Created(handler, credential: credential);
-
     [Theory]
     [MemberData(nameof(Gets))]
     public async Task A_401_that_names_claims_is_sent_once_more_with_a_token_for_those_claims(string get)
     {
         var credential = new FakeCredential();
         var handler = new ScriptedHandler()
-            .Answer(HttpStatusCode.Unauthorized, "", r => r.Headers.TryAddWithoutValidation("WWW-Authenticate", Challenge))
+            .Answer(HttpStatusCode.Unauthorized, "", ("WWW-Authenticate", Challenge))
             .Always(HttpStatusCode.OK, "{}");
 
-        await Get(Client(handler, credential), get);
+        await Get(TestClients.Created(handler, credential: credential), get);
 
         Assert.Equal([$"Bearer {FakeCredential.Token}", $"Bearer {FakeCredential.ClaimsToken}"], handler.Requests.Select(r => r.Authorization));
         Assert.Equal([null, Claims], credential.Claims);
@@ -52,7 +49,7 @@ public class ClientPipelineTests
         var handler = new ScriptedHandler().Always(HttpStatusCode.Unauthorized, """{"error":{"code":"InvalidAuthenticationToken","message":"no"}}""",
             r => r.Headers.TryAddWithoutValidation("WWW-Authenticate", Challenge));
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => Get(Client(handler, new FakeCredential()), get));
+        var error = await Assert.ThrowsAsync<ODataError>(() => Get(TestClients.Created(handler, credential: new FakeCredential()), get));
 
         Assert.Equal(401, error.ResponseStatusCode);
         Assert.Equal("InvalidAuthenticationToken", error.Error?.Code);
@@ -65,7 +62,7 @@ public class ClientPipelineTests
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.Unauthorized, "", r => r.Headers.TryAddWithoutValidation("WWW-Authenticate", "Bearer realm=\"graph\""));
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => Get(Client(handler, new FakeCredential()), get));
+        var error = await Assert.ThrowsAsync<ODataError>(() => Get(TestClients.Created(handler, credential: new FakeCredential()), get));
 
         Assert.Equal(401, error.ResponseStatusCode);
         Assert.Single(handler.Requests);

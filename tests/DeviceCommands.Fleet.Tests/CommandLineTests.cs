@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace DeviceCommands.Fleet.Tests;
 
@@ -38,12 +36,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Fleet_WithARedisWhereNothingListens_ExitsTwo_WithOneLine_BeforeStartingSilos()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = LoopbackPort.Free();
 
         using var output = new StringWriter();
         var real = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-using System.Text;
 using DeviceCommands.Samples.Fleet;
 using Xunit.Abstractions;
 
@@ -58,24 +57,10 @@ internal static class FleetAssert
     public static async Task<FleetReport> RunAsync(FleetOptions options, ITestOutputHelper output, TimeSpan budget)
     {
         using var cancel = new CancellationTokenSource(budget);
-        var writer = new OutputWriter(output);
+        var writer = new LineWriter(output.WriteLine);
         var report = await FleetRun.RunAsync(options, writer, cancel.Token);
         await FleetRun.PrintAsync(report, writer);
         Assert.False(Directory.Exists(report.LogDirectory), $"{report.LogDirectory} was left behind");
         return report;
-    }
-}
-
-/// <summary>Lines written to it go to the test's output.</summary>
-internal sealed class OutputWriter(ITestOutputHelper output) : TextWriter
-{
-    public override Encoding Encoding => Encoding.UTF8;
-
-    public override void WriteLine(string? value) => output.WriteLine(value ?? string.Empty);
-
-    public override Task WriteLineAsync(string? value)
-    {
-        WriteLine(value);
-        return Task.CompletedTask;
     }
 }

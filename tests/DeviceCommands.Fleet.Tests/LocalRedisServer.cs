@@ -27,7 +27,7 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             return new LocalRedisServer(given, null);
         }
 
-        var port = EmbeddedStore.FreePort();
+        var port = LoopbackPort.Free();
         Process process;
         try
         {

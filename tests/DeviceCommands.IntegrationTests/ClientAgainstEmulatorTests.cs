@@ -15,9 +15,6 @@ public class ClientAgainstEmulatorTests
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    private static DeviceCommandsClient Client(DeviceCommandsEmulator emulator, TokenCredential? credential = null, int maxRetries = 3) =>
-        LoopbackClient.Create(emulator.BaseUrl, credential, o => o.MaxRetries = maxRetries);
-
     public static TheoryData<string, ActionStatus, bool> EveryDeviceInBothModes()
     {
         var data = new TheoryData<string, ActionStatus, bool>();
@@ -38,7 +35,7 @@ public class ClientAgainstEmulatorTests
     public async Task Every_seeded_device_takes_its_command_to_its_true_end(string deviceId, ActionStatus expected, bool cleanJson)
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(40), CleanJson = cleanJson });
-        var client = Client(emulator);
+        var client = TestClients.Loopback(emulator.BaseUrl);
         var progress = new ProgressRecorder<Command>();
         var options = new CommandWaitOptions
         {
@@ -70,7 +67,7 @@ public class ClientAgainstEmulatorTests
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { CleanJson = cleanJson });
 
-        var devices = (await Client(emulator).Me.Devices.GetAsync())!.Value!;
+        var devices = (await TestClients.Loopback(emulator.BaseUrl).Me.Devices.GetAsync())!.Value!;
 
         Assert.Equal(5, devices.Count);
         Assert.Equal("emu-laptop", devices[0].Id);
@@ -83,7 +80,7 @@ public class ClientAgainstEmulatorTests
     public async Task An_app_service_round_trip_reads_the_echoed_payload(bool cleanJson)
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(20), CleanJson = cleanJson });
-        var client = Client(emulator);
+        var client = TestClients.Loopback(emulator.BaseUrl);
 
         var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
             Command.AppService("svc", "pfn", new Dictionary<string, object?> { ["Title"] = "Hello" }), FastWait);
@@ -98,7 +95,7 @@ public class ClientAgainstEmulatorTests
     public async Task Unknown_devices_and_commands_are_404_ODataErrors()
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync();
-        var client = Client(emulator);
+        var client = TestClients.Loopback(emulator.BaseUrl);
 
         var device = await Assert.ThrowsAsync<ODataError>(() => client.Me.Devices["nope"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
         var command = await Assert.ThrowsAsync<ODataError>(() => client.Me.Devices["emu-laptop"].Commands["nope/../x"].GetAsync());
@@ -113,7 +110,7 @@ public class ClientAgainstEmulatorTests
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync();
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => Client(emulator).Me.Devices["emu-laptop"].Commands["missing"].WaitForCompletionAsync(FastWait));
+        var error = await Assert.ThrowsAsync<ODataError>(() => TestClients.Loopback(emulator.BaseUrl).Me.Devices["emu-laptop"].Commands["missing"].WaitForCompletionAsync(FastWait));
 
         Assert.Equal(404, error.ResponseStatusCode);
     }
@@ -123,8 +120,8 @@ public class ClientAgainstEmulatorTests
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { RequireToken = true });
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => Client(emulator).Me.Devices.GetAsync());
-        var devices = await Client(emulator, new FakeCredential("emulator-accepts-any-token")).Me.Devices.GetAsync();
+        var error = await Assert.ThrowsAsync<ODataError>(() => TestClients.Loopback(emulator.BaseUrl).Me.Devices.GetAsync());
+        var devices = await TestClients.Loopback(emulator.BaseUrl, new FakeCredential("emulator-accepts-any-token")).Me.Devices.GetAsync();
 
         Assert.Equal(401, error.ResponseStatusCode);
         Assert.Equal(5, devices?.Value?.Count);
@@ -141,7 +138,7 @@ public class ClientAgainstEmulatorTests
             UnavailableRate = 0.1,
             Seed = 7,
         });
-        var client = Client(emulator, maxRetries: 8);
+        var client = TestClients.Loopback(emulator.BaseUrl, configure: o => o.MaxRetries = 8);
         string[] devices = ["emu-laptop", "emu-offline-phone", "emu-sleepy-tablet", "emu-broken-hub"];
 
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
@@ -179,7 +176,7 @@ public class ClientAgainstEmulatorTests
     public async Task Two_hundred_concurrent_send_and_waits_all_reach_their_true_status_and_nothing_is_posted_twice()
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(50) });
-        var client = Client(emulator);
+        var client = TestClients.Loopback(emulator.BaseUrl);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => client.Me.Devices[i % 2 == 0 ? "emu-laptop" : "emu-broken-hub"].Commands
             .SendAndWaitAsync(Command.AppService("svc", "pfn", new Dictionary<string, object?> { ["n"] = i }), FastWait)));
@@ -195,7 +192,7 @@ public class ClientAgainstEmulatorTests
     public async Task Retry_after_hints_let_a_wait_see_the_end_promptly()
     {
         await using var emulator = await DeviceCommandsEmulator.StartAsync(new EmulatorOptions { StepDelay = TimeSpan.FromMilliseconds(300), RetryAfterHints = true });
-        var client = Client(emulator);
+        var client = TestClients.Loopback(emulator.BaseUrl);
 
         var result = await client.Me.Devices["emu-laptop"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")),

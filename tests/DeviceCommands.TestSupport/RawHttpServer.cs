@@ -7,19 +7,20 @@ namespace DeviceCommands.TestSupport;
 /// <summary>
 /// A loopback HTTP/1.1 server on raw sockets, for what a fake <see cref="HttpMessageHandler"/> cannot do: connection
 /// resets, trickled, half-sent or never-sent bodies, silence, redirects, odd or malformed headers, and counting TCP
-/// connections. Every request is recorded; every answer comes from a script of <see cref="RawStep"/>s.
+/// connections. Every request is recorded; every answer comes from a script of <see cref="Reply"/>s and
+/// <see cref="HttpStep"/>s, the step model it shares with the in-process <see cref="ScriptedHandler"/>.
 /// </summary>
 /// <remarks>
 /// <para>A step is chosen for each request, in the order the requests were read: the first <see cref="When"/> rule whose
-/// predicate matches (rules are kept, and match again), else the next <see cref="Enqueue"/>d step (each used once),
+/// matcher matches (rules are kept, and match again until their count is used up), else the next <see cref="Enqueue"/>d step (each used once),
 /// else the <see cref="Otherwise"/> step (by default 500 with a text body saying there was no scripted answer).</para>
 /// <para>Connections are kept alive between requests unless a step closes them or the request says
 /// <c>Connection: close</c>. A request that is malformed or over <see cref="MaxRequestBytes"/> is answered 400 and its
 /// connection closed; it is counted by <see cref="RequestsRejected"/>, not recorded in <see cref="Requests"/>.</para>
 /// <para>Beware: <see cref="SocketsHttpHandler"/> silently resends a request (up to 3 times, each on a new connection)
 /// when a connection closes gracefully before a byte of the response and before the request's body was sent: a
-/// <see cref="RawStep.CloseWithoutAnswer"/> to a GET uses up the next step too (script it with <see cref="Otherwise"/>
-/// to make the GET fail). A POST whose body was sent, and a <see cref="RawStep.Reset"/>, are not resent.</para>
+/// <see cref="Reply.CloseWithoutAnswer"/> to a GET uses up the next step too (script it with <see cref="Otherwise"/>
+/// to make the GET fail). A POST whose body was sent, and a <see cref="Reply.Reset"/>, are not resent.</para>
 /// <para>Disposal stops listening, cancels the steps that hang and closes every connection; background tasks never
 /// throw (socket errors are expected and swallowed; anything else is kept in <see cref="Faults"/>).</para>
 /// </remarks>
@@ -28,7 +29,7 @@ public sealed class RawHttpServer : IAsyncDisposable
     /// <summary>The largest request (head and body) read; a larger one is answered 400.</summary>
     public const int MaxRequestBytes = 1024 * 1024;
 
-    private static readonly RawStep NoScriptedAnswer = RawStep.Respond(
+    private static readonly Reply NoScriptedAnswer = Reply.Respond(
         500, "RawHttpServer: no scripted answer for this request.", "text/plain; charset=utf-8");
 
     private static readonly TimeSpan LingerOnClose = TimeSpan.FromSeconds(1);
@@ -38,14 +39,12 @@ public sealed class RawHttpServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly List<RawRequest> _requests = [];
-    private readonly Queue<RawStep> _script = new();
-    private readonly List<(Func<RawRequest, bool> Predicate, RawStep Step)> _rules = [];
+    private readonly StepScript _script = new(CheckWire);
     private readonly List<(int Count, TaskCompletionSource<IReadOnlyList<RawRequest>> Done)> _waiters = [];
     private readonly List<Exception> _faults = [];
     private readonly Dictionary<int, Socket> _sockets = [];
     private readonly List<Task> _connections = [];
     private readonly Task _acceptLoop;
-    private RawStep _otherwise = NoScriptedAnswer;
     private int _accepted;
     private int _open;
     private int _maxOpen;
@@ -60,6 +59,7 @@ public sealed class RawHttpServer : IAsyncDisposable
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         string host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
         BaseUrl = new Uri($"http://{host}:{Port}{basePath}");
+        _script.Otherwise(NoScriptedAnswer);
         _acceptLoop = Task.Run(AcceptLoopAsync); // on the pool, not on the caller's synchronization context
     }
 
@@ -115,16 +115,7 @@ public sealed class RawHttpServer : IAsyncDisposable
     public int RequestsRejected => Volatile.Read(ref _rejected);
 
     /// <summary>Enqueued steps not used yet.</summary>
-    public int RemainingSteps
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _script.Count;
-            }
-        }
-    }
+    public int RemainingSteps => _script.Queued;
 
     /// <summary>Unexpected errors on connection tasks (a bug in a step or in the server; a throwing predicate); empty in a healthy run.</summary>
     public IReadOnlyList<Exception> Faults
@@ -160,44 +151,37 @@ public sealed class RawHttpServer : IAsyncDisposable
         return new RawHttpServer(basePath, address);
     }
 
-    /// <summary>Adds steps to the script: each answers one request, in order.</summary>
-    public RawHttpServer Enqueue(params RawStep[] steps)
+    /// <summary>Adds replies to the script: each answers one request, in order.</summary>
+    /// <exception cref="ArgumentException">A reply is in-process only (<see cref="Reply.Throw"/>, <see cref="Reply.From"/>).</exception>
+    public RawHttpServer Enqueue(params Reply[] steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        lock (_gate)
+        foreach (Reply step in steps)
         {
-            foreach (RawStep step in steps)
-            {
-                ArgumentNullException.ThrowIfNull(step);
-                _script.Enqueue(step);
-            }
+            _script.Enqueue(step);
         }
 
         return this;
     }
 
-    /// <summary>Answers every request that matches <paramref name="predicate"/> with <paramref name="step"/>, before the script (rules are tried in the order added).</summary>
-    public RawHttpServer When(Func<RawRequest, bool> predicate, RawStep step)
-    {
-        ArgumentNullException.ThrowIfNull(predicate);
-        ArgumentNullException.ThrowIfNull(step);
-        lock (_gate)
-        {
-            _rules.Add((predicate, step));
-        }
+    /// <summary>Answers requests that <paramref name="match"/> with <paramref name="reply"/> (every one, or the first <paramref name="times"/>), before the queued replies; rules are tried in the order added.</summary>
+    /// <exception cref="ArgumentException">The reply is in-process only.</exception>
+    public RawHttpServer When(RequestMatcher match, Reply reply, int? times = null) => When(new HttpStep(match, reply, times));
 
+    /// <summary>Adds a rule (see <see cref="When(RequestMatcher, Reply, int?)"/>).</summary>
+    /// <exception cref="ArgumentException">The reply is in-process only.</exception>
+    public RawHttpServer When(HttpStep step)
+    {
+        _script.When(step);
         return this;
     }
 
     /// <summary>Answers with <paramref name="step"/> once the script is used up (and no rule matches).</summary>
-    public RawHttpServer Otherwise(RawStep step)
+    /// <exception cref="ArgumentException">The reply is in-process only.</exception>
+    public RawHttpServer Otherwise(Reply step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        lock (_gate)
-        {
-            _otherwise = step;
-        }
-
+        _script.Otherwise(step);
         return this;
     }
 
@@ -335,7 +319,7 @@ public sealed class RawHttpServer : IAsyncDisposable
                 catch (BadRequestException e)
                 {
                     Interlocked.Increment(ref _rejected);
-                    await stream.WriteAsync(RawStep.PlainResponse(400, e.Message, close: true), stopping).ConfigureAwait(false);
+                    await stream.WriteAsync(Reply.PlainResponse(400, e.Message, close: true), stopping).ConfigureAwait(false);
                     end = StepEnd.Close;
                     break;
                 }
@@ -346,7 +330,7 @@ public sealed class RawHttpServer : IAsyncDisposable
                     break;
                 }
 
-                RawStep step = Record(parsed, number);
+                Reply step = Record(parsed, number);
                 end = await step.RunAsync(new StepContext(parsed, stream, stopping)).ConfigureAwait(false);
                 if (end != StepEnd.KeepAlive)
                 {
@@ -418,7 +402,7 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
     }
 
-    private RawStep Record(ParsedRequest parsed, int connection)
+    private Reply Record(ParsedRequest parsed, int connection)
     {
         long now = Stopwatch.GetTimestamp();
         lock (_gate)
@@ -436,24 +420,15 @@ public sealed class RawHttpServer : IAsyncDisposable
                 }
             }
 
-            foreach ((Func<RawRequest, bool> predicate, RawStep step) in _rules)
-            {
-                try
-                {
-                    if (predicate(request))
-                    {
-                        return step;
-                    }
-                }
-#pragma warning disable CA1031 // A throwing predicate is a test bug: keep it, treat the rule as not matching.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    _faults.Add(e);
-                }
-            }
+            return _script.Next(StepRequest.From(request), _faults.Add)!;
+        }
+    }
 
-            return _script.TryDequeue(out RawStep? next) ? next : _otherwise;
+    private static void CheckWire(Reply reply)
+    {
+        if (reply.IsInProcessOnly)
+        {
+            throw new ArgumentException($"{reply} is an in-process reply (an exception or a delegate): RawHttpServer cannot send it; on the wire use Reply.Reset() or Reply.CloseWithoutAnswer().", nameof(reply));
         }
     }
 }

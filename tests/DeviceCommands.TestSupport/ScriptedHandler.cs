@@ -4,9 +4,11 @@ using System.Text;
 namespace DeviceCommands.TestSupport;
 
 /// <summary>
-/// An in-memory transport that answers from a script: queued steps, one per request, then the fallback
-/// (<see cref="Respond"/>, set by <see cref="Always"/>, or <see cref="AlwaysHang"/>); without a fallback the last step
-/// answers again. It records every request (<see cref="Requests"/>) with the time on the given clock.
+/// An in-memory transport that answers from a script of <see cref="Reply"/>s and <see cref="HttpStep"/>s, the step model
+/// it shares with the raw-socket <see cref="RawHttpServer"/> (which alone can give wire faults: this handler refuses them).
+/// Matching <see cref="When(RequestMatcher, Reply, int?)"/> rules first, then queued replies, one per request, then the
+/// fallback (<see cref="Otherwise"/>, <see cref="Always"/>, <see cref="AlwaysHang"/>); without one the last reply answers
+/// again. It records every request (<see cref="Requests"/>) with the time on the given clock.
 /// </summary>
 /// <remarks>
 /// For waits: <see cref="Status"/> scripts command statuses, <see cref="OnPost"/> answers the one POST of a send,
@@ -21,22 +23,30 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     /// <summary>The command id of <see cref="Status"/> bodies unless the constructor names another.</summary>
     public const string DefaultCommandId = "cmd-1";
 
+    private const string JsonUtf8 = "application/json; charset=utf-8";
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly Queue<Step> _script = new();
+    private readonly StepScript _script = new(CheckInProcess);
     private readonly List<SentRequest> _requests = [];
     private readonly List<string> _violations = [];
-    private Step? _last;
-    private Step? _hang;
-    private Func<HttpRequestMessage, HttpResponseMessage>? _post;
-
-    private delegate Task<HttpResponseMessage> Step(HttpRequestMessage request, CancellationToken cancellationToken);
+    private Reply? _last;
+    private Reply? _post;
+    private Func<HttpRequestMessage, HttpResponseMessage>? _respond;
 
     /// <summary>The command id of the bodies <see cref="Status"/> answers with.</summary>
     public string CommandId { get; } = commandId;
 
     /// <summary>Answers every request that no queued step is left for (the fallback); <see cref="Always"/> sets it.</summary>
-    public Func<HttpRequestMessage, HttpResponseMessage>? Respond { get; set; }
+    public Func<HttpRequestMessage, HttpResponseMessage>? Respond
+    {
+        get => _respond;
+        set
+        {
+            _respond = value;
+            _script.Otherwise(value is null ? null : Reply.From((r, _) => Task.FromResult(value(r))));
+        }
+    }
 
     /// <summary>When set (a wait), any request other than a GET and the one POST of <see cref="OnPost"/> is listed in <see cref="Violations"/> and fails.</summary>
     public bool GetsOnly { get; set; }
@@ -99,21 +109,59 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     public static HttpResponseMessage Json(HttpStatusCode status, byte[] body) =>
         new(status) { Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } } };
 
-    /// <summary>Queues an answer.</summary>
+    /// <summary>Queues replies, each answering one request in order.</summary>
+    /// <exception cref="ArgumentException">A reply is a wire fault (<see cref="Reply.IsWireOnly"/>).</exception>
+    /// <returns>This handler.</returns>
+    public ScriptedHandler Enqueue(params Reply[] replies)
+    {
+        ArgumentNullException.ThrowIfNull(replies);
+        foreach (Reply reply in replies)
+        {
+            _script.Enqueue(reply);
+        }
+
+        return this;
+    }
+
+    /// <summary>Answers requests that <paramref name="match"/> with <paramref name="reply"/> (every one, or the first <paramref name="times"/>), before the queued replies.</summary>
+    /// <exception cref="ArgumentException">The reply is a wire fault.</exception>
+    /// <returns>This handler.</returns>
+    public ScriptedHandler When(RequestMatcher match, Reply reply, int? times = null) => When(new HttpStep(match, reply, times));
+
+    /// <summary>Adds a rule (see <see cref="When(RequestMatcher, Reply, int?)"/>).</summary>
+    /// <exception cref="ArgumentException">The reply is a wire fault.</exception>
+    /// <returns>This handler.</returns>
+    public ScriptedHandler When(HttpStep step)
+    {
+        _script.When(step);
+        return this;
+    }
+
+    /// <summary>Answers every request after the queued replies with <paramref name="reply"/>; null for none (the last reply repeats).</summary>
+    /// <exception cref="ArgumentException">The reply is a wire fault.</exception>
+    /// <returns>This handler.</returns>
+    public ScriptedHandler Otherwise(Reply? reply)
+    {
+        _respond = null;
+        _script.Otherwise(reply);
+        return this;
+    }
+
+    /// <summary>Queues an answer with a JSON body: <c>Enqueue(Reply.Respond(...))</c>, or an in-process reply when <paramref name="configure"/> changes the response.</summary>
     /// <param name="status">The status code.</param>
     /// <param name="body">The JSON body; null for none.</param>
     /// <param name="configure">Changes the response (headers, content).</param>
     /// <returns>This handler.</returns>
     public ScriptedHandler Answer(HttpStatusCode status, string? body = "{}", Action<HttpResponseMessage>? configure = null) =>
-        Then((_, _) => Task.FromResult(Response(status, body, configure)));
+        Enqueue(configure is null ? Reply.Respond((int)status, body, JsonUtf8) : Reply.From((_, _) => Task.FromResult(Response(status, body, configure))));
 
-    /// <summary>Queues an answer with these headers.</summary>
+    /// <summary>Queues an answer with these headers (<c>Enqueue(Reply.Respond(...))</c>).</summary>
     /// <param name="status">The status code.</param>
     /// <param name="body">The JSON body; null for none.</param>
     /// <param name="headers">Response headers, added as given.</param>
     /// <returns>This handler.</returns>
     public ScriptedHandler Answer(HttpStatusCode status, string? body, params (string Name, string Value)[] headers) =>
-        Answer(status, body, r => AddHeaders(r, headers));
+        Enqueue(Reply.Respond((int)status, body, JsonUtf8, headers));
 
     /// <summary>Queues a 200 with the command in each of these statuses, in order.</summary>
     /// <param name="statuses">The status texts.</param>
@@ -129,30 +177,21 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
         return this;
     }
 
-    /// <summary>Queues a failure of the transport.</summary>
+    /// <summary>Queues a failure of the transport (<c>Enqueue(Reply.Throw(exception))</c>).</summary>
     /// <param name="exception">What the send throws.</param>
     /// <returns>This handler.</returns>
-    public ScriptedHandler Throw(Exception exception) => Then((_, _) => Task.FromException<HttpResponseMessage>(exception));
+    public ScriptedHandler Throw(Exception exception) => Enqueue(Reply.Throw(exception));
 
-    /// <summary>Queues a request that is never answered (until its token is cancelled).</summary>
+    /// <summary>Queues a request that is never answered until its token is cancelled (<c>Enqueue(Reply.Silence())</c>).</summary>
     /// <returns>This handler.</returns>
-    public ScriptedHandler Hang() => Then(HangAsync);
+    public ScriptedHandler Hang() => Enqueue(Reply.Silence());
 
-    /// <summary>Queues a step of any kind.</summary>
+    /// <summary>Queues a step of any kind (<c>Enqueue(Reply.From(step))</c>).</summary>
     /// <param name="step">Answers the request.</param>
     /// <returns>This handler.</returns>
-    public ScriptedHandler Then(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> step)
-    {
-        ArgumentNullException.ThrowIfNull(step);
-        lock (_gate)
-        {
-            _script.Enqueue(new Step(step));
-        }
+    public ScriptedHandler Then(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> step) => Enqueue(Reply.From(step));
 
-        return this;
-    }
-
-    /// <summary>Answers every request after the queued steps with this (sets <see cref="Respond"/>).</summary>
+    /// <summary>Answers every request after the queued replies with this (<c>Otherwise(Reply.Respond(...))</c>).</summary>
     /// <param name="status">The status code.</param>
     /// <param name="body">The JSON body; null for none.</param>
     /// <param name="configure">Changes each response (headers, content).</param>
@@ -163,14 +202,9 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
         return this;
     }
 
-    /// <summary>Leaves every request after the queued steps unanswered (until its token is cancelled).</summary>
+    /// <summary>Leaves every request after the queued replies unanswered until its token is cancelled (<c>Otherwise(Reply.Silence())</c>).</summary>
     /// <returns>This handler.</returns>
-    public ScriptedHandler AlwaysHang()
-    {
-        Respond = null;
-        _hang = HangAsync;
-        return this;
-    }
+    public ScriptedHandler AlwaysHang() => Otherwise(Reply.Silence());
 
     /// <summary>Answers the first POST with this, apart from the queued steps (the one POST of a send-and-wait).</summary>
     /// <param name="status">The status code.</param>
@@ -181,13 +215,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     {
         lock (_gate)
         {
-            _post = _ => Response(status, body, r =>
-            {
-                foreach (var (name, value) in headers)
-                {
-                    r.Headers.TryAddWithoutValidation(name, value);
-                }
-            });
+            _post = Reply.Respond((int)status, body, JsonUtf8, headers);
         }
 
         return this;
@@ -198,7 +226,6 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false);
-        Func<HttpRequestMessage, HttpResponseMessage>? post;
         lock (_gate)
         {
             _requests.Add(new SentRequest(
@@ -212,6 +239,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        Reply? post;
         lock (_gate)
         {
             post = request.Method == HttpMethod.Post ? _post : null;
@@ -220,7 +248,7 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
 
         if (post is not null)
         {
-            return post(request);
+            return await post.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         if (GetsOnly && request.Method != HttpMethod.Get)
@@ -238,51 +266,25 @@ public sealed class ScriptedHandler(TimeProvider? clock = null, string commandId
             OnEachPoll?.Invoke();
         }
 
-        return await NextStep(request)(request, cancellationToken).ConfigureAwait(false);
+        return await NextReply(StepRequest.From(request, body)).AnswerAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private Step NextStep(HttpRequestMessage request)
+    private Reply NextReply(StepRequest request)
     {
+        Reply? reply = _script.Next(request, e => throw new InvalidOperationException("A step's matcher threw.", e));
         lock (_gate)
         {
-            if (_script.Count > 0)
-            {
-                return _last = _script.Dequeue();
-            }
-
-            if (Respond is { } respond)
-            {
-                return (r, _) => Task.FromResult(respond(r));
-            }
-
-            return _hang ?? _last ?? throw new InvalidOperationException($"No scripted answer for request {_requests.Count}: {request.Method} {request.RequestUri}");
+            return reply is null
+                ? _last ?? throw new InvalidOperationException($"No scripted answer for request {_requests.Count}: {request.Method} {request.Path}")
+                : _last = reply;
         }
     }
 
-    private static async Task<HttpResponseMessage> HangAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private static void CheckInProcess(Reply reply)
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        throw new InvalidOperationException("unreachable");
-    }
-
-    private static void AddHeaders(HttpResponseMessage response, (string Name, string Value)[] headers)
-    {
-        foreach (var (name, value) in headers)
+        if (reply.IsWireOnly)
         {
-            response.Headers.TryAddWithoutValidation(name, value);
+            throw new ArgumentException($"{reply} is a wire fault: an in-process handler cannot give it; script it on RawHttpServer.", nameof(reply));
         }
     }
 }
-
-/// <summary>
-/// A request the client sent, as <see cref="ScriptedHandler"/> saw it on the client's side of the wire (a typed method and
-/// URI, a few headers); not the emulator's <c>RecordedRequest</c>, which is what a server received.
-/// </summary>
-/// <param name="Method">The method.</param>
-/// <param name="Uri">The URL.</param>
-/// <param name="At">When it arrived, on the handler's clock.</param>
-/// <param name="Authorization">The Authorization header; null when none.</param>
-/// <param name="UserAgent">The User-Agent header; empty when none.</param>
-/// <param name="ClientRequestId">The first <c>client-request-id</c> header; null when none.</param>
-/// <param name="Body">The body text; null when the request had no content.</param>
-public sealed record SentRequest(HttpMethod Method, Uri Uri, DateTimeOffset At, string? Authorization, string? UserAgent, string? ClientRequestId, string? Body);

@@ -10,6 +10,8 @@ namespace DeviceCommands.Emulator;
 /// <c>Script.NextGets(commandId, 2, HttpStatusCode.ServiceUnavailable)</c>,
 /// <c>Script.NextPosts(1, HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(2))</c>,
 /// <c>Script.SetOutcome(commandId, "expired")</c>. Thread-safe.
+/// It scripts the emulated service's behaviour (errors in place of its normal answers, a command's end), not the
+/// bytes on the wire: for exact answers and connection faults, see "Which fake do I use?" in <c>docs/testing.md</c>.
 /// </summary>
 /// <remarks>
 /// A scripted answer is an OData error (<c>{"error":{"code":...,"message":...}}</c>) given in place of the normal answer,

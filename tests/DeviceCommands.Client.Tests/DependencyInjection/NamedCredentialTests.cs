@@ -22,7 +22,7 @@ public class NamedCredentialTests
     public async Task Fifty_parallel_request_scopes_send_fifty_distinct_tokens_over_one_connection_pool()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, """{"value":[]}"""));
+        server.Otherwise(Reply.Respond(200, """{"value":[]}"""));
         var services = new ServiceCollection();
         services.AddScoped<CurrentUser>();
         services.AddDeviceCommandsClient(sp => new FakeCredential("token-of-" + sp.GetRequiredService<CurrentUser>().Name), configure: o => o.BaseUrl = server.BaseUrl);

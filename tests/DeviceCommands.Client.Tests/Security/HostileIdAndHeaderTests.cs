@@ -59,9 +59,9 @@ public class HostileIdAndHeaderTests
     public async Task A_307_on_POST_and_a_chain_of_redirects_carry_no_token_once_they_leave_the_host()
     {
         var handler = new ScriptedHandler()
-            .Answer(HttpStatusCode.TemporaryRedirect, "", r => r.Headers.Location = new Uri("https://graph.microsoft.com/beta/me/devices/d/commands?hop=1"))
-            .Answer(HttpStatusCode.PermanentRedirect, "", r => r.Headers.Location = new Uri("https://evil.example.com/steal"))
-            .Answer(HttpStatusCode.Found, "", r => r.Headers.Location = new Uri("https://graph.microsoft.com/beta/back"))
+            .Answer(HttpStatusCode.TemporaryRedirect, "", ("Location", "https://graph.microsoft.com/beta/me/devices/d/commands?hop=1"))
+            .Answer(HttpStatusCode.PermanentRedirect, "", ("Location", "https://evil.example.com/steal"))
+            .Answer(HttpStatusCode.Found, "", ("Location", "https://graph.microsoft.com/beta/back"))
             .Answer(HttpStatusCode.Created, "{\"id\":\"c1\",\"status\":\"requesting\"}");
         var logs = new LogCapture();
         var client = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions { HttpMessageHandler = handler, MaxRetries = 0, LoggerFactory = logs });
@@ -84,7 +84,7 @@ public class HostileIdAndHeaderTests
     {
         var handler = new ScriptedHandler()
             .Answer(HttpStatusCode.Created, "{\"id\":\"c1\",\"status\":\"requesting\",\"postBackUri\":\"https://evil.example.com/cb\"}")
-            .Answer(HttpStatusCode.TooManyRequests, "{}", r => r.Headers.Add("Retry-After", "0"))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", "0"))
             .Answer(HttpStatusCode.OK, "{\"id\":\"c1\",\"status\":\"executing\",\"postBackUri\":\"https://evil.example.com/cb\"}")
             .Answer(HttpStatusCode.ServiceUnavailable, "<html>down</html>")
             .Always(HttpStatusCode.OK, "{\"value\":{\"id\":\"c1\",\"status\":\"completed\",\"responsePayload\":{\"type\":\"Ok\"},\"postBackUri\":\"https://evil.example.com/cb\"}}");

@@ -13,8 +13,6 @@ namespace DeviceCommands.Client.Tests.Transport;
 /// </summary>
 public class CredentialExceptionTests
 {
-    private static DeviceCommandsClient Client(TokenCredential credential, HttpMessageHandler handler, TimeProvider? clock = null) =>
-        TestClients.Created(handler, o => o.TimeProvider = clock ?? TimeProvider.System, credential);
 
     [Fact]
     public async Task A_credential_that_times_out_on_its_own_is_an_ApiException_and_nothing_is_sent()
@@ -23,7 +21,7 @@ public class CredentialExceptionTests
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, """{"value":[]}""");
         var credential = new TimingOutCredential(clock, TimeSpan.FromSeconds(30), failures: int.MaxValue);
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(credential, handler, clock).Me.Devices.GetAsync()));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => TestClients.Created(handler, credential: credential, clock: clock).Me.Devices.GetAsync()));
 
         Assert.IsType<TimeoutException>(error.InnerException);
         Assert.IsAssignableFrom<OperationCanceledException>(error.InnerException!.InnerException);
@@ -38,7 +36,7 @@ public class CredentialExceptionTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, ScriptedHandler.Body("completed"));
         var credential = new TimingOutCredential(clock, TimeSpan.Zero, failures: 1);
-        var client = Client(credential, handler, clock);
+        var client = TestClients.Created(handler, credential: credential, clock: clock);
 
         var result = await clock.RunAsync(() =>
             client.Me.Devices["dev-1"].Commands[ScriptedHandler.DefaultCommandId].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromMinutes(2) }));
@@ -55,7 +53,7 @@ public class CredentialExceptionTests
         var credential = new TimingOutCredential(clock, TimeSpan.FromSeconds(30), failures: int.MaxValue);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10), clock);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clock.RunAsync(() => Client(credential, handler, clock).Me.Devices.GetAsync(cancellationToken: cts.Token)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clock.RunAsync(() => TestClients.Created(handler, credential: credential, clock: clock).Me.Devices.GetAsync(cancellationToken: cts.Token)));
 
         Assert.Equal(VirtualClock.DefaultStart + TimeSpan.FromSeconds(10), clock.GetUtcNow());
         Assert.Empty(handler.Requests);
@@ -72,7 +70,7 @@ public class CredentialExceptionTests
             : new CredentialUnavailableException("no credential here");
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[]}""");
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => Client(FakeCredential.Throwing(failure), handler).Me.Devices.GetAsync());
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestClients.Created(handler, credential: FakeCredential.Throwing(failure)).Me.Devices.GetAsync());
 
         Assert.Same(failure, error);
         Assert.Empty(handler.Requests);

@@ -7,15 +7,13 @@ namespace DeviceCommands.Client.Tests.Transport;
 /// <summary>The credential behind a client of <c>Create</c>: its failure is the caller's, and its stall never outlives the caller's token or a wait's deadline.</summary>
 public class CredentialTokenProviderTests
 {
-    private static DeviceCommandsClient Client(FakeCredential credential, ScriptedHandler handler, TimeProvider? clock = null) =>
-        TestClients.Created(handler, o => o.TimeProvider = clock ?? TimeProvider.System, credential);
 
     [Fact]
     public async Task The_credentials_token_is_sent_as_a_bearer_token()
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[]}""");
 
-        await Client(new FakeCredential("a-token-of-its-own"), handler).Me.Devices.GetAsync();
+        await TestClients.Created(handler, credential: new FakeCredential("a-token-of-its-own")).Me.Devices.GetAsync();
 
         Assert.Equal("Bearer a-token-of-its-own", Assert.Single(handler.Requests).Authorization);
     }
@@ -25,7 +23,7 @@ public class CredentialTokenProviderTests
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[]}""");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Client(FakeCredential.Throwing(new RequestFailedException("no token today")), handler).Me.Devices.GetAsync());
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => TestClients.Created(handler, credential: FakeCredential.Throwing(new RequestFailedException("no token today"))).Me.Devices.GetAsync());
 
         Assert.Equal("no token today", error.Message);
         Assert.Empty(handler.Requests);
@@ -39,7 +37,7 @@ public class CredentialTokenProviderTests
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[]}""");
         using var cts = new CancellationTokenSource();
 
-        var call = Client(FakeCredential.Stalling(honoursCancellation), handler).Me.Devices.GetAsync(cancellationToken: cts.Token);
+        var call = TestClients.Created(handler, credential: FakeCredential.Stalling(honoursCancellation)).Me.Devices.GetAsync(cancellationToken: cts.Token);
         Assert.False(call.IsCompleted);
         await cts.CancelAsync();
 
@@ -53,7 +51,7 @@ public class CredentialTokenProviderTests
         var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"value":[]}""");
         var credential = FakeCredential.Stalling();
 
-        var call = Client(credential, handler).Me.Devices.GetAsync();
+        var call = TestClients.Created(handler, credential: credential).Me.Devices.GetAsync();
         Assert.False(call.IsCompleted);
         credential.Release();
         await call;
@@ -66,7 +64,7 @@ public class CredentialTokenProviderTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, ScriptedHandler.Body("completed"));
-        var client = Client(FakeCredential.Stalling(honoursCancellation: false), handler, clock);
+        var client = TestClients.Created(handler, credential: FakeCredential.Stalling(honoursCancellation: false), clock: clock);
         var start = clock.GetUtcNow();
 
         var error = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => clock.RunAsync(() =>

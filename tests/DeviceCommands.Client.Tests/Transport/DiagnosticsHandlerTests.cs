@@ -14,7 +14,7 @@ public class DiagnosticsHandlerTests
     {
         var clock = new VirtualClock();
         var logs = new LogCapture();
-        var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "2")).Always(HttpStatusCode.OK, """{"id":"c"}""");
+        var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "2")).Always(HttpStatusCode.OK, """{"id":"c"}""");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock, LoggerFactory = logs });
 
         await clock.RunAsync(() => client.Me.Devices["dev"].Commands["cmd"].GetAsync());

@@ -11,14 +11,6 @@ public class LongDelayTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, Action<DeviceCommandsClientOptions>? configure = null) =>
-        TestClients.Created(handler, o =>
-        {
-            o.TimeProvider = clock;
-            o.MaxRetries = 1;
-            configure?.Invoke(o);
-        });
-
     public static TheoryData<double> LongRetryAfterBounds() => new() { 400, TimeSpan.MaxValue.TotalDays };
 
     [Theory]
@@ -27,10 +19,10 @@ public class LongDelayTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", (100 * 86400).ToString(CultureInfo.InvariantCulture)))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", (100 * 86400).ToString(CultureInfo.InvariantCulture)))
             .Answer(HttpStatusCode.OK, Status);
 
-        var command = await clock.RunAsync(() => Client(handler, clock, o => o.MaxRetryAfter = Bound(maxDays)).Me.Devices["d"].Commands["c"].GetAsync());
+        var command = await clock.RunAsync(() => TestClients.Created(handler, o => o.MaxRetryAfter = Bound(maxDays), clock: clock, maxRetries: 1).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal(ActionStatus.Executing, command?.Status);
         Assert.InRange(handler.Requests[1].At - handler.Requests[0].At, TimeSpan.FromDays(100), TimeSpan.FromDays(100) + TimeSpan.FromSeconds(1));
@@ -45,7 +37,7 @@ public class LongDelayTests
             .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(at))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.RunAsync(() => Client(handler, clock, o => o.MaxRetryAfter = TimeSpan.FromDays(400)).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => TestClients.Created(handler, o => o.MaxRetryAfter = TimeSpan.FromDays(400), clock: clock, maxRetries: 1).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.InRange(handler.Requests[1].At, at, at.AddSeconds(1));
     }
@@ -58,7 +50,7 @@ public class LongDelayTests
         using var cts = new CancellationTokenSource(TimeSpan.FromDays(45), clock);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            clock.RunAsync(() => Client(handler, clock, o => o.MaxRetryAfter = TimeSpan.MaxValue).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token)));
+            clock.RunAsync(() => TestClients.Created(handler, o => o.MaxRetryAfter = TimeSpan.MaxValue, clock: clock, maxRetries: 1).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token)));
 
         Assert.Single(handler.Requests);
         Assert.Equal(VirtualClock.DefaultStart.AddDays(45), clock.GetUtcNow());
@@ -71,7 +63,7 @@ public class LongDelayTests
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
         var error = await Assert.ThrowsAsync<ApiException>(() =>
-            clock.RunAsync(() => Client(handler, clock, o => (o.MaxRetries, o.AttemptTimeout) = (0, TimeSpan.FromDays(60))).Me.Devices["d"].Commands["c"].GetAsync()));
+            clock.RunAsync(() => TestClients.Created(handler, o => (o.MaxRetries, o.AttemptTimeout) = (0, TimeSpan.FromDays(60)), clock: clock, maxRetries: 1).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.IsType<TimeoutException>(error.InnerException);
         Assert.Equal(VirtualClock.DefaultStart.AddDays(60), clock.GetUtcNow());
@@ -82,7 +74,7 @@ public class LongDelayTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
-        var client = Client(handler, clock, o => o.AttemptTimeout = Timeout.InfiniteTimeSpan);
+        var client = TestClients.Created(handler, o => o.AttemptTimeout = Timeout.InfiniteTimeSpan, clock: clock, maxRetries: 1);
 
         await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => clock.RunAsync(() =>
             client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromDays(90) })));

@@ -11,14 +11,6 @@ public class ResilienceHandlerTests
 {
     private const string Status = """{"id":"c","status":"executing"}""";
 
-    private static DeviceCommandsClient Client(ScriptedHandler handler, VirtualClock clock, int maxRetries = 3, Action<DeviceCommandsClientOptions>? configure = null) =>
-        TestClients.Created(handler, o =>
-        {
-            o.TimeProvider = clock;
-            o.MaxRetries = maxRetries;
-            configure?.Invoke(o);
-        });
-
     [Theory]
     [InlineData(408)]
     [InlineData(429)]
@@ -31,7 +23,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status, """{"error":{"code":"Busy","message":"try later"}}""");
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Equal(4, handler.Requests.Count);
         Assert.Equal(status, error.ResponseStatusCode);
@@ -47,7 +39,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock, maxRetries).Me.Devices.GetAsync()));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: maxRetries).Me.Devices.GetAsync()));
 
         Assert.Equal(attempts, handler.Requests.Count);
     }
@@ -64,7 +56,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status);
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(status, error.ResponseStatusCode);
@@ -76,7 +68,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.ServiceUnavailable).Throw(new HttpRequestException("reset")).Answer(HttpStatusCode.OK, Status);
 
-        var command = await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        var command = await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal(ActionStatus.Executing, command?.Status);
         Assert.Equal(3, handler.Requests.Count);
@@ -93,7 +85,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always((HttpStatusCode)status);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.Single(handler.Requests);
     }
@@ -104,7 +96,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("reset")).Always(HttpStatusCode.Created, Status);
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.IsType<HttpRequestException>(error.InnerException);
         Assert.Single(handler.Requests);
@@ -116,7 +108,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")))));
 
         Assert.IsType<TimeoutException>(error.InnerException);
         Assert.Single(handler.Requests);
@@ -127,10 +119,10 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", "2"))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", "2"))
             .Answer(HttpStatusCode.Created, Status);
 
-        var command = await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
+        var command = await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
 
         Assert.Equal("c", command?.Id);
         Assert.Equal(2, handler.Requests.Count);
@@ -143,10 +135,10 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "7"))
+            .Answer(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "7"))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
 
         var gap = handler.Requests[1].At - handler.Requests[0].At;
         Assert.InRange(gap, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7.5));
@@ -161,7 +153,7 @@ public class ResilienceHandlerTests
             .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(at))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.InRange(handler.Requests[1].At, at, at.AddSeconds(0.5));
     }
@@ -171,10 +163,10 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock)
-            .Answer(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("retry-after-ms", "3500"))
+            .Answer(HttpStatusCode.TooManyRequests, "{}", ("retry-after-ms", "3500"))
             .Answer(HttpStatusCode.OK, Status);
 
-        await clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync());
+        await clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.InRange(handler.Requests[1].At - handler.Requests[0].At, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(4));
     }
@@ -185,7 +177,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.TooManyRequests, configure: r => r.Headers.Add("Retry-After", "3600"));
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync()));
+        var error = await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(429, error.ResponseStatusCode);
@@ -197,7 +189,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable);
 
-        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => Client(handler, clock, 3, o => o.RetryDelay = TimeSpan.FromSeconds(2)).Me.Devices.GetAsync()));
+        await Assert.ThrowsAsync<ODataError>(() => clock.RunAsync(() => TestClients.Created(handler, o => o.RetryDelay = TimeSpan.FromSeconds(2), clock: clock, maxRetries: 3).Me.Devices.GetAsync()));
 
         var gaps = handler.Requests.Zip(handler.Requests.Skip(1), (a, b) => b.At - a.At).ToList();
         Assert.Equal(3, gaps.Count);
@@ -211,7 +203,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Hang().Answer(HttpStatusCode.OK, Status);
 
-        var command = await clock.RunAsync(() => Client(handler, clock, 3, o => o.AttemptTimeout = TimeSpan.FromSeconds(10)).Me.Devices["d"].Commands["c"].GetAsync());
+        var command = await clock.RunAsync(() => TestClients.Created(handler, o => o.AttemptTimeout = TimeSpan.FromSeconds(10), clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync());
 
         Assert.Equal("c", command?.Id);
         Assert.Equal(2, handler.Requests.Count);
@@ -224,7 +216,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).AlwaysHang();
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock, 2, o => o.AttemptTimeout = TimeSpan.FromSeconds(5)).Me.Devices.GetAsync()));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => TestClients.Created(handler, o => o.AttemptTimeout = TimeSpan.FromSeconds(5), clock: clock, maxRetries: 2).Me.Devices.GetAsync()));
 
         Assert.Equal(3, handler.Requests.Count);
         Assert.IsType<TimeoutException>(error.InnerException);
@@ -238,7 +230,7 @@ public class ResilienceHandlerTests
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "30"));
         using var cts = new CancellationTokenSource();
 
-        var call = Client(handler, clock).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token);
+        var call = TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices["d"].Commands["c"].GetAsync(cancellationToken: cts.Token);
         clock.Advance(TimeSpan.FromSeconds(1));
         await cts.CancelAsync();
 
@@ -252,7 +244,7 @@ public class ResilienceHandlerTests
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Throw(new HttpRequestException("a")).Throw(new HttpRequestException("b")).Throw(new HttpRequestException("c")).Throw(new HttpRequestException("last"));
 
-        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => Client(handler, clock).Me.Devices.GetAsync()));
+        var error = await Assert.ThrowsAsync<ApiException>(() => clock.RunAsync(() => TestClients.Created(handler, clock: clock, maxRetries: 3).Me.Devices.GetAsync()));
 
         Assert.Equal("last", Assert.IsType<HttpRequestException>(error.InnerException).Message);
         Assert.Equal("GET /beta/me/devices failed before an answer came: last.", error.Message);
@@ -264,7 +256,7 @@ public class ResilienceHandlerTests
     {
         var clock = new VirtualClock();
         var handler = new ScriptedHandler(clock).Answer(HttpStatusCode.TooManyRequests).Always(HttpStatusCode.Created, Status);
-        var client = Client(handler, clock);
+        var client = TestClients.Created(handler, clock: clock, maxRetries: 3);
 
         await clock.RunAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
         await clock.RunAsync(() => client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com"))));
@@ -282,12 +274,12 @@ public class ResilienceHandlerTests
         var handler = new ScriptedHandler(clock).Always(HttpStatusCode.OK, Status);
         var injected = 0;
 
-        var client = Client(handler, clock, 3, o => o.ConfigureResilience = builder => builder.AddChaosOutcome(new Polly.Simmy.Outcomes.ChaosOutcomeStrategyOptions<HttpResponseMessage>
+        var client = TestClients.Created(handler, o => o.ConfigureResilience = builder => builder.AddChaosOutcome(new Polly.Simmy.Outcomes.ChaosOutcomeStrategyOptions<HttpResponseMessage>
         {
             InjectionRate = 1,
             EnabledGenerator = _ => ValueTask.FromResult(Interlocked.Increment(ref injected) <= 2),
             OutcomeGenerator = _ => ValueTask.FromResult<Outcome<HttpResponseMessage>?>(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))),
-        }));
+        }), clock: clock, maxRetries: 3);
 
         var command = await clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 

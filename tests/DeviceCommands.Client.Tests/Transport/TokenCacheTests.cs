@@ -158,7 +158,7 @@ public class TokenCacheTests
         var challenge = $"Bearer error=\"insufficient_claims\", claims=\"{Convert.ToBase64String(Encoding.UTF8.GetBytes(claims))}\"";
         var client = Client();
         await client.Me.Devices.GetAsync();
-        _handler.Answer(HttpStatusCode.Unauthorized, "", r => r.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge));
+        _handler.Answer(HttpStatusCode.Unauthorized, "", ("WWW-Authenticate", challenge));
 
         await client.Me.Devices.GetAsync();
         await client.Me.Devices.GetAsync();

@@ -17,7 +17,7 @@ public class CommandPollerTests
         var handler = new ScriptedHandler(clock)
             .Answer(HttpStatusCode.Created, """{"id":"cmd-1","status":"requesting"}""")
             .Answer(HttpStatusCode.OK, """{"value":{"id":"cmd-1","status":"sentToTarget"}}""")
-            .Answer(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.Add("Retry-After", "1"))
+            .Answer(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "1"))
             .Answer(HttpStatusCode.OK, """{"id":"cmd-1","status":"executing"}""")
             .Always(HttpStatusCode.OK, """{"id":"cmd-1","status":"completed"}""");
         var client = DeviceCommandsClient.Create(new FakeCredential(), new DeviceCommandsClientOptions

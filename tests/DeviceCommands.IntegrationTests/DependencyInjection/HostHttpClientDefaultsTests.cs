@@ -17,7 +17,7 @@ public sealed class HostHttpClientDefaultsTests
     public async Task A_hosts_HttpClient_defaults_handlers_are_left_out_of_the_clients_HttpClient()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         var services = new ServiceCollection();
         services.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new HeaderAddingHandler("X-Tenant", "a\r\nX-Injected: 1")));
         services.AddDeviceCommandsClient(credential: null, configure: o => o.BaseUrl = server.BaseUrl);
@@ -34,7 +34,7 @@ public sealed class HostHttpClientDefaultsTests
     public async Task A_header_with_CR_LF_put_on_by_a_handler_added_to_the_registration_is_refused_before_any_connection()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         var services = new ServiceCollection();
         services.AddDeviceCommandsClient(credential: null, configure: o => o.BaseUrl = server.BaseUrl)
             .AddHttpMessageHandler(() => new HeaderAddingHandler("X-Tenant", "a\r\nX-Injected: 1"));
@@ -52,7 +52,7 @@ public sealed class HostHttpClientDefaultsTests
     public async Task A_POST_answered_503_is_sent_once_even_when_the_hosts_HttpClient_defaults_add_a_retrying_handler()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(503, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        server.Otherwise(Reply.Respond(503, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
         var services = new ServiceCollection();
         services.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new RetryOnceOn5xxHandler()));
         services.AddDeviceCommandsClient(credential: null, configure: o => { o.BaseUrl = server.BaseUrl; o.RetryDelay = TimeSpan.Zero; });

@@ -19,7 +19,7 @@ public sealed class RawHttpServerTests
     public async Task A_respond_step_answers_and_the_POST_is_recorded_with_method_target_headers_and_body()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(201, "{\"id\":\"c1\"}", "application/json", ("Retry-After", "3"), ("X-Odd", "a"), ("X-Odd", "b")));
+        server.Enqueue(Reply.Respond(201, "{\"id\":\"c1\"}", "application/json", ("Retry-After", "3"), ("X-Odd", "a"), ("X-Odd", "b")));
         using HttpClient client = NewClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, At(server, "me/devices/d1/commands?$select=id"))
         {
@@ -73,7 +73,7 @@ public sealed class RawHttpServerTests
     public async Task A_server_started_on_another_loopback_address_listens_there_and_its_base_url_names_it(string address, string host)
     {
         await using var server = RawHttpServer.Start(address: IPAddress.Parse(address));
-        server.Otherwise(RawStep.Respond(200, "ok"));
+        server.Otherwise(Reply.Respond(200, "ok"));
         using HttpClient client = NewClient();
 
         string body = await client.GetStringAsync(At(server, "x"));
@@ -101,7 +101,7 @@ public sealed class RawHttpServerTests
     public async Task Two_requests_on_one_client_share_one_kept_alive_connection()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(200, "one"), RawStep.Respond(200, "two"));
+        server.Enqueue(Reply.Respond(200, "one"), Reply.Respond(200, "two"));
         using HttpClient client = NewClient();
 
         Assert.Equal("one", await client.GetStringAsync(At(server, "a")));
@@ -117,7 +117,7 @@ public sealed class RawHttpServerTests
     public async Task A_request_with_Connection_close_is_answered_with_Connection_close_and_the_next_request_opens_a_new_connection()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, "ok"));
+        server.Otherwise(Reply.Respond(200, "ok"));
         using HttpClient client = NewClient();
         using var closing = new HttpRequestMessage(HttpMethod.Get, At(server, "a"));
         closing.Headers.ConnectionClose = true;
@@ -136,9 +136,9 @@ public sealed class RawHttpServerTests
     public async Task Steps_come_from_matching_rules_then_the_queue_in_order_then_the_fallback()
     {
         await using var server = RawHttpServer.Start();
-        server.When(r => r.Method == "POST", RawStep.Respond(201, "posted"))
-            .Enqueue(RawStep.Respond(200, "first"), RawStep.Respond(200, "second"))
-            .Otherwise(RawStep.Respond(404, "none"));
+        server.When(RequestMatcher.Post(), Reply.Respond(201, "posted"))
+            .Enqueue(Reply.Respond(200, "first"), Reply.Respond(200, "second"))
+            .Otherwise(Reply.Respond(404, "none"));
         using HttpClient client = NewClient();
 
         Assert.Equal("first", await client.GetStringAsync(At(server, "x")));
@@ -171,7 +171,7 @@ public sealed class RawHttpServerTests
     {
         await using var server = RawHttpServer.Start();
         string body = new('x', 100);
-        server.Enqueue(RawStep.Trickle(200, body, bytesPerWrite: 10, interval: TimeSpan.FromMilliseconds(20)));
+        server.Enqueue(Reply.Trickle(200, body, bytesPerWrite: 10, interval: TimeSpan.FromMilliseconds(20)));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "slow"), HttpCompletionOption.ResponseHeadersRead);
@@ -197,7 +197,7 @@ public sealed class RawHttpServerTests
     public async Task A_half_body_then_close_fails_reading_the_body_with_an_IOException()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Close));
+        server.Enqueue(Reply.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Close));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "half"), HttpCompletionOption.ResponseHeadersRead);
@@ -216,8 +216,8 @@ public sealed class RawHttpServerTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Close),
-            RawStep.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Reset));
+            Reply.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Close),
+            Reply.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Reset));
         using HttpClient client = NewClient();
 
         HttpRequestException closed = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(At(server, "half")));
@@ -232,7 +232,7 @@ public sealed class RawHttpServerTests
     public async Task A_half_body_then_hang_leaves_the_body_read_waiting_until_cancelled()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Hang));
+        server.Enqueue(Reply.HalfBody(200, "{\"value\":[1,2,3]}", bytesSent: 5, HalfBodyEnd.Hang));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "half"), HttpCompletionOption.ResponseHeadersRead);
@@ -245,7 +245,7 @@ public sealed class RawHttpServerTests
     public async Task Headers_then_silence_gives_the_status_but_a_body_read_with_a_300_ms_token_is_cancelled()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.HeadersThenSilence(200));
+        server.Enqueue(Reply.HeadersThenSilence(200));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "mute"), HttpCompletionOption.ResponseHeadersRead);
@@ -261,7 +261,7 @@ public sealed class RawHttpServerTests
     public async Task Silence_reads_the_request_and_never_answers_so_the_request_is_cancelled_by_its_token()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Silence());
+        server.Enqueue(Reply.Silence());
         using HttpClient client = NewClient();
         using var timeout = new CancellationTokenSource(Short);
 
@@ -275,7 +275,7 @@ public sealed class RawHttpServerTests
     public async Task A_reset_step_ends_the_request_with_an_HttpRequestException()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Reset());
+        server.Enqueue(Reply.Reset());
         using HttpClient client = NewClient();
 
         HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(At(server, "reset")));
@@ -288,7 +288,7 @@ public sealed class RawHttpServerTests
     public async Task A_close_without_answer_to_a_GET_is_resent_by_SocketsHttpHandler_on_a_new_connection()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.CloseWithoutAnswer(), RawStep.Respond(200, "resent"));
+        server.Enqueue(Reply.CloseWithoutAnswer(), Reply.Respond(200, "resent"));
         using HttpClient client = NewClient();
 
         Assert.Equal("resent", await client.GetStringAsync(At(server, "fin")));
@@ -300,7 +300,7 @@ public sealed class RawHttpServerTests
     public async Task Closes_without_answer_end_a_GET_with_an_HttpRequestException_once_SocketsHttpHandler_gives_up_resending()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.CloseWithoutAnswer());
+        server.Otherwise(Reply.CloseWithoutAnswer());
         using HttpClient client = NewClient();
 
         HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(At(server, "fin")));
@@ -314,7 +314,7 @@ public sealed class RawHttpServerTests
     public async Task A_close_without_answer_to_a_POST_whose_body_was_sent_ends_it_with_an_HttpRequestException()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.CloseWithoutAnswer(), RawStep.Respond(201));
+        server.Enqueue(Reply.CloseWithoutAnswer(), Reply.Respond(201));
         using HttpClient client = NewClient();
 
         HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(At(server, "fin"), new StringContent("{}")));
@@ -327,7 +327,7 @@ public sealed class RawHttpServerTests
     public async Task A_reset_is_not_resent_even_on_a_reused_connection()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(200, "warm"), RawStep.Reset(), RawStep.Respond(200, "resent"));
+        server.Enqueue(Reply.Respond(200, "warm"), Reply.Reset(), Reply.Respond(200, "resent"));
         using HttpClient client = NewClient();
 
         Assert.Equal("warm", await client.GetStringAsync(At(server, "a")));
@@ -341,7 +341,7 @@ public sealed class RawHttpServerTests
     public async Task A_redirect_with_AllowAutoRedirect_false_returns_the_3xx_with_its_Location()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Redirect(302, "https://elsewhere.example/beta/me"));
+        server.Enqueue(Reply.Redirect(302, "https://elsewhere.example/beta/me"));
         using HttpClient client = NewClient(allowAutoRedirect: false);
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "me"));
@@ -355,7 +355,7 @@ public sealed class RawHttpServerTests
     public async Task A_redirect_is_followed_by_default_to_the_new_target_on_the_same_server()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Redirect(307, "/beta/moved"), RawStep.Respond(200, "here"));
+        server.Enqueue(Reply.Redirect(307, "/beta/moved"), Reply.Respond(200, "here"));
         using HttpClient client = NewClient();
 
         Assert.Equal("here", await client.GetStringAsync(At(server, "me")));
@@ -367,7 +367,7 @@ public sealed class RawHttpServerTests
     public async Task Raw_bytes_are_written_as_given_duplicate_headers_a_custom_reason_and_bare_LF_line_ends_included()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Raw("HTTP/1.1 429 Slow Down Please\nRetry-After: 1\nRetry-After: 7\nContent-Length: 2\n\nno"));
+        server.Enqueue(Reply.Raw("HTTP/1.1 429 Slow Down Please\nRetry-After: 1\nRetry-After: 7\nContent-Length: 2\n\nno"));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "odd"));
@@ -383,7 +383,7 @@ public sealed class RawHttpServerTests
     public async Task Raw_bytes_with_invalid_UTF8_in_the_reason_phrase_still_give_the_status()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Raw([.. "HTTP/1.1 503 Bad "u8, 0xC3, 0x28, 0xFF, .. "\r\nContent-Length: 0\r\n\r\n"u8]));
+        server.Enqueue(Reply.Raw([.. "HTTP/1.1 503 Bad "u8, 0xC3, 0x28, 0xFF, .. "\r\nContent-Length: 0\r\n\r\n"u8]));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "odd"));
@@ -396,7 +396,7 @@ public sealed class RawHttpServerTests
     public async Task Raw_bytes_that_are_not_HTTP_fail_the_request_with_an_HttpRequestException()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Raw("HTTP/1.1 abc\r\n\r\n"));
+        server.Enqueue(Reply.Raw("HTTP/1.1 abc\r\n\r\n"));
         using HttpClient client = NewClient();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(At(server, "odd")));
@@ -406,7 +406,7 @@ public sealed class RawHttpServerTests
     public async Task Raw_bytes_with_close_false_keep_the_connection_for_the_next_request()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Raw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none", close: false), RawStep.Respond(200, "two"));
+        server.Enqueue(Reply.Raw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none", close: false), Reply.Respond(200, "two"));
         using HttpClient client = NewClient();
 
         Assert.Equal("one", await client.GetStringAsync(At(server, "a")));
@@ -419,7 +419,7 @@ public sealed class RawHttpServerTests
     public async Task A_chunked_step_sends_a_chunked_body_that_arrives_whole()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Chunked(200, ["{\"value\":", "[1,2", ",3]}"], TimeSpan.FromMilliseconds(20)), RawStep.Respond(200, "after"));
+        server.Enqueue(Reply.Chunked(200, ["{\"value\":", "[1,2", ",3]}"], TimeSpan.FromMilliseconds(20)), Reply.Respond(200, "after"));
         using HttpClient client = NewClient();
 
         using HttpResponseMessage response = await client.GetAsync(At(server, "chunks"), HttpCompletionOption.ResponseHeadersRead);
@@ -435,7 +435,7 @@ public sealed class RawHttpServerTests
     public async Task A_chunked_request_body_is_recorded_de_chunked()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(202));
+        server.Enqueue(Reply.Respond(202));
         using HttpClient client = NewClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, At(server, "upload"))
         {
@@ -471,7 +471,7 @@ public sealed class RawHttpServerTests
     public async Task A_delayed_step_answers_after_its_delay()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Delay(TimeSpan.FromMilliseconds(100), RawStep.Respond(200, "late")));
+        server.Enqueue(Reply.Delay(TimeSpan.FromMilliseconds(100), Reply.Respond(200, "late")));
         using HttpClient client = NewClient();
         var clock = Stopwatch.StartNew();
 
@@ -484,7 +484,7 @@ public sealed class RawHttpServerTests
     public async Task Disposal_while_steps_hang_returns_within_2_seconds_and_fails_the_waiting_requests()
     {
         var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Silence(), RawStep.Silence(), RawStep.Silence());
+        server.Enqueue(Reply.Silence(), Reply.Silence(), Reply.Silence());
         using HttpClient silent = NewClient();
         using HttpClient headersOnly = NewClient();
         using HttpClient half = NewClient();
@@ -492,7 +492,7 @@ public sealed class RawHttpServerTests
         Task<HttpResponseMessage> second = silent.GetAsync(At(server, "2"));
         Task<HttpResponseMessage> third = silent.GetAsync(At(server, "3"));
         await server.WaitForRequestsAsync(3);
-        server.Enqueue(RawStep.HeadersThenSilence(200), RawStep.HalfBody(200, "0123456789", 3, HalfBodyEnd.Hang));
+        server.Enqueue(Reply.HeadersThenSilence(200), Reply.HalfBody(200, "0123456789", 3, HalfBodyEnd.Hang));
         using HttpResponseMessage mute = await headersOnly.GetAsync(At(server, "4"), HttpCompletionOption.ResponseHeadersRead);
         using HttpResponseMessage halfSent = await half.GetAsync(At(server, "5"), HttpCompletionOption.ResponseHeadersRead);
         Task<byte[]> muteBody = mute.Content.ReadAsByteArrayAsync();
@@ -551,7 +551,7 @@ public sealed class RawHttpServerTests
     public async Task Twenty_concurrent_requests_are_all_answered_and_recorded_on_as_many_connections_as_were_opened()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Delay(TimeSpan.FromMilliseconds(50), RawStep.Respond(200, "ok")));
+        server.Otherwise(Reply.Delay(TimeSpan.FromMilliseconds(50), Reply.Respond(200, "ok")));
         using HttpClient client = NewClient();
 
         string[] bodies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => client.GetStringAsync(At(server, $"item/{i}"))));

@@ -13,7 +13,7 @@ public sealed class DeviceListBadPropertyTests
         byte[] body = [.. "{\"value\":[{\"id\":\"a\",\"Name\":\"A\"},{\"id\":\"b\",\"Name\":\"B"u8, 0xFF, .. "\"},{\"id\":\"c\",\"Name\":\"C\"}]}"u8];
         await using var server = RawHttpServer.Start();
         server.Otherwise(Answers.RawResponse(200, "OK", body));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var devices = await client.Me.Devices.GetAsync();
 
@@ -25,8 +25,8 @@ public sealed class DeviceListBadPropertyTests
     public async Task An_escaped_lone_surrogate_in_one_device_drops_only_that_property()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, """{"value":[{"id":"a","Name":"A"},{"id":"b","Name":"B\ud800"},{"id":"c","Name":"C"}]}"""));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(200, """{"value":[{"id":"a","Name":"A"},{"id":"b","Name":"B\ud800"},{"id":"c","Name":"C"}]}"""));
+        var client = TestClients.Loopback(server);
 
         var devices = await client.Me.Devices.GetAsync();
 

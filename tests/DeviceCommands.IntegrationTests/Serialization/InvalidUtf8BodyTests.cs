@@ -36,7 +36,7 @@ public sealed class InvalidUtf8BodyTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(Answers.RawResponse(201, "Created", Body(kind)), Answers.RawResponse(201, "Created", Body(kind)));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var posted = await client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
         var waited = await client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));
@@ -60,7 +60,7 @@ public sealed class InvalidUtf8BodyTests
             : [.. "{\"error\":{\"code\":\"someCode\",\"message\":\"bad "u8, 0xFF, .. " byte\"}}"u8];
         await using var server = RawHttpServer.Start();
         server.Enqueue(Answers.RawResponse(404, "Not Found", body));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 
@@ -74,7 +74,7 @@ public sealed class InvalidUtf8BodyTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Answers.RawResponse(200, "OK", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Answers.Completed)]));
-        var client = LoopbackClient.Create(server);
+        var client = TestClients.Loopback(server);
 
         var result = await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(5) });
 
@@ -95,9 +95,9 @@ public sealed class InvalidUtf8BodyTests
             _ => "ab\\uD800cd",
         };
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + idJson + "\",\"status\":\"requesting\"}"));
-        server.Otherwise(RawStep.Respond(200, Answers.Completed));
-        var client = LoopbackClient.Create(server);
+        server.Enqueue(Reply.Respond(201, "{\"id\":\"" + idJson + "\",\"status\":\"requesting\"}"));
+        server.Otherwise(Reply.Respond(200, Answers.Completed));
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com"))));
 
@@ -113,9 +113,9 @@ public sealed class InvalidUtf8BodyTests
     {
         var id = new string('a', 16 * 1024);
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Respond(201, "{\"id\":\"" + id + "\",\"status\":\"requesting\"}"));
-        server.Otherwise(RawStep.Respond(200, "{\"id\":\"" + id + "\",\"status\":\"completed\"}"));
-        var client = LoopbackClient.Create(server);
+        server.Enqueue(Reply.Respond(201, "{\"id\":\"" + id + "\",\"status\":\"requesting\"}"));
+        server.Otherwise(Reply.Respond(200, "{\"id\":\"" + id + "\",\"status\":\"completed\"}"));
+        var client = TestClients.Loopback(server);
 
         var result = await client.Me.Devices["d"].Commands.SendAndWaitAsync(Command.LaunchUri(new Uri("https://bing.com")));
 

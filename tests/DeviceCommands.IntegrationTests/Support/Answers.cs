@@ -20,10 +20,10 @@ internal static class Answers
     }
 
     /// <summary>A complete HTTP/1.1 response written byte for byte (for bodies that are not valid UTF-8).</summary>
-    public static RawStep RawResponse(int status, string reason, byte[] body, string contentType = "application/json")
+    public static Reply RawResponse(int status, string reason, byte[] body, string contentType = "application/json")
     {
         byte[] head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n\r\n");
-        return RawStep.Raw([.. head, .. body], close: false);
+        return Reply.Raw([.. head, .. body], close: false);
     }
 
     /// <summary>How many requests with <paramref name="method"/> the server has read.</summary>

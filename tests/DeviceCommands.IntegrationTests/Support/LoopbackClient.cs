@@ -5,20 +5,9 @@ using DeviceCommands.TestSupport;
 
 namespace DeviceCommands.IntegrationTests;
 
-/// <summary>Clients made by <c>Create</c> on the real shared transport for a loopback server, and the warm-up that timed tests run first.</summary>
+/// <summary>The warm-up that timed loopback tests run first, and the address of <c>localhost</c>; their clients come from <see cref="TestClients.Loopback(Uri, TokenCredential?, Action{DeviceCommandsClientOptions}?)"/>.</summary>
 internal static class LoopbackClient
 {
-    /// <summary>A client made by <c>Create</c> on the shared transport (no handler of its own), for <paramref name="baseUrl"/>.</summary>
-    public static DeviceCommandsClient Create(Uri baseUrl, TokenCredential? credential = null, Action<DeviceCommandsClientOptions>? configure = null)
-    {
-        var options = new DeviceCommandsClientOptions { BaseUrl = baseUrl, RetryDelay = TimeSpan.FromMilliseconds(10) };
-        configure?.Invoke(options);
-        return DeviceCommandsClient.Create(credential, options);
-    }
-
-    public static DeviceCommandsClient Create(RawHttpServer server, TokenCredential? credential = null, Action<DeviceCommandsClientOptions>? configure = null) =>
-        Create(server.BaseUrl, credential, configure);
-
     private static readonly Lazy<Task> WarmUp = new(WarmUpCoreAsync);
 
     /// <summary>
@@ -35,13 +24,13 @@ internal static class LoopbackClient
 
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(200, Answers.Requesting),
-            RawStep.Respond(201, Answers.Requesting),
-            RawStep.Respond(200, Answers.Completed),
-            RawStep.Respond(201, Answers.Completed));
-        server.Otherwise(RawStep.Respond(200, Answers.Completed));
-        var client = Create(server, new FakeCredential("warm-up"));
+            Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            Reply.Respond(200, Answers.Requesting),
+            Reply.Respond(201, Answers.Requesting),
+            Reply.Respond(200, Answers.Completed),
+            Reply.Respond(201, Answers.Completed));
+        server.Otherwise(Reply.Respond(200, Answers.Completed));
+        var client = TestClients.Loopback(server, new FakeCredential("warm-up"));
         await client.Me.Devices["d"].Commands["c"].GetAsync();
         await client.Me.Devices["d"].Commands.PostAsync(DeviceCommands.Client.Models.Command.LaunchUri(new Uri("https://bing.com")));
         await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(5) });

@@ -35,8 +35,8 @@ public sealed class ApiExceptionTests
     public async Task The_status_is_said_in_the_message_even_when_the_service_text_holds_a_longer_number(string text)
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"" + text + "\"}}"));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"" + text + "\"}}"));
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 

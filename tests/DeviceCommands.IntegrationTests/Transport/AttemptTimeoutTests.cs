@@ -28,8 +28,8 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
         ? client.Me.Devices["d"].Commands["c"].GetAsync()
         : client.Me.Devices["d"].Commands.PostAsync(Command.LaunchUri(new Uri("https://bing.com")));
 
-    private static RawStep TricklingAnswer(string method) =>
-        RawStep.Trickle(method == "GET" ? 200 : 201, Answers.Padded(Answers.Requesting, 60), 1, TimeSpan.FromMilliseconds(100));
+    private static Reply TricklingAnswer(string method) =>
+        Reply.Trickle(method == "GET" ? 200 : 201, Answers.Padded(Answers.Requesting, 60), 1, TimeSpan.FromMilliseconds(100));
 
     [Theory]
     [InlineData("GET")]
@@ -38,7 +38,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer(method));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
         var timed = await Timed.RunAsync(() => Send(client, method));
         output.WriteLine(timed.ToString());
@@ -53,8 +53,8 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task An_attempt_timeout_ends_a_GET_whose_headers_came_but_whose_body_never_does()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.HeadersThenSilence(200, 64));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
+        server.Otherwise(Reply.HeadersThenSilence(200, 64));
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 0; });
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
         output.WriteLine(timed.ToString());
@@ -69,7 +69,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("GET"));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Send(client, "GET"));
         output.WriteLine(timed.ToString());
@@ -85,7 +85,7 @@ public sealed class AttemptTimeoutTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(TricklingAnswer("POST"));
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = AttemptTimeout; o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Send(client, "POST"));
         output.WriteLine(timed.ToString());

@@ -22,8 +22,8 @@ public sealed class PlainHttpLoopbackRuleTests
     public async Task A_credential_for_plain_http_to_any_loopback_address_is_accepted_and_its_token_is_sent(string address)
     {
         await using var server = RawHttpServer.Start(address: IPAddress.Parse(address));
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(server, new FakeCredential(Token));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
+        var client = TestClients.Loopback(server, new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -38,8 +38,8 @@ public sealed class PlainHttpLoopbackRuleTests
     {
         // the server listens where a connection to localhost goes first (see LoopbackClient.LocalhostAddress)
         await using var server = RawHttpServer.Start(address: LoopbackClient.LocalhostAddress());
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
+        var client = TestClients.Loopback(new Uri($"http://localhost:{server.Port}/beta"), new FakeCredential(Token));
 
         var command = await client.Me.Devices["d"].Commands["c"].GetAsync();
 
@@ -51,9 +51,9 @@ public sealed class PlainHttpLoopbackRuleTests
     public async Task A_WithUrl_to_another_loopback_host_gets_no_token()
     {
         await using var other = RawHttpServer.Start(address: IPAddress.Parse("127.0.0.2"));
-        other.Otherwise(RawStep.Respond(200, "{\"value\":[]}"));
+        other.Otherwise(Reply.Respond(200, "{\"value\":[]}"));
         await using var server = RawHttpServer.Start();
-        var client = LoopbackClient.Create(server, new FakeCredential(Token));
+        var client = TestClients.Loopback(server, new FakeCredential(Token));
 
         await client.Me.Devices.WithUrl($"http://127.0.0.2:{other.Port}/beta/me/devices").GetAsync();
 

@@ -23,10 +23,10 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Redirect(redirect, "/beta/me/devices/d/commands/c"),
-            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(200, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+            Reply.Redirect(redirect, "/beta/me/devices/d/commands/c"),
+            Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            Reply.Respond(200, Answers.Requesting));
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -46,8 +46,8 @@ public sealed class PostRetryTests
     public async Task A_POST_answered_with_a_transient_status_other_than_429_is_sent_once(int status)
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -67,13 +67,13 @@ public sealed class PostRetryTests
         await using var server = RawHttpServer.Start();
         server.Otherwise(failure switch
         {
-            "reset" => RawStep.Reset(),
-            "close" => RawStep.CloseWithoutAnswer(),
-            "half-body" => RawStep.HalfBody(201, Answers.Requesting, 5, HalfBodyEnd.Close),
-            _ => RawStep.Silence(),
+            "reset" => Reply.Reset(),
+            "close" => Reply.CloseWithoutAnswer(),
+            "half-body" => Reply.HalfBody(201, Answers.Requesting, 5, HalfBodyEnd.Close),
+            _ => Reply.Silence(),
         });
         // only the silent answer may time out: on a starved 2-core machine even a reset can take longer than 500 ms to arrive
-        var client = LoopbackClient.Create(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
+        var client = TestClients.Loopback(server, configure: o => o.AttemptTimeout = failure == "attempt-timeout" ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -96,9 +96,9 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
-            RawStep.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+            Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")),
+            Reply.Respond(201, Answers.Requesting));
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -115,8 +115,8 @@ public sealed class PostRetryTests
     public async Task A_POST_always_answered_429_is_sent_MaxRetries_plus_one_times_and_ends_with_the_429()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        var client = LoopbackClient.Create(server, configure: o => o.MaxRetries = 2);
+        server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        var client = TestClients.Loopback(server, configure: o => o.MaxRetries = 2);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 
@@ -130,8 +130,8 @@ public sealed class PostRetryTests
     public async Task A_POST_redirected_with_307_or_308_is_sent_once_more_to_the_new_location_with_its_body(int redirect)
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(RawStep.Redirect(redirect, "/beta/elsewhere/commands"), RawStep.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+        server.Enqueue(Reply.Redirect(redirect, "/beta/elsewhere/commands"), Reply.Respond(201, Answers.Requesting));
+        var client = TestClients.Loopback(server);
 
         var command = await Post(client);
 
@@ -152,10 +152,10 @@ public sealed class PostRetryTests
     {
         await using var server = RawHttpServer.Start();
         server.Enqueue(
-            RawStep.Redirect(307, "/beta/elsewhere/commands"),
-            RawStep.Respond(followUpStatus, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
-        server.Otherwise(RawStep.Respond(201, Answers.Requesting));
-        var client = LoopbackClient.Create(server);
+            Reply.Redirect(307, "/beta/elsewhere/commands"),
+            Reply.Respond(followUpStatus, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")));
+        server.Otherwise(Reply.Respond(201, Answers.Requesting));
+        var client = TestClients.Loopback(server);
 
         var (error, _) = await Timed.RunAsync(() => Post(client));
 

@@ -9,11 +9,11 @@ public sealed class RetryExhaustionTests
     [Fact]
     public async Task Exhausted_retries_throw_the_last_answer_not_the_first()
     {
-        static RawStep Unavailable(string code) =>
-            RawStep.Respond(503, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"m\"}}", "application/json", ("Retry-After", "0"));
+        static Reply Unavailable(string code) =>
+            Reply.Respond(503, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"m\"}}", "application/json", ("Retry-After", "0"));
         await using var server = RawHttpServer.Start();
         server.Enqueue(Unavailable("first"), Unavailable("second"), Unavailable("third"), Unavailable("last"));
-        var client = LoopbackClient.Create(server, configure: o => o.MaxRetries = 3);
+        var client = TestClients.Loopback(server, configure: o => o.MaxRetries = 3);
 
         var (error, _) = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
 

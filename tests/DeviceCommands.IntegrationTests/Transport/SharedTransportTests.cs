@@ -20,7 +20,7 @@ public sealed class SharedTransportTests(ITestOutputHelper output)
     public async Task Two_thousand_clients_sending_one_GET_each_share_a_few_connections()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         var options = new DeviceCommandsClientOptions { BaseUrl = server.BaseUrl };
 
         for (var i = 0; i < Clients; i++)
@@ -54,7 +54,7 @@ public sealed class SharedTransportTests(ITestOutputHelper output)
     public async Task A_handler_given_to_Create_is_never_disposed_by_its_clients()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         using var handler = new DisposeRecordingHandler();
         var options = new DeviceCommandsClientOptions { BaseUrl = server.BaseUrl, HttpMessageHandler = handler };
 
@@ -76,7 +76,7 @@ public sealed class SharedTransportTests(ITestOutputHelper output)
     public async Task A_handler_given_to_the_DI_registration_is_not_disposed_with_the_service_provider()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         using var handler = new DisposeRecordingHandler();
         var services = new ServiceCollection();
         services.AddDeviceCommandsClient(credential: null, configure: o => { o.BaseUrl = server.BaseUrl; o.HttpMessageHandler = handler; });

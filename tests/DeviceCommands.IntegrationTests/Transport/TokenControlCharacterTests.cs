@@ -33,9 +33,9 @@ public sealed class TokenControlCharacterTests
         var control = Regex.Unescape(escaped);
         var token = $"tok-{Secret}{control}tail";
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
 
-        await AssertRefusedAsync(server, LoopbackClient.Create(server, new FakeCredential(token)));
+        await AssertRefusedAsync(server, TestClients.Loopback(server, new FakeCredential(token)));
     }
 
     private static async Task AssertRefusedAsync(RawHttpServer server, DeviceCommandsClient client)

@@ -25,7 +25,7 @@ public sealed class TokenNeverLoggedTests
         await using var server = Scripted();
         var capture = new LogCapture();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
-        var client = LoopbackClient.Create(server, new FakeCredential(Token, claimsToken: Token), o =>
+        var client = TestClients.Loopback(server, new FakeCredential(Token, claimsToken: Token), o =>
         {
             o.LoggerFactory = loggerFactory;
             o.MaxRetries = 1;
@@ -65,28 +65,23 @@ public sealed class TokenNeverLoggedTests
     {
         // where a connection to localhost goes first: the redirect to localhost (another host name) reaches this server
         var server = RawHttpServer.Start(address: LoopbackClient.LocalhostAddress());
-        var throttled = 0;
-        var challenged = 0;
-        var polled = 0;
         const string Claims = "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0=";
         server
-            .When(r => r.Target == "/beta/me/devices", RawStep.Respond(200, "{\"value\":[{\"id\":\"d\",\"Name\":\"PC\"}]}"))
-            .When(r => r.Target.EndsWith("/throttled", StringComparison.Ordinal) && Interlocked.Increment(ref throttled) == 1,
-                RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")))
-            .When(r => r.Target.EndsWith("/challenged", StringComparison.Ordinal) && Interlocked.Increment(ref challenged) == 1,
-                RawStep.Respond(401, Answers.ODataErrorBody, "application/json",
-                    ("WWW-Authenticate", $"Bearer authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"{Claims}\"")))
-            .When(r => r.Target.EndsWith("/unavailable", StringComparison.Ordinal), RawStep.Respond(503, Answers.ODataErrorBody, "application/json", ("Retry-After", "0")))
-            .When(r => r.Target.EndsWith("/missing", StringComparison.Ordinal), RawStep.Respond(404, Answers.ODataErrorBody))
-            .When(r => r.Target.EndsWith("/redirected", StringComparison.Ordinal),
-                RawStep.Redirect(307, $"http://localhost:{server.Port}/beta/me/devices/d/commands/elsewhere"))
-            .When(r => r.Target.EndsWith("/silent", StringComparison.Ordinal), RawStep.Silence())
-            .When(r => r.Target.EndsWith("/reset", StringComparison.Ordinal), RawStep.Reset())
-            .When(r => r.Method == "POST", RawStep.Respond(201, "{\"id\":\"w\",\"status\":\"requesting\"}"))
-            .When(r => r.Target.EndsWith("/w", StringComparison.Ordinal) && Interlocked.Increment(ref polled) == 1,
-                RawStep.Respond(200, "{\"id\":\"w\",\"status\":\"executing\"}"))
-            .When(r => r.Target.EndsWith("/w", StringComparison.Ordinal), RawStep.Respond(200, "{\"id\":\"w\",\"status\":\"completed\"}"))
-            .Otherwise(RawStep.Respond(200, Answers.Requesting));
+            .When(RequestMatcher.Path("/beta/me/devices"), Reply.Respond(200, "{\"value\":[{\"id\":\"d\",\"Name\":\"PC\"}]}"))
+            .When(RequestMatcher.Path("*/throttled"), Reply.Respond(429, Answers.ODataErrorBody).WithRetryAfter(TimeSpan.Zero), times: 1)
+            .When(RequestMatcher.Path("*/challenged"),
+                Reply.Respond(401, Answers.ODataErrorBody, "application/json",
+                    ("WWW-Authenticate", $"Bearer authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"{Claims}\"")),
+                times: 1)
+            .When(RequestMatcher.Path("*/unavailable"), Reply.Respond(503, Answers.ODataErrorBody).WithRetryAfter(TimeSpan.Zero))
+            .When(RequestMatcher.Path("*/missing"), Reply.Respond(404, Answers.ODataErrorBody))
+            .When(RequestMatcher.Path("*/redirected"), Reply.Redirect(307, $"http://localhost:{server.Port}/beta/me/devices/d/commands/elsewhere"))
+            .When(RequestMatcher.Path("*/silent"), Reply.Silence())
+            .When(RequestMatcher.Path("*/reset"), Reply.Reset())
+            .When(RequestMatcher.Post(), Reply.Respond(201, "{\"id\":\"w\",\"status\":\"requesting\"}"))
+            .When(RequestMatcher.Path("*/w"), Reply.Respond(200, "{\"id\":\"w\",\"status\":\"executing\"}"), times: 1)
+            .When(RequestMatcher.Path("*/w"), Reply.Respond(200, "{\"id\":\"w\",\"status\":\"completed\"}"))
+            .Otherwise(Reply.Respond(200, Answers.Requesting));
         return server;
     }
 

@@ -29,8 +29,8 @@ public sealed class TransientStatusRuleTests
     {
         // the transport: one retry allowed
         await using var transport = RawHttpServer.Start();
-        transport.Enqueue(Failing(status), RawStep.Respond(200, Answers.Completed));
-        var retrying = LoopbackClient.Create(transport, configure: o => o.MaxRetries = 1);
+        transport.Enqueue(Failing(status), Reply.Respond(200, Answers.Completed));
+        var retrying = TestClients.Loopback(transport, configure: o => o.MaxRetries = 1);
         var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         if (!transportRetried)
@@ -42,8 +42,8 @@ public sealed class TransientStatusRuleTests
 
         // the wait: no transport retries, so only the wait can poll again
         await using var waiting = RawHttpServer.Start();
-        waiting.Enqueue(Failing(status), RawStep.Respond(200, Answers.Completed));
-        var polling = LoopbackClient.Create(waiting, configure: o => o.MaxRetries = 0);
+        waiting.Enqueue(Failing(status), Reply.Respond(200, Answers.Completed));
+        var polling = TestClients.Loopback(waiting, configure: o => o.MaxRetries = 0);
         CommandWaitResult? result = null;
         var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
@@ -73,14 +73,14 @@ public sealed class TransientStatusRuleTests
     [InlineData("json-array", false)]
     public async Task The_transport_retries_a_GET_after_a_failure_exactly_when_a_wait_keeps_polling_after_it(string failure, bool transient)
     {
-        static RawStep Failure(string failure) => failure switch
+        static Reply Failure(string failure) => failure switch
         {
-            "reset" => RawStep.Reset(),
-            "half-body" => RawStep.HalfBody(200, Answers.Completed, 10, HalfBodyEnd.Close),
-            "attempt-timeout" => RawStep.Silence(),
-            "body-over-the-size-limit" => RawStep.Respond(200, Answers.Padded(Answers.Completed, 2048)),
-            "not-json" => RawStep.Respond(200, "<html>oops</html>", "text/html"),
-            _ => RawStep.Respond(200, "[1,2,3]"),
+            "reset" => Reply.Reset(),
+            "half-body" => Reply.HalfBody(200, Answers.Completed, 10, HalfBodyEnd.Close),
+            "attempt-timeout" => Reply.Silence(),
+            "body-over-the-size-limit" => Reply.Respond(200, Answers.Padded(Answers.Completed, 2048)),
+            "not-json" => Reply.Respond(200, "<html>oops</html>", "text/html"),
+            _ => Reply.Respond(200, "[1,2,3]"),
         };
 
         void Configure(DeviceCommandsClientOptions o)
@@ -91,15 +91,15 @@ public sealed class TransientStatusRuleTests
         }
 
         await using var transport = RawHttpServer.Start();
-        transport.Enqueue(Failure(failure), RawStep.Respond(200, Answers.Completed));
-        var retrying = LoopbackClient.Create(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
+        transport.Enqueue(Failure(failure), Reply.Respond(200, Answers.Completed));
+        var retrying = TestClients.Loopback(transport, configure: o => { Configure(o); o.MaxRetries = 1; });
         var (getError, _) = await Timed.RunAsync(() => retrying.Me.Devices["d"].Commands["c"].GetAsync());
         var transportRetried = getError is null;
         Assert.Equal(transportRetried ? 2 : 1, transport.Requests.Count);
 
         await using var waiting = RawHttpServer.Start();
-        waiting.Enqueue(Failure(failure), RawStep.Respond(200, Answers.Completed));
-        var polling = LoopbackClient.Create(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
+        waiting.Enqueue(Failure(failure), Reply.Respond(200, Answers.Completed));
+        var polling = TestClients.Loopback(waiting, configure: o => { Configure(o); o.MaxRetries = 0; });
         CommandWaitResult? result = null;
         var (waitError, _) = await Timed.RunAsync(async () => result = await polling.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { InitialDelay = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(5) }));
@@ -121,7 +121,7 @@ public sealed class TransientStatusRuleTests
     {
         await using var server = RawHttpServer.Start();
         server.Otherwise(Failing(501));
-        var client = LoopbackClient.Create(server); // 3 retries allowed
+        var client = TestClients.Loopback(server); // 3 retries allowed
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(
             new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) }));
@@ -138,8 +138,8 @@ public sealed class TransientStatusRuleTests
     public async Task A_poll_answered_503_is_retried_by_the_transport_and_does_not_end_the_wait()
     {
         await using var server = RawHttpServer.Start();
-        server.Enqueue(Failing(503), Failing(503), RawStep.Respond(200, Answers.Completed));
-        var client = LoopbackClient.Create(server); // 3 retries allowed
+        server.Enqueue(Failing(503), Failing(503), Reply.Respond(200, Answers.Completed));
+        var client = TestClients.Loopback(server); // 3 retries allowed
 
         var result = await client.Me.Devices["d"].Commands["c"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = TimeSpan.FromSeconds(10) });
 
@@ -148,6 +148,6 @@ public sealed class TransientStatusRuleTests
         Assert.Equal(3, server.Requests.Count);
     }
 
-    private static RawStep Failing(int status) =>
-        RawStep.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0"));
+    private static Reply Failing(int status) =>
+        Reply.Respond(status, Answers.ODataErrorBody, "application/json", ("Retry-After", "0"));
 }

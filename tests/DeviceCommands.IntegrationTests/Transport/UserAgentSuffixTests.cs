@@ -39,11 +39,11 @@ public sealed class UserAgentSuffixTests
     public async Task A_UserAgentSuffix_with_a_folded_line_break_never_reaches_the_wire()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         DeviceCommandsClient client;
         try
         {
-            client = LoopbackClient.Create(server, configure: o => o.UserAgentSuffix = "a/1\r\n X-Injected: 1");
+            client = TestClients.Loopback(server, configure: o => o.UserAgentSuffix = "a/1\r\n X-Injected: 1");
         }
         catch (ArgumentException)
         {

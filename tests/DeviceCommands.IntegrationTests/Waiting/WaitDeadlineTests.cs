@@ -32,8 +32,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_wait_against_a_server_that_never_answers_ends_at_its_deadline()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Silence());
-        var client = LoopbackClient.Create(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
+        server.Otherwise(Reply.Silence());
+        var client = TestClients.Loopback(server, configure: o => { o.AttemptTimeout = TimeSpan.FromSeconds(1); o.MaxRetries = 2; });
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -49,8 +49,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_wait_whose_every_poll_is_answered_429_retry_after_2_s_ends_at_its_1_s_deadline()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -68,8 +68,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
         await using var server = RawHttpServer.Start();
         // 60 bytes at 1 byte per 100 ms: 6 s for the whole body; the default 30 s attempt timeout does not help
         var body = Answers.Padded(Answers.Requesting, 60);
-        server.Otherwise(RawStep.Trickle(200, body, 1, TimeSpan.FromMilliseconds(100)));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Trickle(200, body, 1, TimeSpan.FromMilliseconds(100)));
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -86,9 +86,9 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_wait_whose_credential_never_returns_a_token_ends_at_its_deadline_without_sending(bool honoursCancellation)
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(200, Answers.Requesting));
+        server.Otherwise(Reply.Respond(200, Answers.Requesting));
         var credential = FakeCredential.Stalling(honoursCancellation);
-        var client = LoopbackClient.Create(server, credential);
+        var client = TestClients.Loopback(server, credential);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -112,8 +112,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
         var hint = retryAfter == "date+30"
             ? DateTimeOffset.UtcNow.AddSeconds(30).ToString("r", CultureInfo.InvariantCulture)
             : retryAfter;
-        server.Otherwise(RawStep.Respond(status, status == 200 ? Answers.Requesting : Answers.ODataErrorBody, "application/json", ("Retry-After", hint)));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(status, status == 200 ? Answers.Requesting : Answers.ODataErrorBody, "application/json", ("Retry-After", hint)));
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => Wait(client));
         output.WriteLine(timed.ToString());
@@ -129,8 +129,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task SendAndWait_whose_POST_is_never_answered_ends_at_its_deadline_and_does_not_send_it_again()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Silence());
-        var client = LoopbackClient.Create(server); // default 30 s attempt timeout, 3 retries
+        server.Otherwise(Reply.Silence());
+        var client = TestClients.Loopback(server); // default 30 s attempt timeout, 3 retries
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));
@@ -148,8 +148,8 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task SendAndWait_whose_POST_is_answered_429_retry_after_2_s_ends_at_its_1_s_deadline()
     {
         await using var server = RawHttpServer.Start();
-        server.Otherwise(RawStep.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
-        var client = LoopbackClient.Create(server);
+        server.Otherwise(Reply.Respond(429, Answers.ODataErrorBody, "application/json", ("Retry-After", "2")));
+        var client = TestClients.Loopback(server);
 
         var timed = await Timed.RunAsync(() => client.Me.Devices["d"].Commands.SendAndWaitAsync(
             Command.LaunchUri(new Uri("https://bing.com")), new CommandWaitOptions { Timeout = WaitTimeout }));

@@ -23,16 +23,13 @@ public class CommandItemRequestBuilderTests
         return data;
     }
 
-    private static DeviceCommandsClient Client(MockHttpRecorder recorder, bool stock) =>
-        stock ? TestClients.Stock(recorder.Handler) : TestClients.Created(recorder.Handler);
-
     [Theory]
     [MemberData(nameof(StatusBodiesThroughBothAdapters))]
     public async Task GetAsync_reads_each_reference_status_body(string fixture, bool stockAdapter)
     {
         var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, Fixture.Read(fixture));
 
-        var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
+        var command = await TestClients.StockOrCreated(recorder.Handler, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
 
         Assert.NotNull(command);
         Assert.NotNull(command.Id);
@@ -54,7 +51,7 @@ public class CommandItemRequestBuilderTests
             """;
         var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, body);
 
-        var command = await Client(recorder, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
+        var command = await TestClients.StockOrCreated(recorder.Handler, stockAdapter).Me.Devices["d"].Commands["c"].GetAsync();
 
         Assert.NotNull(command);
         Assert.Equal("x", command.Id);
@@ -227,7 +224,7 @@ public class CommandItemRequestBuilderTests
     public async Task A_request_built_from_a_builder_is_its_own_so_changing_it_leaves_the_builder_alone(bool stock)
     {
         var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
-        var builder = Client(recorder, stock).Me.Devices["d1"].Commands["c1"];
+        var builder = TestClients.StockOrCreated(recorder.Handler, stock).Me.Devices["d1"].Commands["c1"];
 
         var request = builder.ToGetRequestInformation();
         request.PathParameters["command%2Did"] = "other";
@@ -243,7 +240,7 @@ public class CommandItemRequestBuilderTests
     public async Task One_builder_can_send_from_many_threads_at_once(bool stock)
     {
         var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, """{"id":"c1","status":"executing"}""");
-        var client = Client(recorder, stock);
+        var client = TestClients.StockOrCreated(recorder.Handler, stock);
         var builder = client.Me.Devices["d1"].Commands["c1"];
 
         var commands = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() => i % 2 == 0

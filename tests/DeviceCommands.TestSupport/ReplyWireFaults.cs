@@ -3,7 +3,7 @@ using System.Text;
 
 namespace DeviceCommands.TestSupport;
 
-/// <summary>How <see cref="RawStep.HalfBody"/> ends after the part of the body it sends.</summary>
+/// <summary>How <see cref="Reply.HalfBody"/> ends after the part of the body it sends.</summary>
 public enum HalfBodyEnd
 {
     /// <summary>Graceful close (FIN): the client sees the body end early.</summary>
@@ -16,61 +16,24 @@ public enum HalfBodyEnd
     Hang,
 }
 
-/// <summary>
-/// One scripted answer of <see cref="RawHttpServer"/>: what it writes back to a request, and how the connection goes on
-/// (kept alive, closed, reset, or left hanging). Made by the static factories; a step may be used for many requests.
-/// </summary>
-public sealed class RawStep
+/// <summary>The wire-only replies: faults only a socket can give, so only <see cref="RawHttpServer"/> sends them.</summary>
+public sealed partial class Reply
 {
-    private readonly Func<StepContext, Task<StepEnd>> _run;
-    private readonly string _description;
-
-    private RawStep(string description, Func<StepContext, Task<StepEnd>> run)
-    {
-        _description = description;
-        _run = run;
-    }
-
-    /// <summary>A complete response with Content-Length; the connection stays open unless the request asked to close it.</summary>
-    /// <param name="status">The status code.</param>
-    /// <param name="body">The body, sent as UTF-8.</param>
-    /// <param name="contentType">The Content-Type header; null or empty for none.</param>
-    /// <param name="headers">More headers, written as given (duplicates allowed).</param>
-    public static RawStep Respond(int status, string body = "", string? contentType = "application/json", params (string Name, string Value)[] headers)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(headers);
-        byte[] bytes = Encoding.UTF8.GetBytes(body);
-        return new RawStep($"Respond({status})", async context =>
-        {
-            byte[] head = Head(status, WithContentType(contentType, headers), bytes.Length, context.Request.WantsClose);
-            await context.WriteAsync(context.IsHead ? head : [.. head, .. bytes]).ConfigureAwait(false);
-            return context.Request.WantsClose ? StepEnd.Close : StepEnd.KeepAlive;
-        });
-    }
-
-    /// <summary>A redirect (301, 302, 303, 307, 308, ...) to <paramref name="location"/>, with an empty body.</summary>
-    public static RawStep Redirect(int status, string location)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        return Respond(status, "", null, ("Location", location));
-    }
-
-    /// <summary>Headers at once (with the full Content-Length), then the body a few bytes per write, with a real delay before each write.</summary>
-    public static RawStep Trickle(int status, string body, int bytesPerWrite, TimeSpan interval, string? contentType = "application/json")
+    /// <summary>Wire only: headers at once (with the full Content-Length), then the body a few bytes per write, with a real delay before each.</summary>
+    public static Reply Trickle(int status, string body, int bytesPerWrite, TimeSpan interval, string? contentType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(body);
         return Trickle(status, Encoding.UTF8.GetBytes(body), bytesPerWrite, interval, contentType);
     }
 
-    /// <summary>Headers at once (with the full Content-Length), then the body a few bytes per write, with a real delay before each write.</summary>
-    public static RawStep Trickle(int status, byte[] body, int bytesPerWrite, TimeSpan interval, string? contentType = "application/json")
+    /// <summary>Wire only: headers at once (with the full Content-Length), then the body a few bytes per write, with a real delay before each.</summary>
+    public static Reply Trickle(int status, byte[] body, int bytesPerWrite, TimeSpan interval, string? contentType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentOutOfRangeException.ThrowIfLessThan(bytesPerWrite, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
         byte[] bytes = [.. body];
-        return new RawStep($"Trickle({status}, {bytes.Length} bytes by {bytesPerWrite})", async context =>
+        return Wire($"Trickle({status}, {bytes.Length} bytes by {bytesPerWrite})", async context =>
         {
             await context.WriteAsync(Head(status, WithContentType(contentType, []), bytes.Length, context.Request.WantsClose)).ConfigureAwait(false);
             for (int sent = 0; sent < bytes.Length && !context.IsHead; sent += bytesPerWrite)
@@ -83,14 +46,14 @@ public sealed class RawStep
         });
     }
 
-    /// <summary>Declares the whole body's Content-Length but sends only its first <paramref name="bytesSent"/> bytes, then closes, resets or hangs.</summary>
-    public static RawStep HalfBody(int status, string body, int bytesSent, HalfBodyEnd then, string? contentType = "application/json")
+    /// <summary>Wire only: declares the whole body's Content-Length but sends only its first <paramref name="bytesSent"/> bytes, then closes, resets or hangs.</summary>
+    public static Reply HalfBody(int status, string body, int bytesSent, HalfBodyEnd then, string? contentType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(body);
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         ArgumentOutOfRangeException.ThrowIfNegative(bytesSent);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bytesSent, bytes.Length);
-        return new RawStep($"HalfBody({status}, {bytesSent} of {bytes.Length} bytes, then {then})", async context =>
+        return Wire($"HalfBody({status}, {bytesSent} of {bytes.Length} bytes, then {then})", async context =>
         {
             byte[] head = Head(status, WithContentType(contentType, []), bytes.Length, close: false);
             byte[] partial = [.. head, .. bytes.AsSpan(0, bytesSent)];
@@ -104,52 +67,49 @@ public sealed class RawStep
         });
     }
 
-    /// <summary>Sends the headers (declaring <paramref name="contentLength"/> bytes of body) and never the body.</summary>
-    public static RawStep HeadersThenSilence(int status, int contentLength = 64, string? contentType = "application/json")
+    /// <summary>Wire only: sends the headers (declaring <paramref name="contentLength"/> bytes of body) and never the body.</summary>
+    public static Reply HeadersThenSilence(int status, int contentLength = 64, string? contentType = "application/json")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(contentLength, 1);
-        return new RawStep($"HeadersThenSilence({status})", async context =>
+        return Wire($"HeadersThenSilence({status})", async context =>
         {
             await context.WriteAsync(Head(status, WithContentType(contentType, []), contentLength, close: false)).ConfigureAwait(false);
             return StepEnd.Hang;
         });
     }
 
-    /// <summary>Reads the request and never answers (until the client closes or the server is disposed).</summary>
-    public static RawStep Silence() => new("Silence", _ => Task.FromResult(StepEnd.Hang));
+    /// <summary>Wire only: reads the request, then resets the connection (RST: linger on, timeout 0, close) without a byte of answer.</summary>
+    public static Reply Reset() => Wire("Reset", _ => Task.FromResult(StepEnd.Reset));
 
-    /// <summary>Reads the request, then resets the connection (RST: linger on, timeout 0, close) without a byte of answer.</summary>
-    public static RawStep Reset() => new("Reset", _ => Task.FromResult(StepEnd.Reset));
+    /// <summary>Wire only: reads the request, then closes the connection gracefully (FIN) without a byte of answer.</summary>
+    public static Reply CloseWithoutAnswer() => Wire("CloseWithoutAnswer", _ => Task.FromResult(StepEnd.Close));
 
-    /// <summary>Reads the request, then closes the connection gracefully (FIN) without a byte of answer.</summary>
-    public static RawStep CloseWithoutAnswer() => new("CloseWithoutAnswer", _ => Task.FromResult(StepEnd.Close));
-
-    /// <summary>Writes exactly these bytes (odd or malformed responses), then closes gracefully, or, with <paramref name="close"/> false, reads the next request.</summary>
-    public static RawStep Raw(byte[] bytes, bool close = true)
+    /// <summary>Wire only: writes exactly these bytes (odd or malformed responses), then closes gracefully, or, with <paramref name="close"/> false, reads the next request.</summary>
+    public static Reply Raw(byte[] bytes, bool close = true)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         byte[] copy = [.. bytes];
-        return new RawStep($"Raw({copy.Length} bytes)", async context =>
+        return Wire($"Raw({copy.Length} bytes)", async context =>
         {
             await context.WriteAsync(copy).ConfigureAwait(false);
             return close ? StepEnd.Close : StepEnd.KeepAlive;
         });
     }
 
-    /// <summary>Writes exactly this text, as Latin-1 (one byte per char, so <c>"\xFF"</c> is the byte 0xFF); see <see cref="Raw(byte[], bool)"/>.</summary>
-    public static RawStep Raw(string text, bool close = true)
+    /// <summary>Wire only: writes exactly this text, as Latin-1 (one byte per char, so <c>"\xFF"</c> is the byte 0xFF); see <see cref="Raw(byte[], bool)"/>.</summary>
+    public static Reply Raw(string text, bool close = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         return Raw(Encoding.Latin1.GetBytes(text), close);
     }
 
-    /// <summary>A body with chunked transfer-coding: one chunk per string (empty ones skipped), a real delay before each, then the last chunk.</summary>
-    public static RawStep Chunked(int status, IEnumerable<string> chunks, TimeSpan interval, string? contentType = "application/json")
+    /// <summary>Wire only: a chunked body, one chunk per string (empty ones skipped), a real delay before each, then the last chunk.</summary>
+    public static Reply Chunked(int status, IEnumerable<string> chunks, TimeSpan interval, string? contentType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(chunks);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
         byte[][] parts = [.. chunks.Select(Encoding.UTF8.GetBytes).Where(c => c.Length > 0)];
-        return new RawStep($"Chunked({status}, {parts.Length} chunks)", async context =>
+        return Wire($"Chunked({status}, {parts.Length} chunks)", async context =>
         {
             await context.WriteAsync(Head(status, [.. WithContentType(contentType, []), ("Transfer-Encoding", "chunked")], null, context.Request.WantsClose)).ConfigureAwait(false);
             if (!context.IsHead)
@@ -169,22 +129,13 @@ public sealed class RawStep
         });
     }
 
-    /// <summary>Waits <paramref name="delay"/> (a real delay), then runs <paramref name="then"/>.</summary>
-    public static RawStep Delay(TimeSpan delay, RawStep then)
+    internal static byte[] PlainResponse(int status, string text, bool close)
     {
-        ArgumentNullException.ThrowIfNull(then);
-        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        return new RawStep($"Delay({delay.TotalMilliseconds} ms, {then})", async context =>
-        {
-            await Task.Delay(delay, context.Cancellation).ConfigureAwait(false);
-            return await then._run(context).ConfigureAwait(false);
-        });
+        byte[] body = Encoding.UTF8.GetBytes(text);
+        return [.. Head(status, [("Content-Type", "text/plain; charset=utf-8")], body.Length, close), .. body];
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => _description;
-
-    internal Task<StepEnd> RunAsync(StepContext context) => _run(context);
+    private static Reply Wire(string description, Func<StepContext, Task<StepEnd>> run) => new(description, run, null);
 
     private static (string Name, string Value)[] WithContentType(string? contentType, (string Name, string Value)[] headers) =>
         string.IsNullOrEmpty(contentType) ? headers : [("Content-Type", contentType), .. headers];
@@ -210,12 +161,6 @@ public sealed class RawStep
 
         head.Append("\r\n");
         return Encoding.Latin1.GetBytes(head.ToString());
-    }
-
-    internal static byte[] PlainResponse(int status, string text, bool close)
-    {
-        byte[] body = Encoding.UTF8.GetBytes(text);
-        return [.. Head(status, [("Content-Type", "text/plain; charset=utf-8")], body.Length, close), .. body];
     }
 
     private static string ReasonPhrase(int status) => status switch

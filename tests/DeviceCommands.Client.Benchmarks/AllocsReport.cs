@@ -5,6 +5,7 @@ using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Serialization;
 using DeviceCommands.Client.Timing;
 using DeviceCommands.Testing;
+using DeviceCommands.TestSupport;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 

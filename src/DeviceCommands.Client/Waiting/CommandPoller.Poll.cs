@@ -40,10 +40,12 @@ internal sealed partial class CommandPoller
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
             var command = await GetAsync(hints, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false)
                 ?? throw NothingReturned();
+            _failure = null;
             return (command, RetryHint.From(hints.Headers, _clock.GetUtcNow()));
         }
         catch (ApiException e) when (Transient.IsStatus(e.ResponseStatusCode) && !cancellationToken.IsCancellationRequested)
         {
+            _failure = e;
             return (null, RetryHint.From(e.ResponseHeaders, _clock.GetUtcNow()));
         }
         catch (Exception e) when ((e is OperationCanceledException || Transient.IsFailure(e)) && !cancellationToken.IsCancellationRequested)
@@ -51,8 +53,11 @@ internal sealed partial class CommandPoller
             // the deadline, reached during the poll; else a network failure or an attempt timeout
             if (_plan.IsOver(_clock.GetUtcNow()))
             {
+                _failure ??= e is OperationCanceledException ? null : e;
                 throw TimedOut();
             }
+
+            _failure = e;
 
             return (null, null);
         }

@@ -35,6 +35,7 @@ internal sealed partial class CommandPoller
     private bool _observed;
     private string? _lastStatus;
     private Command? _last;
+    private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
     private Command? _terminal;
     private bool _timedOut;
     private Activity? _activity;
@@ -260,7 +261,10 @@ internal sealed partial class CommandPoller
     private CommandWaitTimeoutException TimedOut()
     {
         _timedOut = true;
-        return new(_last, _polls, CommandWaitTimeoutException.Describe(_last, _commandId, _polls));
+        var message = CommandWaitTimeoutException.Describe(_last, _commandId, _polls);
+        return _failure is null
+            ? new(_last, _polls, message)
+            : new(_last, _polls, $"{message} The last poll failed: {_failure.Message}", _failure);
     }
 
     internal static string? StatusText(Command? command) => command?.RawStatus ?? command?.Status?.ToWireValue();

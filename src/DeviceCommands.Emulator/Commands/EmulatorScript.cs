@@ -6,17 +6,14 @@ using Route = DeviceCommands.Emulator.Wire.Route;
 namespace DeviceCommands.Emulator;
 
 /// <summary>
-/// Scripts a running emulator's next answers and a command's outcome (<see cref="DeviceCommandsEmulator.Script"/>):
-/// <c>Script.NextGets(commandId, 2, HttpStatusCode.ServiceUnavailable)</c>,
-/// <c>Script.NextPosts(1, HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(2))</c>,
-/// <c>Script.SetOutcome(commandId, "expired")</c>. Thread-safe.
-/// It scripts the emulated service's behaviour (errors in place of its normal answers, a command's end), not the
-/// bytes on the wire: for exact answers and connection faults, see "Which fake do I use?" in <c>docs/testing.md</c>.
+/// Scripts a running emulator's next answers and a command's outcome (<see cref="DeviceCommandsEmulator.Script"/>),
+/// e.g. <c>Script.NextGets(commandId, 2, HttpStatusCode.ServiceUnavailable)</c> or
+/// <c>Script.SetOutcome(commandId, "expired")</c>. Thread-safe. It scripts the service's behaviour, not the bytes on
+/// the wire (see "Which fake do I use?" in <c>docs/testing.md</c>).
 /// </summary>
 /// <remarks>
-/// A scripted answer is an OData error (<c>{"error":{"code":...,"message":...}}</c>) given in place of the normal answer,
-/// like an injected fault: after the request is counted, recorded and delayed by any injected latency, before the token
-/// check. Answers scripted for the same requests are given in the order they were scripted. A scripted answer to a POST
+/// A scripted answer is an OData error given in place of the normal answer, like an injected fault: after the request
+/// is counted, recorded and delayed, before the token check; in the order scripted. A scripted answer to a POST
 /// creates no command.
 /// </remarks>
 public sealed class EmulatorScript

@@ -278,6 +278,42 @@ public sealed class CommandWaitExtensionsTests
     }
 
     [Fact]
+    public async Task A_wait_whose_every_poll_fails_times_out_with_the_last_failure_as_its_inner_exception()
+    {
+        _handler.Otherwise(Reply.Throw(new HttpRequestException("No connection could be made: connection refused")));
+
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(20)))));
+
+        var inner = Assert.IsAssignableFrom<ApiException>(e.InnerException);
+        Assert.IsType<HttpRequestException>(inner.InnerException);
+        Assert.Contains("nothing was observed after", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The last poll failed: GET /beta/me/devices/dev-1/commands/cmd-1 failed before an answer came: No connection could be made: connection refused.", e.Message, StringComparison.Ordinal);
+        Assert.Null(e.LastObserved);
+    }
+
+    [Fact]
+    public async Task A_timeout_after_a_failure_that_a_later_answer_followed_has_no_inner_exception()
+    {
+        _handler.Answer(HttpStatusCode.ServiceUnavailable, null).Status("executing");
+
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(20)))));
+
+        Assert.Null(e.InnerException);
+        Assert.DoesNotContain("failed", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ActionStatus.Executing, e.LastObserved?.Status);
+    }
+
+    [Fact]
+    public async Task A_wait_answered_only_with_503s_times_out_with_that_answer_inside()
+    {
+        _handler.Always(HttpStatusCode.ServiceUnavailable, null);
+
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => Command.WaitForCompletionAsync(Options(o => o.Timeout = TimeSpan.FromSeconds(20)))));
+
+        Assert.Equal(503, Assert.IsAssignableFrom<ApiException>(e.InnerException).ResponseStatusCode);
+    }
+
+    [Fact]
     public async Task The_last_poll_before_the_deadline_can_still_succeed()
     {
         var options = Options(o => { o.InitialDelay = TimeSpan.FromSeconds(10); o.MaxDelay = TimeSpan.FromSeconds(10); o.Timeout = TimeSpan.FromSeconds(3); });

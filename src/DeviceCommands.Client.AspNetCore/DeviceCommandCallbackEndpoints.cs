@@ -75,6 +75,7 @@ public static class DeviceCommandCallbackEndpoints
         }
 
         endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(typeof(DeviceCommandCallbackEndpoints).FullName!).LogWarning(
+            new EventId(1, "CallbackRouteElsewhere"),
             "The device-command callbacks are mapped at '{Route}', but the receiver's callback URL is {CallbackBaseUrl}: postbacks sent there will not reach this endpoint, and waits will poll instead. Map the receiver's path (MapDeviceCommandCallbacks() with no pattern), unless a proxy rewrites the path.",
             route,
             receiver.CallbackBaseUrl);

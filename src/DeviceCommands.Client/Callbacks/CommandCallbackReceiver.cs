@@ -30,7 +30,10 @@ public sealed class CommandCallbackReceiver
         if (!callbackBaseUrl.IsAbsoluteUri || (callbackBaseUrl.Scheme != Uri.UriSchemeHttp && callbackBaseUrl.Scheme != Uri.UriSchemeHttps)
             || callbackBaseUrl.Query.Length > 0 || callbackBaseUrl.Fragment.Length > 0 || callbackBaseUrl.UserInfo.Length > 0)
         {
-            throw new ArgumentException($"The callback base URL must be an absolute http or https URL without query, fragment or user info; it is {callbackBaseUrl}.", nameof(callbackBaseUrl));
+            var shown = !callbackBaseUrl.IsAbsoluteUri ? callbackBaseUrl.OriginalString
+                : callbackBaseUrl.UserInfo.Length == 0 ? callbackBaseUrl.AbsoluteUri
+                : callbackBaseUrl.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped) + " (its user info not shown)";
+            throw new ArgumentException($"The callback base URL must be an absolute http or https URL without query, fragment or user info; it is {shown}.", nameof(callbackBaseUrl));
         }
 
         _base = callbackBaseUrl.AbsoluteUri.TrimEnd('/');

@@ -43,12 +43,53 @@ internal static class OptionsConfiguration
         }
     }
 
-    /// <summary>The messages for every key of <paramref name="configuration"/> that cannot be read (none: an empty list).</summary>
+    /// <summary>The keys <see cref="Bind"/> reads.</summary>
+    private static readonly string[] Keys =
+    [
+        nameof(DeviceCommandsClientOptions.BaseUrl), nameof(DeviceCommandsClientOptions.MaxRetries), nameof(DeviceCommandsClientOptions.RetryDelay),
+        nameof(DeviceCommandsClientOptions.RetryJitterSeed), nameof(DeviceCommandsClientOptions.AttemptTimeout), nameof(DeviceCommandsClientOptions.MaxRetryAfter),
+        nameof(DeviceCommandsClientOptions.MaxResponseContentBytes), nameof(DeviceCommandsClientOptions.UserAgentSuffix), nameof(DeviceCommandsClientOptions.Scopes),
+    ];
+
+    /// <summary>
+    /// The messages for every key of <paramref name="configuration"/> that cannot be read, and for every key that is a
+    /// misspelling of an option's (two edits or fewer, such as <c>RetryDelays</c>), which would otherwise be ignored.
+    /// Other keys are left alone: a section may hold settings of other code. None: an empty list.
+    /// </summary>
     public static List<string> Errors(IConfiguration configuration)
     {
         var errors = new List<string>();
         Bind(configuration, new DeviceCommandsClientOptions(), errors);
+        foreach (var child in configuration.GetChildren())
+        {
+            if (!Keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && Keys.FirstOrDefault(k => Edits(k, child.Key) <= 2) is { } meant)
+            {
+                errors.Add($"{Path(configuration, child.Key)} is not an option of the client and would be ignored: did you mean {meant}?");
+            }
+        }
+
         return errors;
+    }
+
+    /// <summary>The edit distance of two keys, ignoring case (Levenshtein).</summary>
+    private static int Edits(string a, string b)
+    {
+        a = a.ToUpperInvariant();
+        b = b.ToUpperInvariant();
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
     }
 
     private delegate bool Parser<T>(string text, out T value);
@@ -82,6 +123,11 @@ internal static class OptionsConfiguration
         if (infinite && text.Trim().Equals("Infinite", StringComparison.OrdinalIgnoreCase))
         {
             set(Timeout.InfiniteTimeSpan);
+        }
+        else if (infinite && (text.TrimStart().StartsWith('-') || (DurationText.TryParse(text, out var timeout, out _) && timeout == TimeSpan.Zero)))
+        {
+            // a timeout of zero or less cannot work: say what can, not "zero or more"
+            errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: write a duration above zero, such as 100s, or Infinite.");
         }
         else if (DurationText.TryParse(text, out var value, out var why))
         {

@@ -37,7 +37,7 @@ public class CommandFailedException : Exception
     {
         ArgumentNullException.ThrowIfNull(command);
         var text = command.RawStatus ?? (status ?? command.Status)?.ToWireValue() ?? "(none)";
-        var ended = string.Create(CultureInfo.InvariantCulture, $"{ErrorText.CommandName(command.Id)} ended with status '{text}'");
-        return string.IsNullOrWhiteSpace(command.Error) ? ended + "." : ErrorText.Sentence($"{ended}: {command.Error}");
+        var ended = string.Create(CultureInfo.InvariantCulture, $"{ErrorText.CommandName(command.Id)} ended with status '{ErrorText.Quote(text)}'");
+        return string.IsNullOrWhiteSpace(command.Error) ? ended + "." : ErrorText.Sentence($"{ended}: {ErrorText.Quote(command.Error)}");
     }
 }

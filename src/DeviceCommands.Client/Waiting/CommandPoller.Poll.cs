@@ -68,7 +68,7 @@ internal sealed partial class CommandPoller
     /// wait passes) ends the wait at once: polling again would ask the same and wait until the deadline for nothing.
     /// </summary>
     private ApiException NothingReturned() =>
-        new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{_commandId}'")} stopped.");
+        new($"The status GET returned no command (an empty answer; for a mock, a GetAsync not set up for these arguments: use Arg.Any / It.IsAny), so the wait for {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{ErrorText.Quote(_commandId)}'")} stopped.");
 
     /// <summary>
     /// The status GET, its answer's retry hint into <paramref name="hints"/>: the package's own request made again from

@@ -48,7 +48,7 @@ public class CommandWaitTimeoutException : TimeoutException
 
     internal static string Describe(Command? command, string? commandId, int polls)
     {
-        var status = command is null ? "nothing was observed" : $"its last status was '{command.RawStatus ?? command.Status?.ToWireValue() ?? "(none)"}'";
+        var status = command is null ? "nothing was observed" : $"its last status was '{ErrorText.Quote(command.RawStatus ?? command.Status?.ToWireValue() ?? "(none)")}'";
         return string.Create(CultureInfo.InvariantCulture, $"{ErrorText.CommandName(command?.Id, commandId)} did not reach a terminal status before the wait's deadline: {status} after {polls} poll(s). The command was not cancelled.");
     }
 }

@@ -55,6 +55,15 @@ public sealed class CommandCallbackReceiverTests
         Assert.Throws<ArgumentException>(() => new CommandCallbackReceiver(new Uri(url, UriKind.RelativeOrAbsolute)));
 
     [Fact]
+    public void A_refused_base_url_with_user_info_is_named_without_its_password()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new CommandCallbackReceiver(new Uri("http://user:s3cret@host/callbacks")));
+
+        Assert.DoesNotContain("s3cret", e.Message, StringComparison.Ordinal);
+        Assert.Contains("http://host/callbacks (its user info not shown)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_in_memory_endpoint_answers_202_404_400_413_and_405()
     {
         using var wait = Register();

@@ -72,6 +72,42 @@ public class UnreadableConfigurationTests
         }
     }
 
+    [Theory]
+    [InlineData("RetryDelays", "RetryDelay")]
+    [InlineData("maxretrys", "MaxRetries")]
+    [InlineData("AttemptTimout", "AttemptTimeout")]
+    [InlineData("Scope", "Scopes")]
+    public async Task A_misspelled_key_stops_the_host_at_start_with_the_key_it_means(string key, string meant)
+    {
+        using var host = HostWith(new() { [key] = "2s" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"DeviceCommands:{key} is not an option of the client and would be ignored: did you mean {meant}?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_of_other_code_in_the_section_are_left_alone()
+    {
+        using var host = HostWith(new() { ["TenantId"] = "contoso", ["ClientId"] = "abc", ["RetryDelay"] = "2s" });
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("-1s")]
+    [InlineData("0s")]
+    public async Task An_attempt_timeout_not_above_zero_is_refused_with_what_it_can_be(string value)
+    {
+        using var host = HostWith(new() { ["AttemptTimeout"] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"DeviceCommands:AttemptTimeout = '{value}' cannot be read: write a duration above zero, such as 100s, or Infinite.", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Failures);
+    }
+
     [Fact]
     public async Task A_bare_number_is_refused_with_the_fix_not_read_as_days()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
@@ -11,8 +10,8 @@ using Microsoft.Kiota.Abstractions;
 namespace DeviceCommands.Client;
 
 /// <summary>
-/// The state of one wait (polls, start, deadline, next poll, last observation), with one loop (<see cref="WatchAsync"/>,
-/// which <see cref="WaitAsync"/> runs to its end) and one step for durable engines (<see cref="PollOnceAsync"/>); both
+/// The state of one wait (polls, start, deadline, next poll, last observation), with one loop (<see cref="LoopAsync"/>,
+/// which <see cref="WaitAsync"/> runs to its end and <see cref="WatchAsync"/> up to each status change) and one step for durable engines (<see cref="PollOnceAsync"/>); both
 /// poll through the builder's public <c>GetAsync</c>, each under the time left (<see cref="TimeBudget"/>).
 /// </summary>
 /// <remarks>
@@ -149,74 +148,6 @@ internal sealed partial class CommandPoller
     {
         var elapsed = _clock.GetUtcNow() - _plan.StartedAt;
         return new CommandWaitResult(command, command.Status ?? ActionStatus.Custom, _polls, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
-    }
-
-    /// <summary>Runs the wait to its end: the terminal command's result, or a timeout.</summary>
-    public async Task<CommandWaitResult> WaitAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var _ in WatchAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // the changes are told to the observers by Observe
-        }
-
-        return ResultFor(_terminal!);
-    }
-
-    /// <summary>
-    /// The wait's one loop: sleeps until the next poll is due, polls, yields each status change, and ends after yielding
-    /// the command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
-    /// </summary>
-    public async IAsyncEnumerable<Command> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var activity = StartActivity();
-        var ended = false;
-        try
-        {
-            while (true)
-            {
-                // inline rather than a method of its own, so a sleeping wait is one suspended loop
-                for (var wait = TimeToSleep(); wait > TimeSpan.Zero; wait = TimeToSleep())
-                {
-                    if (_wake is null)
-                    {
-                        await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (await _wake.SleepAsync(wait, cancellationToken).ConfigureAwait(false))
-                    {
-                        PollNowIfAllowed();
-                    }
-                }
-
-                if (_nextPollAt is { } due && _plan.NoPollLeftAt(due))
-                {
-                    throw TimedOut();
-                }
-
-                var (command, retryAfter) = await PollAsync(cancellationToken).ConfigureAwait(false);
-                if (command is not null)
-                {
-                    if (Observe(command))
-                    {
-                        yield return command;
-                    }
-
-                    if (Ends(command))
-                    {
-                        _terminal = command;
-                        ended = true;
-                        yield break;
-                    }
-                }
-
-                PlanNextPoll(retryAfter);
-                _options.Checkpoint?.Invoke(Checkpoint());
-            }
-        }
-        finally
-        {
-            _wake?.Dispose();
-            EndActivity(_activity, ended, cancellationToken);
-        }
     }
 
     /// <summary>

@@ -93,7 +93,7 @@ internal sealed partial class CommandPoller
                     var changed = Observe(command);
                     if (Ends(command))
                     {
-                        _terminal = command;
+                        _last = command;
                         ended = true;
                         watch?.Changed = changed ? command : null;
                         return ResultFor(command);

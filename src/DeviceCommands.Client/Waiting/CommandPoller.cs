@@ -27,15 +27,13 @@ internal sealed partial class CommandPoller
     private readonly string? _commandId;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
-    private readonly ILogger _logger;
     private readonly WaitPlan _plan;
     private DateTimeOffset? _nextPollAt;
     private int _polls;
     private bool _observed;
     private string? _lastStatus;
-    private Command? _last;
+    private Command? _last; // the last observation: a timeout's LastObserved, and once the wait ended, the command that ended it
     private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
-    private Command? _terminal;
     private bool _timedOut;
     private Activity? _activity;
 
@@ -52,7 +50,6 @@ internal sealed partial class CommandPoller
             && _deviceId == command.DeviceId && _commandId == command.CommandId;
         _given = remade ? null : command;
         _clock = ClockFor(options, _adapter);
-        _logger = ClientContext.LoggerOf(_adapter);
         if (checkpoint is null)
         {
             var start = startedAt ?? _clock.GetUtcNow();
@@ -112,9 +109,9 @@ internal sealed partial class CommandPoller
         }
 
         (_observed, _lastStatus) = (true, status);
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (ClientContext.LoggerOf(_adapter) is var logger && logger.IsEnabled(LogLevel.Information))
         {
-            Log.CommandStatusChanged(_logger, _commandId ?? "?", _deviceId ?? "?", status ?? "(none)", _polls);
+            Log.CommandStatusChanged(logger, _commandId ?? "?", _deviceId ?? "?", status ?? "(none)", _polls);
         }
 
         _activity?.SetTag(StatusTag, status ?? "(none)");
@@ -132,7 +129,7 @@ internal sealed partial class CommandPoller
         Observe(sent);
         if (Ends(sent))
         {
-            _terminal = sent;
+            _last = sent;
         }
         else
         {
@@ -166,7 +163,7 @@ internal sealed partial class CommandPoller
         if (command is not null && Ends(command))
         {
             _nextPollAt = null;
-            _terminal = command;
+            _last = command;
             RecordEnd(ended: true, cancellationToken);
             return new CommandPollResult(command, changed, Checkpoint(), ResultFor(command));
         }

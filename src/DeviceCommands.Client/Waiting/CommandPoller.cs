@@ -32,7 +32,7 @@ internal sealed partial class CommandPoller
     private int _polls;
     private bool _observed;
     private string? _lastStatus;
-    private Command? _last; // the last observation: a timeout's LastObserved, and once the wait ended, the command that ended it
+    private Command? _last; // kept while a timeout could need it (the wait has a deadline), and once it ended the wait
     private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
     private bool _timedOut;
     private Activity? _activity;
@@ -101,7 +101,11 @@ internal sealed partial class CommandPoller
     /// </summary>
     public bool Observe(Command command)
     {
-        _last = command;
+        if (_plan.Deadline is not null)
+        {
+            _last = command; // a timeout's LastObserved; a wait without a deadline never times out
+        }
+
         var status = StatusText(command);
         if (_observed && string.Equals(status, _lastStatus, StringComparison.Ordinal))
         {

@@ -14,9 +14,8 @@ internal sealed partial class CommandPoller
     // returns the span this loop owns: none when it runs under a send and wait's span (Adopt), which ends that itself
     private Activity? StartActivity()
     {
-        if (_operation is not null)
+        if (_adopted)
         {
-            _activity = _operation;
             return null;
         }
 
@@ -51,7 +50,7 @@ internal sealed partial class CommandPoller
             return;
         }
 
-        var outcome = ended ? (_terminal?.Status is { } status && status.IsSuccess() ? "completed" : "failed")
+        var outcome = ended ? (_last?.Status is { } status && status.IsSuccess() ? "completed" : "failed")
             : _timedOut ? "timed_out"
             : cancellationToken.IsCancellationRequested ? "cancelled"
             : "error";

@@ -13,7 +13,7 @@ internal sealed partial class CommandPoller
     /// <summary>The name of the span around a whole send and wait.</summary>
     public const string OperationSpanName = "SendAndWaitForCommand";
 
-    private Activity? _operation;
+    private bool _adopted; // the wait runs under a send and wait's span, in _activity
 
     /// <summary>
     /// Starts the span of a send and wait (null when nobody listens); it becomes the current span, so the POST's request
@@ -25,7 +25,7 @@ internal sealed partial class CommandPoller
     /// <summary>Makes <paramref name="operation"/> this wait's span: its status changes, polls and end are told to it.</summary>
     public void Adopt(Activity? operation)
     {
-        _operation = _activity = operation;
+        (_adopted, _activity) = (operation is not null, operation);
         operation?.SetTag("devicecommands.device.id", _deviceId);
         operation?.SetTag("devicecommands.command.id", _commandId);
     }

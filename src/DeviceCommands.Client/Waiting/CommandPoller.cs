@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
@@ -11,8 +10,8 @@ using Microsoft.Kiota.Abstractions;
 namespace DeviceCommands.Client;
 
 /// <summary>
-/// The state of one wait (polls, start, deadline, next poll, last observation), with one loop (<see cref="WatchAsync"/>,
-/// which <see cref="WaitAsync"/> runs to its end) and one step for durable engines (<see cref="PollOnceAsync"/>); both
+/// The state of one wait (polls, start, deadline, next poll, last observation), with one loop (<see cref="LoopAsync"/>,
+/// which <see cref="WaitAsync"/> runs to its end and <see cref="WatchAsync"/> up to each status change) and one step for durable engines (<see cref="PollOnceAsync"/>); both
 /// poll through the builder's public <c>GetAsync</c>, each under the time left (<see cref="TimeBudget"/>).
 /// </summary>
 /// <remarks>
@@ -28,15 +27,13 @@ internal sealed partial class CommandPoller
     private readonly string? _commandId;
     private readonly CommandWaitOptions _options;
     private readonly TimeProvider _clock;
-    private readonly ILogger _logger;
     private readonly WaitPlan _plan;
     private DateTimeOffset? _nextPollAt;
     private int _polls;
     private bool _observed;
     private string? _lastStatus;
-    private Command? _last;
+    private Command? _last; // kept while a timeout could need it (the wait has a deadline), and once it ended the wait
     private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
-    private Command? _terminal;
     private bool _timedOut;
     private Activity? _activity;
 
@@ -53,7 +50,6 @@ internal sealed partial class CommandPoller
             && _deviceId == command.DeviceId && _commandId == command.CommandId;
         _given = remade ? null : command;
         _clock = ClockFor(options, _adapter);
-        _logger = ClientContext.LoggerOf(_adapter);
         if (checkpoint is null)
         {
             var start = startedAt ?? _clock.GetUtcNow();
@@ -105,7 +101,11 @@ internal sealed partial class CommandPoller
     /// </summary>
     public bool Observe(Command command)
     {
-        _last = command;
+        if (_plan.Deadline is not null)
+        {
+            _last = command; // a timeout's LastObserved; a wait without a deadline never times out
+        }
+
         var status = StatusText(command);
         if (_observed && string.Equals(status, _lastStatus, StringComparison.Ordinal))
         {
@@ -113,9 +113,9 @@ internal sealed partial class CommandPoller
         }
 
         (_observed, _lastStatus) = (true, status);
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (ClientContext.LoggerOf(_adapter) is var logger && logger.IsEnabled(LogLevel.Information))
         {
-            Log.CommandStatusChanged(_logger, _commandId ?? "?", _deviceId ?? "?", status ?? "(none)", _polls);
+            Log.CommandStatusChanged(logger, _commandId ?? "?", _deviceId ?? "?", status ?? "(none)", _polls);
         }
 
         _activity?.SetTag(StatusTag, status ?? "(none)");
@@ -133,7 +133,7 @@ internal sealed partial class CommandPoller
         Observe(sent);
         if (Ends(sent))
         {
-            _terminal = sent;
+            _last = sent;
         }
         else
         {
@@ -149,74 +149,6 @@ internal sealed partial class CommandPoller
     {
         var elapsed = _clock.GetUtcNow() - _plan.StartedAt;
         return new CommandWaitResult(command, command.Status ?? ActionStatus.Custom, _polls, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
-    }
-
-    /// <summary>Runs the wait to its end: the terminal command's result, or a timeout.</summary>
-    public async Task<CommandWaitResult> WaitAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var _ in WatchAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // the changes are told to the observers by Observe
-        }
-
-        return ResultFor(_terminal!);
-    }
-
-    /// <summary>
-    /// The wait's one loop: sleeps until the next poll is due, polls, yields each status change, and ends after yielding
-    /// the command that ends the wait. Throws <see cref="CommandWaitTimeoutException"/> at the deadline.
-    /// </summary>
-    public async IAsyncEnumerable<Command> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var activity = StartActivity();
-        var ended = false;
-        try
-        {
-            while (true)
-            {
-                // inline rather than a method of its own, so a sleeping wait is one suspended loop
-                for (var wait = TimeToSleep(); wait > TimeSpan.Zero; wait = TimeToSleep())
-                {
-                    if (_wake is null)
-                    {
-                        await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (await _wake.SleepAsync(wait, cancellationToken).ConfigureAwait(false))
-                    {
-                        PollNowIfAllowed();
-                    }
-                }
-
-                if (_nextPollAt is { } due && _plan.NoPollLeftAt(due))
-                {
-                    throw TimedOut();
-                }
-
-                var (command, retryAfter) = await PollAsync(cancellationToken).ConfigureAwait(false);
-                if (command is not null)
-                {
-                    if (Observe(command))
-                    {
-                        yield return command;
-                    }
-
-                    if (Ends(command))
-                    {
-                        _terminal = command;
-                        ended = true;
-                        yield break;
-                    }
-                }
-
-                PlanNextPoll(retryAfter);
-                _options.Checkpoint?.Invoke(Checkpoint());
-            }
-        }
-        finally
-        {
-            _wake?.Dispose();
-            EndActivity(_activity, ended, cancellationToken);
-        }
     }
 
     /// <summary>
@@ -235,7 +167,7 @@ internal sealed partial class CommandPoller
         if (command is not null && Ends(command))
         {
             _nextPollAt = null;
-            _terminal = command;
+            _last = command;
             RecordEnd(ended: true, cancellationToken);
             return new CommandPollResult(command, changed, Checkpoint(), ResultFor(command));
         }

@@ -80,10 +80,41 @@ public class CommandPollerTests
         Assert.All(handler.Requests, r => Assert.Equal("/beta/me/devices/held-dev/commands/held-cmd", r.Uri.AbsolutePath));
     }
 
+    [Fact]
+    public async Task A_pending_wait_without_a_timeout_lets_its_last_observed_command_go()
+    {
+        var clock = new VirtualClock();
+        var handler = new ScriptedHandler(clock)
+            .Answer(HttpStatusCode.OK, """{"id":"gone-cmd","status":"executing"}""")
+            .Always(HttpStatusCode.OK, """{"id":"gone-cmd","status":"completed"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler, TimeProvider = clock });
+        var seen = new WeakProgress();
+
+        var wait = client.Me.Devices["gone-dev"].Commands["gone-cmd"].WaitForCompletionAsync(new CommandWaitOptions { Timeout = null, JitterSeed = 3, Progress = seen });
+        Assert.Single(handler.Requests); // the first poll is done; the wait sleeps on the clock
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var collected = seen.First is { IsAlive: false };
+        var result = await clock.RunAsync(() => wait);
+
+        Assert.True(collected, "a wait that can never time out still held its last observed command while it slept");
+        Assert.Equal(ActionStatus.Completed, result.Status);
+        Assert.Equal("completed", result.Command.RawStatus);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static (Task<CommandWaitResult> Wait, WeakReference Builder) StartWait(DeviceCommandsClient client)
     {
         var builder = client.Me.Devices["held-dev"].Commands["held-cmd"];
         return (builder.WaitForCompletionAsync(new CommandWaitOptions { JitterSeed = 3 }), new WeakReference(builder));
+    }
+
+    /// <summary>Keeps a weak reference to the first command a wait reports, nothing strong.</summary>
+    private sealed class WeakProgress : IProgress<Command>
+    {
+        public WeakReference? First { get; private set; }
+
+        public void Report(Command value) => First ??= new WeakReference(value);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Core;
+using DeviceCommands.Client.Diagnostics;
 using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace DeviceCommands.Client.Transport;

@@ -4,7 +4,6 @@ using DeviceCommands.Client.Me.Devices.Item.Commands.Item;
 using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Requests;
 using DeviceCommands.Client.Timing;
-using DeviceCommands.Client.Transport;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Microsoft.Kiota.Abstractions;
 

@@ -1,4 +1,4 @@
-namespace DeviceCommands.Client.Transport;
+namespace DeviceCommands.Client.Diagnostics;
 
 /// <summary>
 /// Whether the requests of one call (and the calls it makes, through the async flow) asked the client's credential for

@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Core;
+using DeviceCommands.Client.Diagnostics;
 using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace DeviceCommands.Client.Transport;
@@ -30,7 +31,10 @@ internal sealed class CredentialTokenProvider(TokenCredential credential, Uri ba
         }
 
         var claims = additionalAuthenticationContext?.GetValueOrDefault(ClaimsKey) is string { Length: > 0 } encoded ? Decode(encoded) : null;
-        return await _cache.GetTokenAsync(scopes, _key, claims, cancellationToken).ConfigureAwait(false);
+        TokenProbe.Asking();
+        var token = await _cache.GetTokenAsync(scopes, _key, claims, cancellationToken).ConfigureAwait(false);
+        TokenProbe.Given();
+        return token;
     }
 
     /// <summary>The claims of a challenge: base64 as Graph sends them, or the text itself if it is not base64.</summary>

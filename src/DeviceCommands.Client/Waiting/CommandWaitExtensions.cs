@@ -117,6 +117,7 @@ public static class CommandWaitExtensions
     {
         Command? sent;
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        var probe = TokenProbe.Start();
         using (var budget = TimeBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
         {
             try
@@ -126,7 +127,9 @@ public static class CommandWaitExtensions
             catch (OperationCanceledException e) when (budget.IsSpent)
             {
                 ClientMetrics.RecordWait("timed_out", clock.GetUtcNow() - startedAt, polls: 0);
-                throw new CommandWaitTimeoutException(null, 0, "The POST that sends the command did not complete before the wait's deadline (it was still being sent, retried or answered), so the command may or may not have been created. It was not sent again.", e);
+                throw new CommandWaitTimeoutException(null, 0, probe.Waiting
+                    ? "The credential did not give a token before the wait's deadline, so the command was not sent (the service never saw it)."
+                    : "The POST that sends the command did not complete before the wait's deadline (it was still being sent, retried or answered), so the command may or may not have been created. It was not sent again.", e);
             }
         }
 

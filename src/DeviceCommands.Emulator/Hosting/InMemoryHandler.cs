@@ -43,10 +43,14 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             return refused;
         }
 
+        // from the target as sent: a URI built without canonicalization (the client's for a "." or ".." id, sent as
+        // %2E%2E) keeps its dot segments there, and refuses Uri's decoded views as Kestrel never sees them
+        string target = uri.PathAndQuery;
+        int queryAt = target.IndexOf('?', StringComparison.Ordinal);
         string path;
         try
         {
-            path = PathString.FromUriComponent(uri).Value ?? "/";
+            path = PathString.FromUriComponent(queryAt < 0 ? target : target[..queryAt]).Value is { Length: > 0 } decoded ? decoded : "/";
         }
         catch (InvalidOperationException)
         {
@@ -68,8 +72,8 @@ internal sealed class InMemoryHandler(EmulatorState state, RequestPipeline pipel
             Method = request.Method.Method,
             PathBase = string.Empty,
             Path = path,
-            QueryString = uri.Query,
-            RawTarget = uri.PathAndQuery,
+            QueryString = queryAt < 0 ? string.Empty : target[queryAt..],
+            RawTarget = target,
             Headers = headers,
             Body = pump?.Reader ?? Stream.Null,
         });

@@ -107,7 +107,9 @@ internal static class RequestParsing
         }
         catch (JsonException exception)
         {
-            problem = $"The body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}).";
+            problem = JsonNesting.TooDeep(body.Span, DocumentOptions.MaxDepth)
+                ? $"The body nests deeper than the limit: a command's payload may nest at most {MaxPayloadDepth} levels (the client's JsonPayload.MaxDepth)."
+                : $"The body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}).";
             return null;
         }
 

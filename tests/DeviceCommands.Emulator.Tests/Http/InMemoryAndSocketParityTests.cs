@@ -30,6 +30,46 @@ public sealed class InMemoryAndSocketParityTests
     }
 
     [Theory]
+    [InlineData("/beta/me/devices/%2E%2E/commands/c1")]
+    [InlineData("/beta/me/devices/%2e/commands/c1")]
+    [InlineData("/beta/me/devices/%2E/commands")]
+    [InlineData("/beta/me/devices/./commands/c1")]
+    [InlineData("/beta/me/devices/../commands/c1")]
+    [InlineData("/beta/me/devices/a%2F..%2Fb/commands/c1")]
+    [InlineData("/beta/me/devices/a%2Fb/commands/c1")]
+    [InlineData("/beta/me/devices/emu-laptop/commands/%2E%2E")]
+    [InlineData("/beta/me/devices/emu-laptop/commands/c1/%2E%2E/%2E%2E")]
+    [InlineData("/beta/me/devices//commands/c1")]
+    [InlineData("/beta//me/devices")]
+    [InlineData("/beta/me/devices/emu-laptop/commands/")]
+    [InlineData("/beta/me/devices/")]
+    [InlineData("/_emulator/devices/%2E%2E")]
+    public async Task DotSegmentsEncodedSlashesAndEmptySegments_GetTheSameStatusAndODataError_InMemoryAsOverKestrel(string target)
+    {
+        await using TestEmulator kestrel = await StartAsync(inMemory: false);
+        await using TestEmulator memory = await StartAsync(inMemory: true);
+
+        // as HttpClient canonicalizes a target, and as the client sends a "." or ".." id: without canonicalization
+        foreach (bool canonical in new[] { true, false })
+        {
+            (HttpStatusCode Status, string? Code, string? Message) overSocket = await AnswerAsync(kestrel, target, canonical);
+            (HttpStatusCode Status, string? Code, string? Message) inMemory = await AnswerAsync(memory, target, canonical);
+
+            Assert.Equal(overSocket, inMemory);
+            Assert.True((int)overSocket.Status < 400 || overSocket.Code is not null, $"{target}: {overSocket}");
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Code, string? Message)> AnswerAsync(TestEmulator emu, string target, bool canonical)
+    {
+        Uri uri = new(emu.Emulator.BaseUrl.GetLeftPart(UriPartial.Authority) + target, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = !canonical });
+        using HttpResponseMessage response = await emu.Http.GetAsync(uri);
+        string body = await response.Content.ReadAsStringAsync();
+        JsonNode? error = response.IsSuccessStatusCode || !body.StartsWith('{') ? null : JsonNode.Parse(body)?["error"];
+        return (response.StatusCode, error?["code"]?.GetValue<string>(), error?["message"]?.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData(-5)]
     [InlineData(5)]
     public async Task AContentThatLiesAboutItsLength_FailsTheRequest_InMemoryAsOverASocket(int lie)

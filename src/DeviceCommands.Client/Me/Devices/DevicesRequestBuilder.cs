@@ -64,7 +64,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// </summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The devices, page by page, as they arrive.</returns>
-    /// <exception cref="ApiException">A next link leaves the client's host, is not a URL, or repeats a page (before anything is sent to it).</exception>
+    /// <exception cref="ApiException">A next link is not an absolute http(s) URL, leaves the client's host or base path, or repeats a page (before anything is sent to it).</exception>
     /// <exception cref="ODataError">The service answered a page with an error status.</exception>
     /// <remarks>A mock's builder (protected constructor) has no base URL: its next links go through <see cref="WithUrl"/> as they are.</remarks>
     public virtual async IAsyncEnumerable<Device> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -90,7 +90,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
                 yield break;
             }
 
-            var next = NextPage(page.OdataNextLink, origin);
+            var next = NextLink.Resolve(page.OdataNextLink, origin);
             if (!read.Add(next))
             {
                 throw new ApiException($"The service's next link repeats a page it already gave ({next}), so the listing stops rather than loop.");
@@ -101,7 +101,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
         }
     }
 
-    /// <summary>The first page's real URL, in the form <see cref="NextPage"/> gives (null when it cannot be built).</summary>
+    /// <summary>The first page's real URL, in the form <see cref="NextLink.Resolve"/> gives (null when it cannot be built).</summary>
     private string? FirstPage(Uri origin)
     {
         var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, PathParameters);
@@ -110,37 +110,12 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
             // as the adapter sends it: its base URL, expanded by the package's own template rules
             request.PathParameters["baseurl"] = RequestAdapter.BaseUrl ?? origin.OriginalString;
             RequestUrl.Fix(request, RequestAdapter.BaseUrl);
-            return Comparable(request.URI);
+            return NextLink.Comparable(request.URI);
         }
         catch (Exception e) when (e is UriFormatException or InvalidOperationException or ArgumentException)
         {
             return null;
         }
-    }
-
-    /// <summary>A URL as pages are compared: absolute, normalized by <see cref="Uri"/>, without a fragment (which is never sent).</summary>
-    private static string Comparable(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
-
-    /// <summary>The next page's absolute URL, resolved against the base URL; an <see cref="ApiException"/> for one on another host.</summary>
-    private static string NextPage(string link, Uri? origin)
-    {
-        if (!Uri.TryCreate(link, UriKind.RelativeOrAbsolute, out var uri) || (!uri.IsAbsoluteUri && origin is null))
-        {
-            throw new ApiException("The service's next link is not a URL the client can follow, so the listing stops.");
-        }
-
-        if (origin is null)
-        {
-            return uri.OriginalString;
-        }
-
-        var target = uri.IsAbsoluteUri ? uri : new Uri(origin, uri);
-        if (!RequestUrl.SameOrigin(origin, target))
-        {
-            throw new ApiException($"The service's next link leaves the client's host ({target.Scheme}://{target.Authority} is not {origin.Scheme}://{origin.Authority}), so it was not followed and no token was sent there.");
-        }
-
-        return Comparable(target);
     }
 
     /// <summary>Builds the <c>GET me/devices</c> request without sending it.</summary>

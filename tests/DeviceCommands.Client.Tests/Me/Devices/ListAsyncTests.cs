@@ -41,13 +41,58 @@ public class ListAsyncTests
         Assert.All(handler.Requests, r => Assert.Equal($"Bearer {FakeCredential.Token}", r.Authorization));
     }
 
-    [Fact]
-    public async Task A_relative_next_link_is_read_against_the_base_url()
+    [Theory]
+    [InlineData("::not a url::")]
+    [InlineData("page2")]
+    [InlineData("?page=Q")]
+    [InlineData("/beta/me/devices?$skiptoken=2")]
+    [InlineData("//graph.microsoft.com/beta/me/devices?$skiptoken=2")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("ftp://graph.microsoft.com/beta/me/devices")]
+    public async Task A_next_link_that_is_not_an_absolute_http_url_is_refused_before_anything_is_sent(string next)
     {
-        var (handler, client) = Setup(Page("/beta/me/devices?$skiptoken=2", "a"), Page("", "b"));
+        var (handler, client) = Setup(Page(next, "a"), Page("", "b"));
+        var seen = new List<string?>();
 
-        Assert.Equal(["a", "b"], await client.Me.Devices.ListAsync().Select(d => d.Id).ToListAsync());
-        Assert.Equal($"{Base}/me/devices?$skiptoken=2", handler.Requests[1].Uri.AbsoluteUri);
+        var error = await Assert.ThrowsAsync<ApiException>(async () =>
+        {
+            await foreach (var device in client.Me.Devices.ListAsync())
+            {
+                seen.Add(device.Id);
+            }
+        });
+
+        Assert.Equal(["a"], seen);
+        Assert.Single(handler.Requests);
+        Assert.Contains($"'{next}' is not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://graph.microsoft.com/page2")]
+    [InlineData("https://graph.microsoft.com/v1.0/me/devices?$skiptoken=2")]
+    [InlineData("https://graph.microsoft.com/betax/me/devices")]
+    [InlineData("https://graph.microsoft.com/beta/../other")]
+    public async Task A_next_link_outside_the_clients_base_path_is_refused(string next)
+    {
+        var (handler, client) = Setup(Page(next, "a"), Page("", "b"));
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices.ListAsync().ToListAsync().AsTask());
+
+        Assert.Contains("outside the client's base path '/beta'", error.Message, StringComparison.Ordinal);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_refused_link_is_quoted_escaped_and_cut_short()
+    {
+        var next = "\\r\\nX-Evil: 1" + new string('x', 500);
+        var (_, client) = Setup(Page(next, "a"), Page("", "b"));
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => client.Me.Devices.ListAsync().ToListAsync().AsTask());
+
+        Assert.Contains("'\\u000d\\u000aX-Evil: 1xxx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("xxx'…", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 300, error.Message);
     }
 
     [Theory]
@@ -86,7 +131,6 @@ public class ListAsyncTests
 
     [Theory]
     [InlineData(Base + "/me/devices")]
-    [InlineData("/beta/me/devices")]
     [InlineData("HTTPS://Graph.Microsoft.com:443/beta/me/devices#again")]
     public async Task A_next_link_back_to_the_first_page_ends_before_it_is_asked_for_again(string first)
     {

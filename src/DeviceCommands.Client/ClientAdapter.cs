@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using DeviceCommands.Client.Requests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
@@ -52,16 +53,34 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
     public Callbacks.CommandCallbackReceiver? Callbacks { get; init; }
 
-    async Task<TModel?> IRequestAdapter.SendAsync<TModel>(RequestInformation requestInfo, ParsableFactory<TModel> factory, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
+    Task<TModel?> IRequestAdapter.SendAsync<TModel>(RequestInformation requestInfo, ParsableFactory<TModel> factory, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
         where TModel : default
     {
-        ArgumentNullException.ThrowIfNull(requestInfo);
-        if (requestInfo.GetRequestOption<ResponseHandlerOption>()?.ResponseHandler is not { } handler)
+        if (requestInfo?.GetRequestOption<ResponseHandlerOption>()?.ResponseHandler is not { } handler)
         {
-            return await SendAsync(requestInfo, factory, errorMapping, cancellationToken).ConfigureAwait(false);
+            return requestInfo is null ? RequestSender.Rethrow<TModel>(new ArgumentNullException(nameof(requestInfo))) : SendAsync(requestInfo, factory, errorMapping, cancellationToken);
         }
 
-        var response = await SendRequestAsync(requestInfo, cancellationToken).ConfigureAwait(false);
+        // an answer the attempt completed at once goes to the handler here, and the handler's task is the caller's
+        var sending = SendRequestAsync(requestInfo, cancellationToken);
+        if (!sending.IsCompletedSuccessfully)
+        {
+            return HandleAsync<TModel>(sending, handler, errorMapping);
+        }
+
+        try
+        {
+            return handler.HandleResponseAsync<HttpResponseMessage, TModel>(sending.Result, errorMapping);
+        }
+        catch (Exception e)
+        {
+            return RequestSender.Rethrow<TModel>(e);
+        }
+    }
+
+    private static async Task<TModel?> HandleAsync<TModel>(ValueTask<HttpResponseMessage> sending, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping)
+    {
+        var response = await sending.ConfigureAwait(false);
         return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(response, errorMapping).ConfigureAwait(false);
     }
 
@@ -98,9 +117,20 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
             Version = _httpClient.DefaultRequestVersion,
             VersionPolicy = _httpClient.DefaultVersionPolicy,
         };
-        foreach (var option in requestInfo.RequestOptions)
+        // Kiota's collections, enumerated by their own struct enumerators where they are the known types (no boxing)
+        if (requestInfo.RequestOptions is Dictionary<string, IRequestOption>.ValueCollection options)
         {
-            message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+            foreach (var option in options)
+            {
+                message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+            }
+        }
+        else
+        {
+            foreach (var option in requestInfo.RequestOptions)
+            {
+                message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+            }
         }
 
         message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(typeof(ObservabilityOptions).FullName!), _observability);
@@ -109,15 +139,56 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
             message.Content = new StreamContent(content);
         }
 
-        foreach (var (name, values) in requestInfo.Headers)
+        var headers = requestInfo.Headers;
+        if (headers.Keys is Dictionary<string, HashSet<string>>.KeyCollection names)
+        {
+            foreach (var name in names)
+            {
+                headers.TryGetValue(name, out var values);
+                AddHeader(message, name, values);
+            }
+        }
+        else
+        {
+            foreach (var (name, values) in headers)
+            {
+                AddHeader(message, name, values);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>
+    /// Adds a header as Kiota's adapter does (to the message, else to its content); each value as a string of its own,
+    /// so a header of one value is stored as that string, with no list of values made for it.
+    /// </summary>
+    private static void AddHeader(HttpRequestMessage message, string name, IEnumerable<string> values)
+    {
+        if (values is not HashSet<string> set)
         {
             if (!message.Headers.TryAddWithoutValidation(name, values))
             {
                 message.Content?.Headers.TryAddWithoutValidation(name, values);
             }
+
+            return;
         }
 
-        return message;
+        var target = (HttpHeaders)message.Headers;
+        foreach (var value in set)
+        {
+            if (!target.TryAddWithoutValidation(name, value))
+            {
+                if (message.Content is null || ReferenceEquals(target, message.Content.Headers))
+                {
+                    return;
+                }
+
+                target = message.Content.Headers;
+                target.TryAddWithoutValidation(name, value);
+            }
+        }
     }
 
     /// <summary>The method, as Kiota names it (upper case), from the shared instances.</summary>

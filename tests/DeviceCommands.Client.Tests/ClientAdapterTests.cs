@@ -46,6 +46,43 @@ public class ClientAdapterTests
         Assert.False(transport.RequestHeaders.ContainsKey("Content-Type"));
     }
 
+    [Fact]
+    public async Task A_header_of_several_values_carries_them_all_and_a_content_header_goes_on_the_content()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+
+        await client.Me.Devices["d1"].Commands.PostAsync(Command.LaunchUri(new Uri("https://example.com/")), c =>
+        {
+            c.Headers.Add("x-many", "a", "b");
+            c.Headers.Add("Content-Language", "en", "fr");
+        });
+
+        Assert.Equal(["a", "b"], transport.RequestHeaders["x-many"]);
+        Assert.Equal(["en", "fr"], transport.ContentHeaders["Content-Language"]);
+        Assert.False(transport.RequestHeaders.ContainsKey("Content-Language"));
+    }
+
+    [Fact]
+    public async Task A_response_handler_that_throws_at_once_fails_the_task_rather_than_the_call()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+        var option = new ResponseHandlerOption { ResponseHandler = new ThrowingHandler() };
+
+        var pending = client.Me.Devices["d1"].Commands["c1"].GetAsync(c => c.Options.Add(option));
+
+        Assert.True(pending.IsFaulted);
+        await Assert.ThrowsAsync<InvalidDataException>(() => pending);
+    }
+
+    /// <summary>A response handler that throws before it returns a task.</summary>
+    private sealed class ThrowingHandler : IResponseHandler
+    {
+        public Task<TModelType?> HandleResponseAsync<NativeResponseType, TModelType>(NativeResponseType response, Dictionary<string, Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<Microsoft.Kiota.Abstractions.Serialization.IParsable>>? errorMappings) =>
+            throw new InvalidDataException("thrown at once");
+    }
+
     /// <summary>The transport: notes what a request carries, answers 200 with an empty command.</summary>
     private sealed class Capture : HttpMessageHandler
     {
@@ -58,6 +95,8 @@ public class ClientAdapterTests
         public string? Url { get; private set; }
 
         public Dictionary<string, string[]> RequestHeaders { get; } = [];
+
+        public Dictionary<string, string[]> ContentHeaders { get; } = [];
 
         public Dictionary<string, object?> Options { get; } = [];
 
@@ -81,6 +120,11 @@ public class ClientAdapterTests
             if (request.Content is { } content)
             {
                 ContentType = content.Headers.ContentType?.MediaType;
+                foreach (var (name, values) in content.Headers.NonValidated)
+                {
+                    ContentHeaders[name] = [.. values];
+                }
+
                 Body = await content.ReadAsStringAsync(cancellationToken);
             }
 

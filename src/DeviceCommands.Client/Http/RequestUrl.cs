@@ -45,17 +45,38 @@ internal static class RequestUrl
     /// </summary>
     public static void FixDotSegments(RequestInformation request)
     {
+        // the request's own dictionary is enumerated by its struct enumerator (no boxing)
+        if (request.PathParameters is Dictionary<string, object> parameters)
+        {
+            foreach (var pair in parameters)
+            {
+                if (IsDotSegment(pair))
+                {
+                    FixDotSegment(request);
+                    return;
+                }
+            }
+
+            return;
+        }
+
         foreach (var pair in request.PathParameters)
         {
-            if (pair.Key != BaseUrlKey && pair.Value is string s && IsDotSegment(s))
+            if (IsDotSegment(pair))
             {
-                if (!request.PathParameters.ContainsKey(RawUrlKey) && Expand(request.UrlTemplate, request.PathParameters, baseUrl: null) is { } uri)
-                {
-                    request.URI = uri;
-                }
-
+                FixDotSegment(request);
                 return;
             }
+        }
+    }
+
+    private static bool IsDotSegment(KeyValuePair<string, object> pair) => pair.Key != BaseUrlKey && pair.Value is string s && IsDotSegment(s);
+
+    private static void FixDotSegment(RequestInformation request)
+    {
+        if (!request.PathParameters.ContainsKey(RawUrlKey) && Expand(request.UrlTemplate, request.PathParameters, baseUrl: null) is { } uri)
+        {
+            request.URI = uri;
         }
     }
 

@@ -25,6 +25,13 @@ public static class ActionStatusExtensions
     /// <returns><see langword="true"/> for <see cref="ActionStatus.Completed"/>.</returns>
     public static bool IsSuccess(this ActionStatus status) => status == ActionStatus.Completed;
 
+    /// <summary>The 14 wire spellings, for a reader to return one of these strings rather than a copy of the text.</summary>
+    internal static readonly string[] WireValues =
+    [
+        "requesting", "sentToTarget", "executing", "completed", "failedToSend", "executionFailed", "commandDropped",
+        "cancel", "cancelling", "canceled", "retry", "expired", "error", "custom",
+    ];
+
     /// <summary>The status as the service spells it on the wire, for example <c>sentToTarget</c>.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The wire spelling.</returns>

@@ -23,7 +23,8 @@ public partial class Command : IAdditionalDataHolder, IParsable, ITolerantModel
         new("id", static (m, n, k) => m.Id = TolerantReader.ReadString(n, m, k)),
         new("status", static (m, n, k) =>
         {
-            m.RawStatus = TolerantReader.ReadString(n, m, k);
+            // a known status as the service spells it is that constant, not a new string per read
+            m.RawStatus = (n as JsonElementParseNode)?.KnownString(ActionStatusExtensions.WireValues) ?? TolerantReader.ReadString(n, m, k);
             m.Status = ActionStatusExtensions.TryParse(m.RawStatus, out var status) ? status : null;
         }),
         new("type", static (m, n, k) => m.Type = TolerantReader.ReadString(n, m, k)),

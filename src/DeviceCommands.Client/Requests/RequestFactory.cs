@@ -12,6 +12,12 @@ internal static class RequestFactory
     /// <summary>The template variable of a command's id.</summary>
     public const string CommandIdKey = RequestUrl.CommandIdKey;
 
+    /// <summary>
+    /// An empty dictionary for Kiota's base class to copy (it copies what it is given), for builders that hold their
+    /// parameters as fields, and an empty parent for <see cref="BuilderPath"/>. Never written to.
+    /// </summary>
+    public static readonly Dictionary<string, object> NoParameters = [];
+
     /// <summary>The longest id accepted, in characters once percent-encoded (a URI holds at most 65,519).</summary>
     private const int MaxEncodedIdLength = 16 * 1024;
 
@@ -54,18 +60,89 @@ internal static class RequestFactory
     /// A request for a URL template, with its own copy of the path parameters: Kiota's <see cref="RequestInformation"/>
     /// would share the builder's dictionary, which adapters write to (the base URL), so two requests from one builder on
     /// two threads would write to one dictionary at once, and a change to one request would change the builder.
+    /// The copy is the request's own (empty) dictionary, filled, rather than a second one handed to it.
     /// An id that is exactly <c>.</c> or <c>..</c> gets its URI at once (see <see cref="RequestUrl"/>). A builder made
     /// for mocking (its adapter is <see cref="MockingAdapter"/>) gets <see cref="NotSupportedException"/>.
     /// </summary>
-    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> pathParameters) =>
-        CreateOwning(adapter, method, urlTemplate, new Dictionary<string, object>(pathParameters));
+    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> pathParameters)
+    {
+        var request = Start(adapter, method, urlTemplate);
+        foreach (var (key, value) in pathParameters)
+        {
+            request.PathParameters[key] = value;
+        }
 
-    /// <summary>As <see cref="Create"/>, for path parameters made for this one request (nothing else holds them, so they are not copied).</summary>
-    public static RequestInformation CreateOwning(IRequestAdapter adapter, Method method, string urlTemplate, Dictionary<string, object> ownParameters)
+        return Finish(request);
+    }
+
+    /// <summary>
+    /// As <see cref="Create(IRequestAdapter, Method, string, Dictionary{string, object})"/>, for a builder that holds its ids as fields (see <see cref="BuilderPath"/>): the
+    /// parameters it inherited, then its ids, go straight into the request's own dictionary.
+    /// </summary>
+    public static RequestInformation Create(IRequestAdapter adapter, Method method, string urlTemplate, in BuilderPath path)
+    {
+        var request = Start(adapter, method, urlTemplate);
+        var parameters = request.PathParameters;
+        foreach (var (key, value) in path.Inherited)
+        {
+            parameters[key] = value;
+        }
+
+        if (path.DeviceId is not null)
+        {
+            parameters[DeviceIdKey] = path.DeviceId;
+        }
+
+        if (path.CommandId is not null)
+        {
+            parameters[CommandIdKey] = path.CommandId;
+        }
+
+        return Finish(request);
+    }
+
+    /// <summary>A request with no path parameters yet; fill them, then call <see cref="Finish"/>.</summary>
+    public static RequestInformation Start(IRequestAdapter adapter, Method method, string urlTemplate)
     {
         MockingAdapter.ThrowIfPlaceholder(adapter);
-        var request = new RequestInformation(method, urlTemplate, ownParameters);
+        return new RequestInformation { HttpMethod = method, UrlTemplate = urlTemplate };
+    }
+
+    /// <summary>The request of <see cref="Start"/>, its path parameters filled: an id of <c>.</c> or <c>..</c> gets its URI at once.</summary>
+    public static RequestInformation Finish(RequestInformation request)
+    {
         RequestUrl.FixDotSegments(request);
         return request;
+    }
+}
+
+/// <summary>
+/// The path parameters of a builder made by an indexer, held as fields instead of a dictionary per builder: those of the
+/// parent (shared, never written: no builder writes to its own parameters) and the ids below it. A request copies them
+/// into its own dictionary (<see cref="RequestFactory.Create(IRequestAdapter, Method, string, in BuilderPath)"/>).
+/// </summary>
+internal readonly record struct BuilderPath(Dictionary<string, object> Inherited, string? DeviceId, string? CommandId)
+{
+    /// <summary>The value of one path parameter; null when there is none.</summary>
+    public object? this[string key] =>
+        key == RequestFactory.CommandIdKey && CommandId is not null ? CommandId
+        : key == RequestFactory.DeviceIdKey && DeviceId is not null ? DeviceId
+        : Inherited.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>The parameters as one new dictionary, for a builder that takes a dictionary.</summary>
+    public Dictionary<string, object> ToDictionary()
+    {
+        var parameters = new Dictionary<string, object>(Inherited);
+        if (DeviceId is not null)
+        {
+            parameters[RequestFactory.DeviceIdKey] = DeviceId;
+        }
+
+        if (CommandId is not null)
+        {
+            parameters[RequestFactory.CommandIdKey] = CommandId;
+        }
+
+        return parameters;
     }
 }

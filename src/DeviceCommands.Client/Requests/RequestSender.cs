@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DeviceCommands.Client.Diagnostics;
 using DeviceCommands.Client.Http;
@@ -26,7 +27,40 @@ internal static class RequestSender
     };
 
     /// <summary>Sends <paramref name="request"/> and reads its answer; <paramref name="hints"/>, when given, receives the answer's retry hint (a wait's poll).</summary>
-    public static async Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
+    /// <remarks>
+    /// An answer the adapter completed at once, with no duration to record, is returned as the adapter's own task (no
+    /// second task is made for it); anything else, a failure included, goes through <see cref="CompleteAsync"/>.
+    /// </remarks>
+    public static Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
+        where TModel : class, IParsable
+    {
+        try
+        {
+            Prepare(adapter, request, factory, cancellationToken, hints);
+        }
+        catch (Exception e)
+        {
+            return Rethrow<TModel>(e);
+        }
+
+        var timed = ClientMetrics.OperationDuration.Enabled;
+        var clock = timed ? ClientContext.ClockOf(adapter) : null;
+        var started = clock?.GetTimestamp() ?? 0;
+        Task<TModel?> sending;
+        try
+        {
+            sending = adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            sending = Rethrow<TModel>(e);
+        }
+
+        return clock is null && sending.IsCompletedSuccessfully ? sending : CompleteAsync(sending, request, clock, started, cancellationToken);
+    }
+
+    /// <summary>Checks the request and puts the client's reader on it (unless the caller gave a response handler).</summary>
+    private static void Prepare<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints)
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
@@ -50,16 +84,17 @@ internal static class RequestSender
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
             request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) }]);
         }
+    }
 
-        var timed = ClientMetrics.OperationDuration.Enabled;
-        var clock = timed ? ClientContext.ClockOf(adapter) : null;
-        var started = clock?.GetTimestamp() ?? 0;
+    /// <summary>Awaits the adapter's answer, records its duration when metrics listen, and types its failure (<see cref="Translate"/>).</summary>
+    private static async Task<TModel?> CompleteAsync<TModel>(Task<TModel?> sending, RequestInformation request, TimeProvider? clock, long started, CancellationToken cancellationToken)
+    {
         try
         {
-            var model = await adapter.SendAsync(request, factory, ErrorMapping, cancellationToken).ConfigureAwait(false);
-            if (timed)
+            var model = await sending.ConfigureAwait(false);
+            if (clock is not null)
             {
-                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock!.GetElapsedTime(started), null, cancelled: false);
+                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock.GetElapsedTime(started), null, cancelled: false);
             }
 
             return model;
@@ -67,9 +102,9 @@ internal static class RequestSender
         catch (Exception e)
         {
             var typed = Translate(e, request, cancellationToken);
-            if (timed)
+            if (clock is not null)
             {
-                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock!.GetElapsedTime(started), typed ?? e, cancellationToken.IsCancellationRequested);
+                ClientMetrics.RecordOperation(ClientMetrics.OperationOf(request), clock.GetElapsedTime(started), typed ?? e, cancellationToken.IsCancellationRequested);
             }
 
             if (typed is null)
@@ -80,6 +115,18 @@ internal static class RequestSender
             throw typed;
         }
     }
+
+    /// <summary>
+    /// A task that fails with <paramref name="e"/> as an async method's would: cancelled for an
+    /// <see cref="OperationCanceledException"/>, faulted otherwise (what the caller saw when this class was all async).
+    /// </summary>
+#pragma warning disable CS1998 // no await: the exception is thrown inside the async method on purpose
+    internal static async Task<T?> Rethrow<T>(Exception e)
+    {
+        ExceptionDispatchInfo.Throw(e);
+        return default;
+    }
+#pragma warning restore CS1998
 
     /// <summary>Writes a model as the request's JSON body with a stock Kiota writer, without any registry.</summary>
     public static void SetJsonContent(RequestInformation request, IParsable body)

@@ -30,6 +30,23 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
     /// <summary>Whether the value is the string <c>"null"</c> (read without allocating it).</summary>
     public bool IsNullText => element.ValueKind == JsonValueKind.String && element.ValueEquals(TolerantReader.NullTextUtf8);
 
+    /// <summary>The string value when it is exactly one of <paramref name="known"/>: that instance, so nothing is allocated; null otherwise.</summary>
+    public string? KnownString(string[] known)
+    {
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            foreach (var candidate in known)
+            {
+                if (element.ValueEquals(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
     public Action<IParsable>? OnBeforeAssignFieldValues { get; set; }
 
     public Action<IParsable>? OnAfterAssignFieldValues { get; set; }

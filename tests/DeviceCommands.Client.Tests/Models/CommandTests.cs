@@ -79,6 +79,20 @@ public class CommandTests
     }
 
     [Theory]
+    [InlineData("completed", true)]
+    [InlineData("sentToTarget", true)]
+    [InlineData("COMPLETED", false)]
+    [InlineData("queuedForLater", false)]
+    public void A_status_spelled_as_the_service_spells_it_reads_through_the_clients_node_as_the_shared_wire_value(string sent, bool shared)
+    {
+        using var document = DeviceCommands.Client.Serialization.JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes($$"""{"id":"1","status":"{{sent}}"}"""), out var careful);
+        var command = DeviceCommands.Client.Serialization.JsonBody.Root(document.RootElement, careful).GetObjectValue(Command.CreateFromDiscriminatorValue);
+
+        Assert.Equal(sent, command.RawStatus);
+        Assert.Equal(shared, command.Status is { } status && ReferenceEquals(status.ToWireValue(), command.RawStatus));
+    }
+
+    [Theory]
     [InlineData("7", "7")]
     [InlineData("true", "true")]
     [InlineData("[1,2]", null)]

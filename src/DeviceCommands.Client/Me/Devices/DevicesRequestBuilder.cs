@@ -43,7 +43,7 @@ public partial class DevicesRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="deviceId"/> is null, empty or white space.</exception>
     public virtual DeviceItemRequestBuilder this[string deviceId]
     {
-        get => new(PathParameters, RequestAdapter, RequestFactory.DeviceIdKey, RequestFactory.RequireId(deviceId, nameof(deviceId)));
+        get => new(PathParameters, RequestAdapter, RequestFactory.RequireId(deviceId, nameof(deviceId)));
     }
 
     /// <summary>Lists the signed-in user's devices (<c>GET me/devices</c>; needs <c>Device.Read</c>).</summary>

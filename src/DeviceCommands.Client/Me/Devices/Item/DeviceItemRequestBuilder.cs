@@ -26,12 +26,18 @@ public partial class DeviceItemRequestBuilder : BaseRequestBuilder
     {
     }
 
-    /// <summary>The builder for one more path parameter: copies the parent's parameters once (Kiota's base class copies them).</summary>
-    internal DeviceItemRequestBuilder(Dictionary<string, object> parentParameters, IRequestAdapter requestAdapter, string key, string id)
-        : base(requestAdapter, Template, parentParameters)
+    /// <summary>
+    /// The builder of one device, from its parent's parameters: it keeps them and the id as fields (<see cref="Path"/>)
+    /// rather than a dictionary of its own, so its base class's <c>PathParameters</c> stay empty (nothing of this type
+    /// made here is a subclass that could read them); its requests and builders get them from <see cref="Path"/>.
+    /// </summary>
+    internal DeviceItemRequestBuilder(Dictionary<string, object> parentParameters, IRequestAdapter requestAdapter, string deviceId)
+        : base(requestAdapter, Template, RequestFactory.NoParameters)
     {
-        PathParameters[key] = id;
+        _path = new(parentParameters, deviceId, null);
     }
+
+    private readonly BuilderPath _path;
 
     /// <summary>Creates the builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
@@ -44,8 +50,8 @@ public partial class DeviceItemRequestBuilder : BaseRequestBuilder
     /// <summary>The device's commands: <c>/me/devices/{id}/commands</c>.</summary>
     public virtual CommandsRequestBuilder Commands => new(this);
 
-    /// <summary>The builder's path parameters, for its commands' builder to share (neither writes to them).</summary>
-    internal Dictionary<string, object> Parameters => PathParameters;
+    /// <summary>The builder's path parameters: its fields, or for a builder made from a dictionary or a URL its <c>PathParameters</c>.</summary>
+    internal BuilderPath Path => _path.Inherited is null ? new(PathParameters, null, null) : _path;
 
     /// <summary>The adapter the builder sends through.</summary>
     internal IRequestAdapter Adapter => RequestAdapter;

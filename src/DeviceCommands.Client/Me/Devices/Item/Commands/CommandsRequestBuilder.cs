@@ -28,17 +28,21 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>
-    /// The builder of a device's commands, sharing the device builder's path parameters (the same ones: neither builder
-    /// writes to them, and a request or a command's builder copies them), so the chain copies no dictionary for it.
+    /// The builder of a device's commands, from the device builder's path (<see cref="BuilderPath"/>: its parent's
+    /// parameters, shared, and its id), so the chain copies no dictionary for it. For a device builder made from a
+    /// dictionary or a URL, it shares that builder's <c>PathParameters</c> (neither writes to them).
     /// </summary>
     internal CommandsRequestBuilder(DeviceItemRequestBuilder device)
-        : base(device.Adapter, Template, NoParameters)
+        : base(device.Adapter, Template, RequestFactory.NoParameters)
     {
-        PathParameters = device.Parameters;
+        _path = device.Path;
+        if (_path.DeviceId is null)
+        {
+            PathParameters = _path.Inherited;
+        }
     }
 
-    /// <summary>Empty: Kiota's base class copies what it is given, and the shared parameters replace the copy.</summary>
-    private static readonly Dictionary<string, object> NoParameters = [];
+    private readonly BuilderPath _path;
 
     /// <summary>Creates the builder for a raw URL.</summary>
     /// <param name="rawUrl">The absolute URL.</param>
@@ -54,7 +58,7 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
     public virtual CommandItemRequestBuilder this[string commandId]
     {
-        get => new(PathParameters, RequestAdapter, RequestFactory.CommandIdKey, RequestFactory.RequireId(commandId, nameof(commandId)));
+        get => new(Path with { CommandId = RequestFactory.RequireId(commandId, nameof(commandId)) }, RequestAdapter);
     }
 
     /// <summary>Sends a command to the device (<c>POST me/devices/{id}/commands</c>; needs <c>Device.Command</c>).</summary>
@@ -79,12 +83,15 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     public virtual RequestInformation ToPostRequestInformation(Command body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var request = RequestFactory.Create(RequestAdapter, Method.POST, UrlTemplate, PathParameters);
+        var request = RequestFactory.Create(RequestAdapter, Method.POST, UrlTemplate, Path);
         request.Configure(requestConfiguration);
         request.Headers.TryAdd("Accept", "application/json");
         RequestSender.SetJsonContent(request, body);
         return request;
     }
+
+    /// <summary>The builder's path parameters: from its device builder, or for one made from a dictionary or a URL its <c>PathParameters</c>.</summary>
+    private BuilderPath Path => _path.Inherited is null ? new(PathParameters, null, null) : _path;
 
     /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
     internal IRequestAdapter Adapter => RequestAdapter;

@@ -29,39 +29,35 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     {
     }
 
-    /// <summary>The builder for one more path parameter: copies the parent's parameters once (Kiota's base class copies them).</summary>
-    internal CommandItemRequestBuilder(Dictionary<string, object> parentParameters, IRequestAdapter requestAdapter, string key, string id)
-        : base(requestAdapter, Template, parentParameters)
+    /// <summary>
+    /// The builder of one command, from its parent's path (<see cref="BuilderPath"/>): it keeps the parameters as
+    /// fields rather than a dictionary of its own, so its base class's <c>PathParameters</c> stay empty (nothing of this
+    /// type made here is a subclass that could read them); its requests and builders get them from <see cref="Path"/>.
+    /// </summary>
+    internal CommandItemRequestBuilder(BuilderPath path, IRequestAdapter requestAdapter)
+        : base(requestAdapter, Template, RequestFactory.NoParameters)
     {
-        PathParameters[key] = id;
+        _path = path;
     }
 
-    /// <summary>The builder of <c>me/devices/{deviceId}/commands/{commandId}</c>, for ids already checked.</summary>
-    internal static CommandItemRequestBuilder For(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId) =>
-        new(Parameters(baseUrl, deviceId), requestAdapter, RequestFactory.CommandIdKey, commandId);
+    private readonly BuilderPath _path;
 
     /// <summary>
     /// The status <c>GET</c> of <c>me/devices/{deviceId}/commands/{commandId}</c>, for ids already checked: the request
-    /// <see cref="For"/>(…).<see cref="ToGetRequestInformation"/> builds, with one dictionary of path parameters instead of three.
+    /// that <c>Me.Devices[deviceId].Commands[commandId].ToGetRequestInformation()</c> builds, without the builders.
     /// </summary>
     internal static RequestInformation GetRequest(IRequestAdapter requestAdapter, string? baseUrl, string deviceId, string commandId)
     {
-        var parameters = Parameters(baseUrl, deviceId);
-        parameters[RequestFactory.CommandIdKey] = commandId;
-        var request = RequestFactory.CreateOwning(requestAdapter, Method.GET, Template, parameters);
-        request.Headers.TryAdd("Accept", "application/json");
-        return request;
-    }
-
-    private static Dictionary<string, object> Parameters(string? baseUrl, string deviceId)
-    {
-        var parameters = new Dictionary<string, object>(3) { [RequestFactory.DeviceIdKey] = deviceId };
+        var request = RequestFactory.Start(requestAdapter, Method.GET, Template);
         if (baseUrl is not null)
         {
-            parameters[BaseUrlKey] = baseUrl;
+            request.PathParameters[BaseUrlKey] = baseUrl;
         }
 
-        return parameters;
+        request.PathParameters[RequestFactory.DeviceIdKey] = deviceId;
+        request.PathParameters[RequestFactory.CommandIdKey] = commandId;
+        request.Headers.TryAdd("Accept", "application/json");
+        return RequestFactory.Finish(request);
     }
 
     /// <summary>Creates the builder for a raw URL.</summary>
@@ -73,19 +69,22 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     }
 
     /// <summary>The command's response payload: <c>/me/devices/{id}/commands/{id}/responsePayload</c>.</summary>
-    public virtual ResponsePayloadRequestBuilder ResponsePayload => new(PathParameters, RequestAdapter);
+    public virtual ResponsePayloadRequestBuilder ResponsePayload => new(_path.Inherited is null ? PathParameters : _path.ToDictionary(), RequestAdapter);
 
     /// <summary>The adapter the builder sends through, for the waits to find the client's clock and logger (<see cref="IClientContext"/>).</summary>
     internal IRequestAdapter Adapter => RequestAdapter;
 
     /// <summary>The base URL the builder was made with (<c>{+baseurl}</c>); null when the adapter's own is used, or for a raw URL.</summary>
-    internal string? BaseUrl => PathParameters.TryGetValue(BaseUrlKey, out var url) ? url as string : null;
+    internal string? BaseUrl => Path[BaseUrlKey] as string;
 
     /// <summary>The device's id; null for a builder made from a raw URL.</summary>
-    internal string? DeviceId => PathParameters.TryGetValue(RequestFactory.DeviceIdKey, out var id) ? id as string : null;
+    internal string? DeviceId => Path[RequestFactory.DeviceIdKey] as string;
 
     /// <summary>The command's id; null for a builder made from a raw URL.</summary>
-    internal string? CommandId => PathParameters.TryGetValue(RequestFactory.CommandIdKey, out var id) ? id as string : null;
+    internal string? CommandId => Path[RequestFactory.CommandIdKey] as string;
+
+    /// <summary>The builder's path parameters: from its parent, or for one made from a dictionary or a URL its <c>PathParameters</c>.</summary>
+    private BuilderPath Path => _path.Inherited is null ? new(PathParameters, null, null) : _path;
 
     /// <summary>Reads the command's status (<c>GET me/devices/{id}/commands/{id}</c>; needs <c>Device.Command</c>).</summary>
     /// <param name="requestConfiguration">Headers, query parameters and request options (those honoured: docs/transport.md, "Request options").</param>
@@ -106,7 +105,7 @@ public partial class CommandItemRequestBuilder : BaseRequestBuilder
     /// <returns>The request.</returns>
     public virtual RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
     {
-        var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, PathParameters);
+        var request = RequestFactory.Create(RequestAdapter, Method.GET, UrlTemplate, Path);
         request.Configure(requestConfiguration);
         request.Headers.TryAdd("Accept", "application/json");
         return request;

@@ -250,4 +250,23 @@ public class CommandItemRequestBuilderTests
         Assert.All(commands, c => Assert.Equal(ActionStatus.Executing, c?.Status));
         Assert.All(recorder.Requests, r => Assert.Equal("/beta/me/devices/d1/commands/c1", r.Uri.AbsolutePath));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_request_from_the_chain_carries_Kiotas_path_parameters_and_template(bool stock)
+    {
+        var recorder = MockHttpRecorder.Answering(HttpStatusCode.OK, "{}");
+        var commands = TestClients.StockOrCreated(recorder.Handler, stock).Me.Devices["d/1"].Commands;
+
+        var get = commands["c 1"].ToGetRequestInformation();
+        var post = commands.ToPostRequestInformation(new Command());
+        var payload = commands["c 1"].ResponsePayload.ToGetRequestInformation();
+
+        Assert.Equal("{+baseurl}/me/devices/{device%2Did}/commands/{command%2Did}", get.UrlTemplate);
+        Assert.Equal(["baseurl", "command%2Did", "device%2Did"], get.PathParameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["https://graph.microsoft.com/beta", "d/1", "c 1"], [get.PathParameters["baseurl"], get.PathParameters["device%2Did"], get.PathParameters["command%2Did"]]);
+        Assert.Equal(["baseurl", "device%2Did"], post.PathParameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("https://graph.microsoft.com/beta/me/devices/d%2F1/commands/c%201/responsePayload", payload.URI.AbsoluteUri);
+    }
 }

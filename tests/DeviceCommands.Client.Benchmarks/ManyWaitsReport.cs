@@ -17,7 +17,7 @@ namespace DeviceCommands.Client.Benchmarks;
 /// each wait polls a few times; measures the memory retained per wait, the threads, and the CPU time per poll; then
 /// releases the commands and checks that every wait completes.
 /// </summary>
-/// <remarks>Run with <c>dotnet run -c Release --project tests/DeviceCommands.Client.Benchmarks -- manywaits [--waits 10000] [--seconds 10]</c>.</remarks>
+/// <remarks>Run with <c>dotnet run -c Release --project tests/DeviceCommands.Client.Benchmarks -- manywaits [--waits 10000] [--seconds 10] [--timeout-minutes M]</c> (no timeout unless given: a wait with one keeps its last observed command).</remarks>
 public static class ManyWaitsReport
 {
     private const string DeviceId = "6841b3db-6e5a-4d4d-b2d0-4a1f5d1f9b3c";
@@ -27,6 +27,7 @@ public static class ManyWaitsReport
         ArgumentNullException.ThrowIfNull(args);
         var waits = 10_000;
         var seconds = 10;
+        TimeSpan? timeout = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,8 +38,11 @@ public static class ManyWaitsReport
                 case "--seconds" when i + 1 < args.Length:
                     seconds = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--timeout-minutes" when i + 1 < args.Length:
+                    timeout = TimeSpan.FromMinutes(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: manywaits [--waits 10000] [--seconds 10]");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: manywaits [--waits 10000] [--seconds 10] [--timeout-minutes M]");
                     return 2;
             }
         }
@@ -51,8 +55,8 @@ public static class ManyWaitsReport
         };
         var client = new DeviceCommandsClient(adapter);
 
-        // one options instance for all waits (an instance may be shared); no timeout, default schedule and jitter
-        var options = new CommandWaitOptions { TimeProvider = clock, Timeout = null };
+        // one options instance for all waits (an instance may be shared); no timeout unless asked, default schedule and jitter
+        var options = new CommandWaitOptions { TimeProvider = clock, Timeout = timeout };
 
         // warm-up: JIT, HttpClient and Kiota caches, the first timers
         await RunBatchAsync(client, clock, handler, options, Ids(200, "warm"), seconds);
@@ -121,7 +125,7 @@ public static class ManyWaitsReport
         GC.KeepAlive(tasks);
 
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} concurrent waits on one client (`DeviceCommandsClient` over `HttpClientRequestAdapter` + in-memory handler), one shared `CommandWaitOptions` (defaults, `Timeout = null`), `VirtualClock` advanced 1 s at a time for {seconds} s."));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} concurrent waits on one client (`DeviceCommandsClient` over `HttpClientRequestAdapter` + in-memory handler), one shared `CommandWaitOptions` (defaults, `Timeout = {(options.Timeout is { } t ? $"{t.TotalMinutes:0} min" : "null")}`), `VirtualClock` advanced 1 s at a time for {seconds} s."));
         w.WriteLine();
         w.WriteLine("| measure | value |");
         w.WriteLine("|---|---:|");

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using DeviceCommands.Client.Http;
+using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
 
 namespace DeviceCommands.Client.Me.Devices;
@@ -12,8 +11,6 @@ namespace DeviceCommands.Client.Me.Devices;
 /// </summary>
 internal static class NextLink
 {
-    private const int QuotedLength = 120;
-
     /// <summary>The next page's URL as pages are compared; an <see cref="ApiException"/> for a link the client will not follow.</summary>
     /// <param name="link">The link as the service gave it.</param>
     /// <param name="origin">The client's base URL, or null for a mock's builder (which has none).</param>
@@ -48,17 +45,6 @@ internal static class NextLink
     /// <summary>A URL as pages are compared: absolute, normalized by <see cref="Uri"/>, without a fragment (which is never sent).</summary>
     public static string Comparable(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
 
-    /// <summary>The link as a message quotes it: control and non-ASCII characters escaped, cut after 120 characters.</summary>
-    private static string Quote(string link)
-    {
-        var text = new StringBuilder("'");
-        foreach (var c in link.Length > QuotedLength ? link.AsSpan(0, QuotedLength) : link.AsSpan())
-        {
-            _ = c is < ' ' or > '~' or '\'' or '\\'
-                ? text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}")
-                : text.Append(c);
-        }
-
-        return text.Append(link.Length > QuotedLength ? "'…" : "'").ToString();
-    }
+    /// <summary>The link as a message quotes it (<see cref="ErrorText.Quote"/>), in quotes.</summary>
+    private static string Quote(string link) => $"'{ErrorText.Quote(link)}'";
 }

@@ -21,13 +21,22 @@ internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, str
 internal sealed class FieldTable<TModel>
     where TModel : class
 {
-    private readonly FrozenDictionary<string, (string Name, FieldReader<TModel> Reader, int Index)>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly FrozenDictionary<string, FieldEntry<TModel>>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
     {
         // each reader with the model's own spelling of its name: a lookup by characters finds the name too (the frozen
         // alternate lookup does not return the key it matched); and its index, for the bit that says it was read
-        Readers = readers.Select((p, i) => KeyValuePair.Create(p.Key, (p.Key, p.Value, i))).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        // a class, not a tuple, and a loop, not LINQ: a table over reference types shares code the runtime has already
+        // compiled, where a value-type tuple made the first read JIT ~45 Dictionary/Frozen/LINQ methods of its own
+        var table = new Dictionary<string, FieldEntry<TModel>>(StringComparer.OrdinalIgnoreCase);
+        var index = 0;
+        foreach (var (name, reader) in readers)
+        {
+            table[name] = new FieldEntry<TModel>(name, reader, index++);
+        }
+
+        Readers = table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         if (Readers.Count > 64)
         {
             throw new ArgumentException("A model has at most 64 typed properties (one bit each records whether it was read).", nameof(readers));
@@ -36,10 +45,10 @@ internal sealed class FieldTable<TModel>
         _bySpan = Readers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public FrozenDictionary<string, (string Name, FieldReader<TModel> Reader, int Index)> Readers { get; }
+    public FrozenDictionary<string, FieldEntry<TModel>> Readers { get; }
 
     /// <summary>The reader for a JSON name given as characters, the model's own spelling of that name, and its index.</summary>
-    public bool TryGetReader(ReadOnlySpan<char> jsonName, out (string Name, FieldReader<TModel> Reader, int Index) entry) =>
+    public bool TryGetReader(ReadOnlySpan<char> jsonName, [MaybeNullWhen(false)] out FieldEntry<TModel> entry) =>
         _bySpan.TryGetValue(jsonName, out entry);
 
     /// <summary>Whether a JSON name belongs to a typed property (such names are never written from additional data).</summary>
@@ -47,6 +56,17 @@ internal sealed class FieldTable<TModel>
 
     /// <summary>The view that <see cref="IParsable.GetFieldDeserializers"/> returns for one model instance.</summary>
     public IDictionary<string, Action<IParseNode>> For(TModel model) => new FieldMap<TModel>(model, this);
+}
+
+/// <summary>One typed property of a model: the model's own spelling of its JSON name, its reader and its index (its bit).</summary>
+internal sealed class FieldEntry<TModel>(string name, FieldReader<TModel> reader, int index)
+    where TModel : class
+{
+    public string Name { get; } = name;
+
+    public FieldReader<TModel> Reader { get; } = reader;
+
+    public int Index { get; } = index;
 }
 
 /// <summary>
@@ -154,7 +174,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     }
 
     /// <summary>Reads one property, unless another spelling of its name has won (see <see cref="FieldTable{TModel}"/>): then it is kept as sent.</summary>
-    private void Read((string Name, FieldReader<TModel> Reader, int Index) entry, IParseNode node, string jsonName)
+    private void Read(FieldEntry<TModel> entry, IParseNode node, string jsonName)
     {
         var bit = 1UL << entry.Index;
         var exact = string.Equals(jsonName, entry.Name, StringComparison.Ordinal);
@@ -177,7 +197,7 @@ internal sealed class FieldMap<TModel> : IDictionary<string, Action<IParseNode>>
     }
 
     /// <summary>A delegate that reads into this map's model under the JSON name <paramref name="name"/>.</summary>
-    private Action<IParseNode> Bound((string Name, FieldReader<TModel> Reader, int Index) entry, string name) => node => Read(entry, node, name);
+    private Action<IParseNode> Bound(FieldEntry<TModel> entry, string name) => node => Read(entry, node, name);
 
     private static NotSupportedException ReadOnly() => new("The field deserializers of a model are read-only.");
 }

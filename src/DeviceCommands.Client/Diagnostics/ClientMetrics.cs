@@ -37,18 +37,16 @@ internal static class ClientMetrics
         "devicecommands.client.operation.duration", "s", "The duration of one call of the client (its retries included), by operation and outcome.",
         tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = OperationBuckets });
 
-    /// <summary>Each time the retry layer sends a request again.</summary>
-    public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
-        "devicecommands.client.retries", "{retry}", "Requests the client sent again after a passing failure.");
+    /// <summary>Each time the retry layer sends a request again (made on first use, see <see cref="LongInstruments"/>).</summary>
+    public static Counter<long> Retries => LongInstruments.Retries;
 
     /// <summary>The duration of one wait for a command.</summary>
     public static readonly Histogram<double> WaitDuration = Meter.CreateHistogram(
         "devicecommands.client.wait.duration", "s", "The duration of one wait for a command to end, by outcome.",
         tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
 
-    /// <summary>The polls (GETs) of one wait.</summary>
-    public static readonly Histogram<long> WaitPolls = Meter.CreateHistogram<long>(
-        "devicecommands.client.wait.polls", "{poll}", "The GET requests one wait for a command made, by outcome.");
+    /// <summary>The polls (GETs) of one wait (made on first use, see <see cref="LongInstruments"/>).</summary>
+    public static Histogram<long> WaitPolls => LongInstruments.WaitPolls;
 
     /// <summary>The operation a request of the builders is, from its template and method: a small, fixed set of values.</summary>
     public static string OperationOf(RequestInformation request) => (request.HttpMethod, request.UrlTemplate) switch
@@ -97,5 +95,19 @@ internal static class ClientMetrics
         var tags = new TagList { { "devicecommands.wait.outcome", outcome } };
         WaitDuration.Record(elapsed.TotalSeconds, tags);
         WaitPolls.Record(polls, tags);
+    }
+
+    /// <summary>
+    /// The instruments over <see cref="long"/>, made on their first use (a retry, a wait), not by a plain read: generic
+    /// code over a value type is compiled for each, and a first status read would JIT a dozen methods it never calls.
+    /// A listener sees each as it is made, before its first measurement, so what it records is the same.
+    /// </summary>
+    private static class LongInstruments
+    {
+        public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
+            "devicecommands.client.retries", "{retry}", "Requests the client sent again after a passing failure.");
+
+        public static readonly Histogram<long> WaitPolls = Meter.CreateHistogram<long>(
+            "devicecommands.client.wait.polls", "{poll}", "The GET requests one wait for a command made, by outcome.");
     }
 }

@@ -31,7 +31,7 @@ public partial class FolderDependencyTests
     [Fact]
     public void Every_folder_uses_only_the_folders_below_it()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "DeviceCommands.Client");
+        var source = Path.Combine(RepositoryRoot.Path, "src", "DeviceCommands.Client");
         var files = Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -80,19 +80,6 @@ public partial class FolderDependencyTests
     }
 
     private static string WithoutComments(string code) => Comment().Replace(code, string.Empty);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DeviceCommands.Client.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DeviceCommands.Client.sln) was not found above the test's folder.");
-    }
 
     [GeneratedRegex(@"(?://[^\n]*|/\*.*?\*/|""(?:[^""\\\n]|\\.)*"")", RegexOptions.Singleline)]
     private static partial Regex Comment();

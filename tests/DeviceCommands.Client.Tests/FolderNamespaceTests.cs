@@ -15,7 +15,7 @@ public partial class FolderNamespaceTests
     [Fact]
     public void Every_file_declares_the_namespace_of_its_folder()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "DeviceCommands.Client");
+        var source = Path.Combine(RepositoryRoot.Path, "src", "DeviceCommands.Client");
         var wrong = new List<string>();
         foreach (var file in Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories))
         {
@@ -37,19 +37,6 @@ public partial class FolderNamespaceTests
         }
 
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DeviceCommands.Client.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DeviceCommands.Client.sln) was not found above the test's folder.");
     }
 
     [GeneratedRegex(@"^namespace\s+(?<name>[\w.]+)\s*;", RegexOptions.Multiline)]

@@ -17,7 +17,7 @@ public partial class SourceShapeTests
     [Fact]
     public void No_source_file_is_over_300_lines()
     {
-        var source = Path.Combine(RepositoryRoot(), "src");
+        var source = Path.Combine(RepositoryRoot.Path, "src");
         var wrong = SourceFiles(source)
             .Where(f => !LongFilesAllowed.Contains(Path.GetRelativePath(source, f)))
             .Select(f => (File: Path.GetRelativePath(source, f), Lines: File.ReadAllLines(f).Length))
@@ -31,7 +31,7 @@ public partial class SourceShapeTests
     [Fact]
     public void No_doc_comment_is_over_100_words()
     {
-        var source = Path.Combine(RepositoryRoot(), "src");
+        var source = Path.Combine(RepositoryRoot.Path, "src");
         var wrong = new List<string>();
         foreach (var file in SourceFiles(source))
         {
@@ -88,19 +88,6 @@ public partial class SourceShapeTests
         Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DeviceCommands.Client.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DeviceCommands.Client.sln) was not found above the test's folder.");
-    }
 
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tag();

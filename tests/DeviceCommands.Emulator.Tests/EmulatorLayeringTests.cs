@@ -96,24 +96,11 @@ public partial class EmulatorLayeringTests
 
     private static List<SourceFile> SourceFiles()
     {
-        string source = Path.Combine(RepositoryRoot(), "src", Root);
+        string source = Path.Combine(RepositoryRoot.Path, "src", Root);
         return [.. Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(f => SourceFile.Read(source, f))];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DeviceCommands.Client.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DeviceCommands.Client.sln) was not found above the test's folder.");
     }
 
     private sealed record SourceFile(string Path, string Folder, string Namespace, string Code, string[] Types)

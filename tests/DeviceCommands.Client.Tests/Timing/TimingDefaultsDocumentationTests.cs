@@ -6,7 +6,7 @@ namespace DeviceCommands.Client.Tests.Timing;
 /// <summary>The schedule table of docs/waiting.md states the numbers of <see cref="TimingDefaults"/>, not other ones.</summary>
 public sealed class TimingDefaultsDocumentationTests
 {
-    private static readonly string[] Rows = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "waiting.md"))
+    private static readonly string[] Rows = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "docs", "waiting.md"))
         .Where(line => line.StartsWith("| ", StringComparison.Ordinal))
         .ToArray();
 
@@ -50,15 +50,4 @@ public sealed class TimingDefaultsDocumentationTests
     private static string[] Row(string start) =>
         Assert.Single(Rows, line => line.StartsWith("| " + start, StringComparison.Ordinal))
             .Trim('|').Split('|').Select(cell => cell.Trim()).ToArray();
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "DeviceCommands.Client.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (DeviceCommands.Client.sln) was not found above the test's directory.");
-    }
 }

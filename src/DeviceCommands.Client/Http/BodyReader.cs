@@ -48,7 +48,8 @@ internal static class BodyReader
                 : default;
         }
 
-        if (!truncate && content.Headers.ContentLength is long declared && declared > limit)
+        var declaredLength = DeclaredLength(content);
+        if (!truncate && declaredLength is long declared && declared > limit)
         {
             throw TooLarge(string.Create(CultureInfo.InvariantCulture, $"The answer's body of {declared} bytes is larger than the limit of {limit} bytes."));
         }
@@ -58,7 +59,7 @@ internal static class BodyReader
         {
             // pooled sizes are powers of two: renting limit + 1 would double the buffer, so a body that fills the
             // limit exactly is probed for one more byte instead
-            var initial = content.Headers.ContentLength is long known and > 0 ? (int)Math.Min(known + 1, limit) : 4096;
+            var initial = declaredLength is long known and > 0 ? (int)Math.Min(known, limit - 1L) + 1 : 4096;
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Min(initial, limit), 256));
             var length = 0;
             try
@@ -100,6 +101,23 @@ internal static class BodyReader
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// The body's length as its <c>Content-Length</c> header declares it: the raw value, read without the parsing (and
+    /// the boxed value) of <see cref="System.Net.Http.Headers.HttpContentHeaders.ContentLength"/>; null when the header
+    /// is absent, repeated, or not a number that fits a <see cref="long"/>.
+    /// </summary>
+    public static long? DeclaredLength(HttpContent content)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Length", out var values) || values.Count != 1)
+        {
+            return null;
+        }
+
+        return long.TryParse(values.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var length) && length >= 0
+            ? length
+            : null;
     }
 
     private static ApiException TooLarge(string message) => new(message);

@@ -46,6 +46,7 @@ public static class AllocsReport
             using var raw = new HttpClient(handler, disposeHandler: false);
             var url = $"{BaseUrl.AbsoluteUri.TrimEnd('/')}/me/devices/{DeviceId}/commands/{CommandId}";
             var clock = new VirtualClock();
+            var budgets = new BudgetSources(TimeProvider.System);
             var adapter = client.Me.Devices[DeviceId].Commands.Adapter;
             using var stockAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(handler, disposeHandler: false)) { BaseUrl = BaseUrl.AbsoluteUri.TrimEnd('/') };
             var overStock = new DeviceCommandsClient(stockAdapter);
@@ -57,7 +58,7 @@ public static class AllocsReport
                 ("`ToGetRequestInformation()` (chain included)", () => { GC.KeepAlive(client.Me.Devices[DeviceId].Commands[CommandId].ToGetRequestInformation()); return default; }),
                 ("the wait's own request (`CommandItemRequestBuilder.GetRequest`)", () => { GC.KeepAlive(Me.Devices.Item.Commands.Item.CommandItemRequestBuilder.GetRequest(adapter, null, DeviceId, CommandId)); return default; }),
                 ("parse the body into `Command` (`JsonBody`)", () => { Parse(body.Utf8); return default; }),
-                ("attempt budget (`TimeBudget.For` 30 s, disposed)", () => { using var b = TimeBudget.For(TimeSpan.FromSeconds(30), clock, CancellationToken.None); return default; }),
+                ("attempt budget (`TimeBudget.For` 30 s from a client's `BudgetSources`, system clock, disposed)", () => { using var b = TimeBudget.For(TimeSpan.FromSeconds(30), budgets, CancellationToken.None); return default; }),
                 ("raw `HttpClient.SendAsync` over the same handler (no read)", async () => { using var r = await raw.SendAsync(new HttpRequestMessage(HttpMethod.Get, url)); }),
                 ("raw `HttpClient` + STJ source-gen (the floor)", async () => GC.KeepAlive(await raw.GetFromJsonAsync(url, FloorJsonContext.Default.FloorCommand))),
                 ("a wait's poll (`PollOnceAsync` from a checkpoint, `Timeout = null`), over `Create`'s client", async () => GC.KeepAlive(await client.PollOnceAsync(checkpoint, waitOptions))),

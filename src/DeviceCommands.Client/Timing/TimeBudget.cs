@@ -10,9 +10,11 @@ internal readonly struct TimeBudget : IDisposable
     private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _link;
     private readonly CancellationToken _caller;
+    private readonly BudgetSources? _pool;
 
-    private TimeBudget(CancellationTokenSource? source, ITimer? timer, CancellationTokenRegistration link, CancellationToken token, CancellationToken caller)
+    private TimeBudget(CancellationTokenSource? source, ITimer? timer, CancellationTokenRegistration link, CancellationToken token, CancellationToken caller, BudgetSources? pool = null)
     {
+        _pool = pool;
         _source = source;
         _timer = timer;
         _link = link;
@@ -57,11 +59,36 @@ internal readonly struct TimeBudget : IDisposable
         return new(longSource, timer, Link(longSource, cancellationToken), longSource.Token, cancellationToken);
     }
 
+    /// <summary>
+    /// A budget of <paramref name="span"/> from now on the clock of <paramref name="sources"/>, whose source is lent by
+    /// that pool and given back when the budget is disposed; otherwise as <see cref="For(TimeSpan, TimeProvider, CancellationToken)"/>.
+    /// </summary>
+    public static TimeBudget For(TimeSpan span, BudgetSources sources, CancellationToken cancellationToken)
+    {
+        if (span <= TimeSpan.Zero || span >= LongTimer.MaxPiece)
+        {
+            return For(span, sources.Clock, cancellationToken);
+        }
+
+        var source = sources.Rent(span);
+        return new(source, null, Link(source, cancellationToken), source.Token, cancellationToken, sources);
+    }
+
     public void Dispose()
     {
         _timer?.Dispose();
+
+        // disposing the link waits for a cancellation of the caller's that is running, so a source the caller
+        // cancelled is seen as cancelled when it is given back, and is not reused
         _link.Dispose();
-        _source?.Dispose();
+        if (_pool is not null && _source is not null)
+        {
+            _pool.Return(_source);
+        }
+        else
+        {
+            _source?.Dispose();
+        }
     }
 
     private static CancellationTokenRegistration Link(CancellationTokenSource source, CancellationToken cancellationToken) =>

@@ -30,12 +30,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
 {
     private readonly ResilienceSettings _settings;
     private readonly ILogger _logger;
+    private readonly BudgetSources _budgets;
     private readonly ResiliencePipeline<HttpResponseMessage>? _userStrategies;
 
     public ResilienceHandler(ResilienceSettings settings, ILogger logger)
     {
         _settings = settings;
         _logger = logger;
+        _budgets = new BudgetSources(settings.Clock);
         if (settings.Configure is { } configure)
         {
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Clock, Name = ClientDiagnostics.Name };
@@ -155,7 +157,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     /// <summary>Sends the request and reads its whole answer under the attempt timeout.</summary>
     private async ValueTask<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var budget = TimeBudget.For(_settings.AttemptTimeout, _settings.Clock, cancellationToken);
+        using var budget = TimeBudget.For(_settings.AttemptTimeout, _budgets, cancellationToken);
         HttpResponseMessage? response = null;
         try
         {

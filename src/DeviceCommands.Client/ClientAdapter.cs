@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using DeviceCommands.Client.Diagnostics;
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Requests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
@@ -70,7 +72,7 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
         try
         {
-            return handler.HandleResponseAsync<HttpResponseMessage, TModel>(sending.Result, errorMapping);
+            return handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(sending.Result, handler), errorMapping);
         }
         catch (Exception e)
         {
@@ -81,7 +83,21 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
     private static async Task<TModel?> HandleAsync<TModel>(ValueTask<HttpResponseMessage> sending, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping)
     {
         var response = await sending.ConfigureAwait(false);
-        return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(response, errorMapping).ConfigureAwait(false);
+        return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(response, handler), errorMapping).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The answer as a caller's handler gets it: with its content headers (<see cref="PooledContent.ShowHeaders"/>);
+    /// the client's own reader finds them where they are when it needs them.
+    /// </summary>
+    private static HttpResponseMessage Show(HttpResponseMessage response, IResponseHandler handler)
+    {
+        if (handler is not IClientResponseReader)
+        {
+            PooledContent.ShowHeaders(response);
+        }
+
+        return response;
     }
 
     // a ValueTask: a send that completes at once allocates no task of its own
@@ -104,15 +120,17 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
     /// <summary>
     /// The request, authenticated, as a message: what Kiota's <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/>
-    /// makes (the adapter's base URL, every request option and Kiota's <see cref="ObservabilityOptions"/> in the
-    /// message's options, the headers, a stream body), without its per-request costs: a new <see cref="HttpMethod"/>
-    /// and method name, a task, a tracing span asked for when nothing listens.
+    /// makes (the adapter's base URL, the request options in the message's options, the headers, a stream body),
+    /// without its per-request costs: a new <see cref="HttpMethod"/> and method name, a task, a tracing span asked for
+    /// when nothing listens. The client's own response reader stays out of the options, and Kiota's
+    /// <see cref="ObservabilityOptions"/> go in only while something listens to Kiota's tracing
+    /// (<see cref="KiotaTracing"/>): a message with no option of the caller's makes no options dictionary at all.
     /// </summary>
     private async ValueTask<HttpRequestMessage> ToMessageAsync(RequestInformation requestInfo, CancellationToken cancellationToken)
     {
         await _authentication.AuthenticateRequestAsync(requestInfo, null, cancellationToken).ConfigureAwait(false);
         requestInfo.PathParameters["baseurl"] = BaseUrl!;
-        var message = new HttpRequestMessage(MethodOf(requestInfo.HttpMethod), requestInfo.URI)
+        var message = new ClientRequestMessage(MethodOf(requestInfo.HttpMethod), requestInfo.URI)
         {
             Version = _httpClient.DefaultRequestVersion,
             VersionPolicy = _httpClient.DefaultVersionPolicy,
@@ -122,18 +140,22 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         {
             foreach (var option in options)
             {
-                message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+                SetOption(message, option);
             }
         }
         else
         {
             foreach (var option in requestInfo.RequestOptions)
             {
-                message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(option.GetType().FullName!), option);
+                SetOption(message, option);
             }
         }
 
-        message.Options.Set(new HttpRequestOptionsKey<IRequestOption>(typeof(ObservabilityOptions).FullName!), _observability);
+        if (KiotaTracing.HasListeners())
+        {
+            message.SetOption<IRequestOption>(typeof(ObservabilityOptions).FullName!, _observability);
+        }
+
         if (requestInfo.Content is { } content && content != Stream.Null)
         {
             message.Content = new StreamContent(content);
@@ -157,6 +179,18 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// Puts a request option in the message's options, as Kiota's adapter does, but for the client's own response
+    /// reader: it reads the answer the adapter hands it, and nothing downstream looks for it.
+    /// </summary>
+    private static void SetOption(ClientRequestMessage message, IRequestOption option)
+    {
+        if (option is not ResponseHandlerOption { ResponseHandler: IClientResponseReader })
+        {
+            message.SetOption(option.GetType().FullName!, option);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using DeviceCommands.Client.Models;
 using Microsoft.Kiota.Abstractions;
@@ -9,7 +10,8 @@ namespace DeviceCommands.Client.Tests;
 /// <summary>
 /// The message the adapter of <see cref="DeviceCommandsClient.Create"/> makes from a request is the one Kiota's own
 /// adapter makes: the method, the version of the client, the URL, the headers (a body's on its content), and every
-/// request option plus Kiota's <see cref="ObservabilityOptions"/> in the message's options, where handlers find them.
+/// request option of the caller's in the message's options, where handlers find them (Kiota's <see cref="ObservabilityOptions"/>
+/// too, while something listens to Kiota's tracing), but not the client's own response reader.
 /// </summary>
 public class ClientAdapterTests
 {
@@ -28,8 +30,56 @@ public class ClientAdapterTests
         Assert.Equal("https://graph.microsoft.com/beta/me/devices/d1/commands/c1", transport.Url);
         Assert.Equal(["application/json"], transport.RequestHeaders["Accept"]);
         Assert.Same(inspection, transport.Options[typeof(HeadersInspectionHandlerOption).FullName!]);
-        Assert.IsType<ResponseHandlerOption>(transport.Options[typeof(ResponseHandlerOption).FullName!]);
-        Assert.IsType<ObservabilityOptions>(transport.Options[typeof(ObservabilityOptions).FullName!]);
+    }
+
+    [Fact]
+    public async Task The_clients_own_reader_and_Kiotas_tracing_options_stay_out_of_the_message_when_nothing_listens()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+
+        var command = await client.Me.Devices["d1"].Commands["c1"].GetAsync();
+
+        Assert.Equal("c1", command?.Id);
+        Assert.False(transport.HadOptions);
+        Assert.Empty(transport.Options);
+    }
+
+    [Fact]
+    public async Task A_callers_response_handler_option_is_in_the_message_options()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+        var option = new ResponseHandlerOption { ResponseHandler = new NativeResponseHandler() };
+
+        await client.Me.Devices["d1"].Commands["c1"].GetAsync(c => c.Options.Add(option));
+
+        Assert.True(transport.HadOptions);
+        Assert.Same(option, transport.Options[typeof(ResponseHandlerOption).FullName!]);
+    }
+
+    [Fact]
+    public async Task Kiotas_observability_options_are_in_the_message_while_something_listens_to_Kiotas_tracing()
+    {
+        Assert.Equal(DeviceCommands.Client.Diagnostics.KiotaTracing.Name, new ObservabilityOptions().TracerInstrumentationName);
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+        using (var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == DeviceCommands.Client.Diagnostics.KiotaTracing.Name,
+            Sample = (ref _) => ActivitySamplingResult.None,
+        })
+        {
+            ActivitySource.AddActivityListener(listener);
+
+            await client.Me.Devices["d1"].Commands["c1"].GetAsync();
+
+            Assert.IsType<ObservabilityOptions>(transport.Options[typeof(ObservabilityOptions).FullName!]);
+        }
+
+        await client.Me.Devices["d1"].Commands["c1"].GetAsync();
+
+        Assert.Empty(transport.Options);
     }
 
     [Fact]
@@ -104,8 +154,12 @@ public class ClientAdapterTests
 
         public string Body { get; private set; } = "";
 
+        public bool HadOptions { get; private set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            HadOptions = Assert.IsType<DeviceCommands.Client.Http.ClientRequestMessage>(request).HasOptions;
+            Options.Clear();
             (Method, Version, VersionPolicy, Url) = (request.Method, request.Version, request.VersionPolicy, request.RequestUri?.AbsoluteUri);
             foreach (var (name, values) in request.Headers.NonValidated)
             {

@@ -66,7 +66,7 @@ internal static class ErrorReader
             headers[header.Key] = header.Value;
         }
 
-        foreach (var header in message.Content.Headers)
+        foreach (var header in PooledContent.HeadersOf(message.Content))
         {
             headers[header.Key] = header.Value;
         }
@@ -96,7 +96,7 @@ internal static class ErrorReader
     private static string Describe(HttpResponseMessage message, string? text)
     {
         var reason = message.ReasonPhrase ?? message.StatusCode.ToString();
-        var kind = message.Content.Headers.ContentType?.MediaType;
+        var kind = PooledContent.HeadersOf(message.Content).ContentType?.MediaType;
         var body = text is null ? " with no body" : kind is null ? " with a body that is not an OData error" : $" with a {kind} body that is not an OData error";
         return string.Create(CultureInfo.InvariantCulture, $"The service returned HTTP {(int)message.StatusCode} ({reason}){body}.");
     }

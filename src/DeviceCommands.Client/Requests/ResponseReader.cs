@@ -17,7 +17,7 @@ namespace DeviceCommands.Client.Requests;
 /// Kiota's process-wide registries are never touched. A body that is not JSON, or not an object, is an
 /// <see cref="ApiException"/> with the parser's exception inside; 204 or an empty body is null.
 /// </summary>
-internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
+internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler, IClientResponseReader
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
@@ -125,7 +125,7 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
             headers.ResponseHeaders.Add(header.Key, header.Value);
         }
 
-        foreach (var header in message.Content.Headers)
+        foreach (var header in PooledContent.HeadersOf(message.Content))
         {
             headers.ResponseHeaders.Add(header.Key, header.Value);
         }
@@ -138,6 +138,13 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
         return e;
     }
 }
+
+/// <summary>
+/// The client's own response reader: the client's adapter does not copy it into a message's options (nothing
+/// downstream reads it) and hands it the answer with the content headers still where the attempt left them
+/// (<see cref="PooledContent.HeadersOf"/>).
+/// </summary>
+internal interface IClientResponseReader;
 
 /// <summary>The request option the client's <c>HeadersInspectionHandler</c> sets once it has copied a response's headers.</summary>
 internal static class ResponseHeadersMark

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
+using DeviceCommands.Client.Http;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace DeviceCommands.Client.Transport;
@@ -21,7 +21,7 @@ internal sealed class HeadersInspectionHandler : DelegatingHandler
 
     // a request without the option passes straight on, with no async state of its own
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request.GetRequestOption<HeadersInspectionHandlerOption>() is { } option
+        ClientRequestMessage.OptionOf<HeadersInspectionHandlerOption>(request) is { } option
             ? InspectAsync(request, option, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 

@@ -162,7 +162,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(request, budget.Token).ConfigureAwait(false);
-            await BufferAsync(response, budget.Token).ConfigureAwait(false);
+            await BufferAsync(response, copyHeaders: request is not ClientRequestMessage, budget.Token).ConfigureAwait(false);
             return response;
         }
         catch (Exception e) when (budget.IsSpent && e is OperationCanceledException or HttpRequestException or IOException)
@@ -182,7 +182,12 @@ internal sealed class ResilienceHandler : DelegatingHandler
     /// (<see cref="PooledContent"/>); this is the one check of the client's limit. A success's body over the limit is
     /// refused (<see cref="HttpRequestError.ConfigurationLimitExceeded"/>); an error's is dropped, keeping the status.
     /// </summary>
-    private async Task BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The content headers move to the new content when the client's own reader asks for them (<paramref name="copyHeaders"/>
+    /// false: a message of the client's adapter, see <see cref="PooledContent.ShowHeaders"/>); at once for any other
+    /// message, as a named HttpClient used directly hands its answer to code that knows nothing of that.
+    /// </remarks>
+    private async Task BufferAsync(HttpResponseMessage response, bool copyHeaders, CancellationToken cancellationToken)
     {
         var original = response.Content;
         PooledBody body;
@@ -208,7 +213,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             throw new HttpRequestException("Error while copying content to a stream.", e);
         }
 
-        response.Content = new PooledContent(body, original);
+        response.Content = new PooledContent(body, original, copyHeaders);
         original.Dispose();
     }
 

@@ -1,5 +1,5 @@
+using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Timing;
-using Microsoft.Kiota.Http.HttpClientLibrary.Extensions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace DeviceCommands.Client.Transport;
@@ -16,7 +16,7 @@ internal readonly record struct RetryRule(int MaxRetries, TimeSpan BaseDelay, Re
 {
     /// <summary>The rule of <paramref name="request"/>: its <see cref="RetryHandlerOption"/>, else the client's settings.</summary>
     public static RetryRule For(HttpRequestMessage request, ResilienceSettings settings) =>
-        request.GetRequestOption<RetryHandlerOption>() is { } option
+        ClientRequestMessage.OptionOf<RetryHandlerOption>(request) is { } option
             ? new(Math.Max(option.MaxRetry, 0), TimeSpan.FromSeconds(Math.Max(option.Delay, 0)), option)
             : new(settings.MaxRetries, settings.RetryDelay, null);
 

@@ -34,6 +34,21 @@ public class DeviceCommandsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task The_named_HttpClient_used_directly_keeps_the_answers_content_headers()
+    {
+        var handler = new ScriptedHandler().Always(HttpStatusCode.OK, """{"id":"c1"}""");
+        var services = new ServiceCollection();
+        services.AddDeviceCommandsClient(credential: null, configure: o => o.HttpMessageHandler = handler);
+        await using var provider = services.BuildServiceProvider();
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(DeviceCommandsServiceCollectionExtensions.HttpClientName);
+
+        using var response = await http.GetAsync(new Uri("https://graph.microsoft.com/beta/me/devices/d1/commands/c1"));
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"id":"c1"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Options_come_from_configuration()
     {
         var handler = new ScriptedHandler().Always(HttpStatusCode.ServiceUnavailable);

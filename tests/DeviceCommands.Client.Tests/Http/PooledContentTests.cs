@@ -47,4 +47,31 @@ public class PooledContentTests
 
         Assert.Throws<ObjectDisposedException>(() => content.Memory);
     }
+
+    [Fact]
+    public async Task In_lazy_mode_the_headers_stay_on_the_original_until_asked_for()
+    {
+        var original = new StringContent("{}", Encoding.UTF8, "application/json");
+        var read = await BodyReader.ReadAsync(original, 1024, truncate: false, CancellationToken.None);
+        using var content = new PooledContent(read, original, copyHeaders: false);
+        original.Dispose();
+
+        Assert.Empty(content.Headers.NonValidated);
+        Assert.Equal("application/json", PooledContent.HeadersOf(content).ContentType?.MediaType);
+        Assert.Same(content.Headers, PooledContent.HeadersOf(content));
+    }
+
+    [Fact]
+    public async Task In_lazy_mode_showing_the_headers_puts_them_on_the_content_once()
+    {
+        var original = new StringContent("{}", Encoding.UTF8, "application/json");
+        var read = await BodyReader.ReadAsync(original, 1024, truncate: false, CancellationToken.None);
+        using var response = new HttpResponseMessage { Content = new PooledContent(read, original, copyHeaders: false) };
+
+        PooledContent.ShowHeaders(response);
+        PooledContent.ShowHeaders(response);
+
+        Assert.Equal(["application/json; charset=utf-8"], response.Content.Headers.NonValidated["Content-Type"]);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+    }
 }

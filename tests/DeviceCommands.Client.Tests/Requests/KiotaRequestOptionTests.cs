@@ -151,6 +151,19 @@ public class KiotaRequestOptionTests
         Assert.Single(_handler.Requests);
     }
 
+    [Fact]
+    public async Task A_response_handler_sees_the_answers_content_headers()
+    {
+        _handler.Always(HttpStatusCode.OK, """{"value":[]}""");
+        var native = new NativeResponseHandler();
+
+        await Client().Me.Devices.GetAsync(c => c.Options.Add(new ResponseHandlerOption { ResponseHandler = native }));
+
+        var response = Assert.IsType<HttpResponseMessage>(native.Value);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(12, response.Content.Headers.ContentLength);
+    }
+
     public static TheoryData<string> Unhonoured => ["redirect", "user-agent", "parameters-decoding", "own"];
 
     [Theory]

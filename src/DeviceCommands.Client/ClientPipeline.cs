@@ -64,7 +64,7 @@ internal static class ClientPipeline
     {
         var logger = Logger(options);
         var resilience = new ResilienceSettings(options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, options.AttemptTimeout, options.RetryJitterSeed,
-            options.MaxResponseContentBytes, options.TimeProvider, options.ConfigureResilience);
+            options.MaxResponseContentBytes, options.TimeProvider, options.ConfiguredStrategies);
         return
         [
             new DiagnosticsHandler(logger, options.TimeProvider),

@@ -68,7 +68,17 @@ public sealed class DeviceCommandsClientOptions
     /// client's pipeline. They run inside the client's retry, around each attempt (and outside its attempt timeout),
     /// so the client's retries and timeouts are kept. Default null.
     /// </summary>
-    public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience { get; set; }
+    public Action<ResiliencePipelineBuilder<HttpResponseMessage>>? ConfigureResilience
+    {
+        get => (Action<ResiliencePipelineBuilder<HttpResponseMessage>>?)ConfiguredStrategies;
+        set => ConfiguredStrategies = value;
+    }
+
+    /// <summary>
+    /// <see cref="ConfigureResilience"/> as a plain <see cref="Delegate"/>: what the client reads, so that a client
+    /// without strategies compiles no method that names a Polly type, and never loads Polly.Core.
+    /// </summary>
+    internal Delegate? ConfiguredStrategies { get; private set; }
 
     /// <summary>
     /// Text appended to the <c>User-Agent</c> (after <c>DeviceCommands.Client/{version}</c>), for example your app's name
@@ -105,54 +115,62 @@ public sealed class DeviceCommandsClientOptions
     /// <summary>Throws <see cref="ArgumentException"/> for the first setting that cannot work.</summary>
     internal void Validate()
     {
-        foreach (var (key, message) in Problems())
+        var problems = Problems();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException(message, key);
+            throw new ArgumentException(problems[0].Message, problems[0].Key);
         }
     }
 
     /// <summary>Every setting that cannot work: its name and why (none when all can).</summary>
-    internal IEnumerable<(string Key, string Message)> Problems()
+    /// <remarks>
+    /// A list of a class, filled in order, rather than an iterator of tuples: every client's creation runs this, and an
+    /// iterator (or a list of a value type) is several more methods for the runtime to compile first.
+    /// </remarks>
+    internal List<OptionsProblem> Problems()
     {
+        var problems = new List<OptionsProblem>();
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
         {
-            yield return (nameof(BaseUrl), "BaseUrl must be an absolute http or https URL.");
+            problems.Add(new(nameof(BaseUrl), "BaseUrl must be an absolute http or https URL."));
         }
 
         if (MaxRetries < 0)
         {
-            yield return (nameof(MaxRetries), "MaxRetries must not be negative.");
+            problems.Add(new(nameof(MaxRetries), "MaxRetries must not be negative."));
         }
 
         if (RetryDelay < TimeSpan.Zero)
         {
-            yield return (nameof(RetryDelay), "RetryDelay must not be negative.");
+            problems.Add(new(nameof(RetryDelay), "RetryDelay must not be negative."));
         }
 
         if (TimeProvider is null)
         {
-            yield return (nameof(TimeProvider), "TimeProvider must not be null.");
+            problems.Add(new(nameof(TimeProvider), "TimeProvider must not be null."));
         }
 
         if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
         {
-            yield return (nameof(AttemptTimeout), "AttemptTimeout must be positive, or Timeout.InfiniteTimeSpan.");
+            problems.Add(new(nameof(AttemptTimeout), "AttemptTimeout must be positive, or Timeout.InfiniteTimeSpan."));
         }
 
         if (MaxRetryAfter < TimeSpan.Zero)
         {
-            yield return (nameof(MaxRetryAfter), "MaxRetryAfter must not be negative.");
+            problems.Add(new(nameof(MaxRetryAfter), "MaxRetryAfter must not be negative."));
         }
 
         if (MaxResponseContentBytes is <= 0 or > int.MaxValue)
         {
-            yield return (nameof(MaxResponseContentBytes), "MaxResponseContentBytes must be between 1 and 2^31 - 1.");
+            problems.Add(new(nameof(MaxResponseContentBytes), "MaxResponseContentBytes must be between 1 and 2^31 - 1."));
         }
 
         if (!string.IsNullOrWhiteSpace(UserAgentSuffix) && !IsProductList(UserAgentSuffix))
         {
-            yield return (nameof(UserAgentSuffix), "UserAgentSuffix must be a User-Agent product list in visible ASCII, such as MyApp/2.0.");
+            problems.Add(new(nameof(UserAgentSuffix), "UserAgentSuffix must be a User-Agent product list in visible ASCII, such as MyApp/2.0."));
         }
+
+        return problems;
     }
 
     /// <summary>Whether a User-Agent suffix can be sent as it is: visible ASCII and spaces only, and a valid product list.</summary>
@@ -170,3 +188,6 @@ public sealed class DeviceCommandsClientOptions
         return probe.Headers.UserAgent.TryParseAdd(suffix.Trim());
     }
 }
+
+/// <summary>A setting of <see cref="DeviceCommandsClientOptions"/> that cannot work: its name and why.</summary>
+internal sealed record OptionsProblem(string Key, string Message);

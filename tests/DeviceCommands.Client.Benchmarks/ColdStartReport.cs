@@ -24,15 +24,18 @@ namespace DeviceCommands.Client.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Run with <c>dotnet run -c Release --project tests/DeviceCommands.Client.Benchmarks -- coldstart [--runs 15] [--out path.md]</c>.
+/// <c>coldstart --serve</c> only starts the loopback server and prints its base URL until Enter or Ctrl+C, for running
+/// children by hand (e.g. under <c>DOTNET_JitStdOutFile=ours.txt DOTNET_JitDisasmSummary=1</c>, to list what each JITs).
 /// One child alone: <c>coldstart-child ours|stock|raw &lt;baseUrl&gt; [--stages] [--assemblies]</c> (<c>--stages</c> prints
-/// each stage's time, methods JITed and assemblies; <c>--assemblies</c> lists the loaded assemblies and the stage that loaded each).
+/// each stage's time, methods JITed and assemblies; <c>--assemblies</c> lists the loaded assemblies and the stage that loaded each;
+/// <c>--why Polly.Core</c> prints the stack that loads that assembly).
 /// </remarks>
 public static class ColdStartReport
 {
     private const string DeviceId = "6841b3db-6e5a-4d4d-b2d0-4a1f5d1f9b3c";
     private const string CommandId = "0158355AD4D680CC4E2994CC009EFFD7337D1335FCA6ED266";
-    private const string Usage = "Usage: coldstart [--runs 15] [--out path.md] [--stages] [--assemblies]";
-    private const string ChildUsage = "Usage: coldstart-child ours|stock|raw <baseUrl> [--stages] [--assemblies]";
+    private const string Usage = "Usage: coldstart [--runs 15] [--out path.md] [--stages] [--assemblies] | coldstart --serve";
+    private const string ChildUsage = "Usage: coldstart-child ours|stock|raw <baseUrl> [--stages] [--assemblies] [--why <assembly name>]";
     private static readonly string[] Contenders = ["ours", "stock", "raw"];
 
     // the marks a child takes: the first line of Main, after each stage of the first read, around the second read
@@ -51,10 +54,14 @@ public static class ColdStartReport
         var runs = 15;
         string? outPath = null;
         var childFlags = new List<string>();
+        var serve = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--serve":
+                    serve = true;
+                    break;
                 case "--runs" when i + 1 < args.Length:
                     runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -68,6 +75,11 @@ public static class ColdStartReport
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'. {Usage}");
                     return 2;
             }
+        }
+
+        if (serve)
+        {
+            return await ServeAsync();
         }
 
         if (runs < 0 || (runs == 0 && childFlags.Count == 0))
@@ -95,6 +107,23 @@ public static class ColdStartReport
             Console.Error.WriteLine($"coldstart FAILED: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary><c>--serve</c>: the loopback server alone, its base URL printed, until Enter, end of input or Ctrl+C.</summary>
+    private static async Task<int> ServeAsync()
+    {
+        await using var server = new LoopbackServer(Body.NullStrings.Utf8);
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{server.Port}/beta"));
+        var enter = Task.Run(Console.ReadLine, CancellationToken.None);
+        await Task.WhenAny(enter, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Served {server.Requests} requests."));
+        return 0;
     }
 
     private static async Task<int> RunAllAsync(string file, string[] prefix, string baseUrl, LoopbackServer server, int runs, string? outPath, List<string> childFlags, bool debug)
@@ -150,11 +179,17 @@ public static class ColdStartReport
 
         // no LINQ before the read: the child loads and JITs only what its contender needs
         var (stages, assemblies) = (false, false);
+        string? why = null;
         for (var i = 2; i < args.Length; i++)
         {
             stages |= args[i] == "--stages";
             assemblies |= args[i] == "--assemblies";
-            if (args[i] is not ("--stages" or "--assemblies"))
+            if (args[i] == "--why" && i + 1 < args.Length)
+            {
+                why = args[++i];
+                assemblies = true;
+            }
+            else if (args[i] is not ("--stages" or "--assemblies"))
             {
                 args = [];
                 break;
@@ -168,7 +203,7 @@ public static class ColdStartReport
         }
 
         var (contender, baseUrl) = (args[0], args[1]);
-        var loads = assemblies ? new AssemblyLoads() : null;
+        var loads = assemblies ? new AssemblyLoads(why) : null;
         probe.Mark(HarnessMark);
         try
         {
@@ -490,7 +525,8 @@ public static class ColdStartReport
         private readonly List<(long Timestamp, string Name)> _loads = [];
         private readonly HashSet<string> _atMain;
 
-        public AssemblyLoads()
+        /// <param name="why">An assembly's name: the stack that loads it is printed (to stderr), to find what needs it.</param>
+        public AssemblyLoads(string? why)
         {
             _atMain = [.. AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name ?? "?")];
             AppDomain.CurrentDomain.AssemblyLoad += (_, e) =>
@@ -498,6 +534,11 @@ public static class ColdStartReport
                 lock (_loads)
                 {
                     _loads.Add((Stopwatch.GetTimestamp(), e.LoadedAssembly.GetName().Name ?? "?"));
+                }
+
+                if (why is not null && e.LoadedAssembly.GetName().Name == why)
+                {
+                    Console.Error.WriteLine($"{why} loaded at:{Environment.NewLine}{Environment.StackTrace}");
                 }
             };
         }

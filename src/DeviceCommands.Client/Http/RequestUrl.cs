@@ -33,7 +33,7 @@ internal static class RequestUrl
             return;
         }
 
-        if (Expand(request.UrlTemplate, request.PathParameters, baseUrl) is { } uri)
+        if (Expand(request.UrlTemplate, request.PathParameters, baseUrl, stackalloc char[ExpandBuffer]) is { } uri)
         {
             request.URI = uri; // clears the request's own copy of the parameters, not the builder's
         }
@@ -74,21 +74,28 @@ internal static class RequestUrl
 
     private static void FixDotSegment(RequestInformation request)
     {
-        if (!request.PathParameters.ContainsKey(RawUrlKey) && Expand(request.UrlTemplate, request.PathParameters, baseUrl: null) is { } uri)
+        if (!request.PathParameters.ContainsKey(RawUrlKey) && Expand(request.UrlTemplate, request.PathParameters, baseUrl: null, stackalloc char[ExpandBuffer]) is { } uri)
         {
             request.URI = uri;
         }
     }
 
+    /// <summary>The characters a URL is built in on the stack before it needs the pool.</summary>
+    private const int ExpandBuffer = 256;
+
     /// <summary>The template expanded; null for a template this expansion does not cover, or a variable it lacks.</summary>
-    private static Uri? Expand(string? template, IDictionary<string, object> parameters, string? baseUrl)
+    /// <remarks>
+    /// The caller gives the buffer (<paramref name="buffer"/>, on its stack): a method with both a loop and a
+    /// <c>stackalloc</c> cannot start at tier 0, so the runtime would compile this one fully optimized on the first request.
+    /// </remarks>
+    private static Uri? Expand(string? template, IDictionary<string, object> parameters, string? baseUrl, Span<char> buffer)
     {
         if (string.IsNullOrEmpty(template))
         {
             return null;
         }
 
-        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, buffer);
         var dotSegment = false;
         var i = 0;
         while (i < template.Length)
@@ -102,24 +109,25 @@ internal static class RequestUrl
 
             text.AppendFormatted(template.AsSpan(i, open - i));
             var close = template.IndexOf('}', open);
-            if (close < 0 || Value(template.AsSpan(open + 1, close - open - 1), parameters, baseUrl) is not { } value)
+            var isBaseUrl = false;
+            if (close < 0 || Value(template.AsSpan(open + 1, close - open - 1), parameters, baseUrl, ref isBaseUrl) is not { } value)
             {
                 text.Clear();
                 return null;
             }
 
-            if (value.IsBaseUrl)
+            if (isBaseUrl)
             {
-                text.AppendFormatted(value.Text.AsSpan().TrimEnd('/'));
+                text.AppendFormatted(value.AsSpan().TrimEnd('/'));
             }
-            else if (IsDotSegment(value.Text))
+            else if (IsDotSegment(value))
             {
-                text.AppendLiteral(value.Text.Length == 1 ? "%2E" : "%2E%2E");
+                text.AppendLiteral(value.Length == 1 ? "%2E" : "%2E%2E");
                 dotSegment = true;
             }
             else
             {
-                text.AppendLiteral(Uri.EscapeDataString(value.Text));
+                text.AppendLiteral(Uri.EscapeDataString(value));
             }
 
             i = close + 1;
@@ -129,13 +137,18 @@ internal static class RequestUrl
         return Uri.TryCreate(text.ToStringAndClear(), in options, out var uri) && uri.IsAbsoluteUri ? uri : null;
     }
 
-    /// <summary>The value of one template expression: <c>+baseurl</c> or a simple variable holding a string; null for anything else.</summary>
-    private static (string Text, bool IsBaseUrl)? Value(ReadOnlySpan<char> expression, IDictionary<string, object> parameters, string? baseUrl)
+    /// <summary>
+    /// The value of one template expression: <c>+baseurl</c> (then <paramref name="isBaseUrl"/> is set) or a simple
+    /// variable holding a string; null for anything else. A string and a flag rather than a nullable tuple: a nullable
+    /// of a value tuple is one more generic instantiation for the runtime to compile on the first request.
+    /// </summary>
+    private static string? Value(ReadOnlySpan<char> expression, IDictionary<string, object> parameters, string? baseUrl, ref bool isBaseUrl)
     {
         if (expression.SequenceEqual("+" + BaseUrlKey))
         {
             var value = baseUrl ?? (parameters.TryGetValue(BaseUrlKey, out var b) ? b as string : null);
-            return string.IsNullOrEmpty(value) ? null : (value, true);
+            isBaseUrl = true;
+            return string.IsNullOrEmpty(value) ? null : value;
         }
 
         if (expression.IsEmpty || expression.IndexOfAny("+#./;?&=,!@|*:") >= 0)
@@ -147,7 +160,7 @@ internal static class RequestUrl
         var key = expression.SequenceEqual(DeviceIdKey) ? DeviceIdKey
             : expression.SequenceEqual(CommandIdKey) ? CommandIdKey
             : expression.ToString();
-        return parameters.TryGetValue(key, out var raw) && raw is string id ? (id, false) : null;
+        return parameters.TryGetValue(key, out var raw) && raw is string id ? id : null;
     }
 
     /// <summary>Whether two URLs have the same scheme, host and port (a redirect between them keeps its headers; a next page between them is followed).</summary>

@@ -120,9 +120,20 @@ internal static class RequestFactory
 /// The path parameters of a builder made by an indexer, held as fields instead of a dictionary per builder: those of the
 /// parent (shared, never written: no builder writes to its own parameters) and the ids below it. A request copies them
 /// into its own dictionary (<see cref="RequestFactory.Create(IRequestAdapter, Method, string, in BuilderPath)"/>).
+/// Plain read-only fields, not a record's properties: the first request reads each, and each property would be one
+/// more method for the runtime to compile before it.
 /// </summary>
-internal readonly record struct BuilderPath(Dictionary<string, object> Inherited, string? DeviceId, string? CommandId)
+internal readonly struct BuilderPath(Dictionary<string, object> inherited, string? deviceId, string? commandId)
 {
+    /// <summary>The parent's parameters (shared, never written); null in a default instance.</summary>
+    public readonly Dictionary<string, object> Inherited = inherited;
+
+    /// <summary>The device's id below the parent; null when there is none.</summary>
+    public readonly string? DeviceId = deviceId;
+
+    /// <summary>The command's id below the parent; null when there is none.</summary>
+    public readonly string? CommandId = commandId;
+
     /// <summary>The value of one path parameter; null when there is none.</summary>
     public object? this[string key] =>
         key == RequestFactory.CommandIdKey && CommandId is not null ? CommandId

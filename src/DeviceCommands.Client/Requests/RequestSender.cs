@@ -82,7 +82,9 @@ internal static class RequestSender
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
-            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) }]);
+            // an array, not a collection expression: that would be a generic single-element list (a type of the
+            // compiler's, with an enumerator) for the runtime to compile on the first request
+            request.AddRequestOptions(new IRequestOption[] { new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) } });
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Kiota.Abstractions.Serialization;
 
@@ -9,7 +8,7 @@ namespace DeviceCommands.Client.Serialization;
 internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, string jsonName);
 
 /// <summary>
-/// The field deserializers of one model type, built once per type: a case-insensitive frozen table of
+/// The field deserializers of one model type, built once per type: a case-insensitive table of
 /// readers, so that <c>Status</c>, <c>status</c> and <c>STATUS</c> all match through any Kiota parse node.
 /// </summary>
 /// <remarks>
@@ -21,22 +20,25 @@ internal delegate void FieldReader<in TModel>(TModel model, IParseNode node, str
 internal sealed class FieldTable<TModel>
     where TModel : class
 {
-    private readonly FrozenDictionary<string, FieldEntry<TModel>>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly Dictionary<string, FieldEntry<TModel>>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    public FieldTable(IEnumerable<KeyValuePair<string, FieldReader<TModel>>> readers)
+    public FieldTable(KeyValuePair<string, FieldReader<TModel>>[] readers)
     {
-        // each reader with the model's own spelling of its name: a lookup by characters finds the name too (the frozen
+        // each reader with the model's own spelling of its name: a lookup by characters finds the name too (the
         // alternate lookup does not return the key it matched); and its index, for the bit that says it was read
         // a class, not a tuple, and a loop, not LINQ: a table over reference types shares code the runtime has already
-        // compiled, where a value-type tuple made the first read JIT ~45 Dictionary/Frozen/LINQ methods of its own
-        var table = new Dictionary<string, FieldEntry<TModel>>(StringComparer.OrdinalIgnoreCase);
-        var index = 0;
-        foreach (var (name, reader) in readers)
+        // compiled, where a value-type tuple made the first read JIT ~45 Dictionary/Frozen/LINQ methods of its own;
+        // a plain dictionary, not a frozen one: freezing analyses the keys and loads System.Collections.Immutable on the
+        // first read, for a table of a dozen names; an array, not an enumerable: the models' collection expressions
+        // then make a plain array, not a generic read-only wrapper with an enumerator of its own to compile
+        var table = new Dictionary<string, FieldEntry<TModel>>(readers.Length, StringComparer.OrdinalIgnoreCase);
+        for (var index = 0; index < readers.Length; index++)
         {
-            table[name] = new FieldEntry<TModel>(name, reader, index++);
+            var name = readers[index].Key;
+            table[name] = new FieldEntry<TModel>(name, readers[index].Value, index);
         }
 
-        Readers = table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        Readers = table;
         if (Readers.Count > 64)
         {
             throw new ArgumentException("A model has at most 64 typed properties (one bit each records whether it was read).", nameof(readers));
@@ -45,7 +47,8 @@ internal sealed class FieldTable<TModel>
         _bySpan = Readers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public FrozenDictionary<string, FieldEntry<TModel>> Readers { get; }
+    /// <summary>The readers by JSON name, any case; never written after construction.</summary>
+    public Dictionary<string, FieldEntry<TModel>> Readers { get; }
 
     /// <summary>The reader for a JSON name given as characters, the model's own spelling of that name, and its index.</summary>
     public bool TryGetReader(ReadOnlySpan<char> jsonName, [MaybeNullWhen(false)] out FieldEntry<TModel> entry) =>

@@ -229,7 +229,7 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
 
         var item = factory(this);
         OnBeforeAssignFieldValues?.Invoke(item);
-        AssignFieldValues(item);
+        AssignFieldValues(item, stackalloc char[MaxSpanName]);
         OnAfterAssignFieldValues?.Invoke(item);
         return item;
     }
@@ -289,8 +289,12 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
         }
     }
 
-    private void AssignFieldValues<T>(T item)
-        where T : IParsable
+    /// <summary>Reads each property of this object into <paramref name="item"/>, through its field deserializers or into its additional data.</summary>
+    /// <remarks>
+    /// Not generic, and the caller gives the buffer for names (<paramref name="name"/>, on its stack): a method with both
+    /// a loop and a <c>stackalloc</c> cannot start at tier 0, so the runtime would compile this one fully optimized on the first read.
+    /// </remarks>
+    private void AssignFieldValues(IParsable item, Span<char> name)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -303,7 +307,6 @@ internal sealed class JsonElementParseNode(JsonElement element, bool careful = f
 
         // one child node, moved from property to property: readers read a node at once and never keep it
         var child = Child(default);
-        Span<char> name = stackalloc char[MaxSpanName];
         foreach (var property in element.EnumerateObject())
         {
             if (careful && !Decodes(property))

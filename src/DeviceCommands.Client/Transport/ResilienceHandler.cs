@@ -4,21 +4,8 @@ using DeviceCommands.Client.Http;
 using DeviceCommands.Client.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
-using Polly;
-using Polly.Timeout;
 
 namespace DeviceCommands.Client.Transport;
-
-/// <summary>The settings of <see cref="ResilienceHandler"/>, from the client's options.</summary>
-internal sealed record ResilienceSettings(
-    int MaxRetries,
-    TimeSpan RetryDelay,
-    TimeSpan MaxRetryAfter,
-    TimeSpan AttemptTimeout,
-    int? JitterSeed,
-    long MaxResponseBytes,
-    TimeProvider Clock,
-    Action<ResiliencePipelineBuilder<HttpResponseMessage>>? Configure);
 
 /// <summary>
 /// The client's one retry layer: each attempt (the request and its whole body, under the attempt timeout, inside the
@@ -31,19 +18,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private readonly ResilienceSettings _settings;
     private readonly ILogger _logger;
     private readonly BudgetSources _budgets;
-    private readonly ResiliencePipeline<HttpResponseMessage>? _userStrategies;
+    private readonly UserStrategies? _userStrategies;
 
     public ResilienceHandler(ResilienceSettings settings, ILogger logger)
     {
         _settings = settings;
         _logger = logger;
         _budgets = new BudgetSources(settings.Clock);
-        if (settings.Configure is { } configure)
-        {
-            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Clock, Name = ClientDiagnostics.Name };
-            configure(builder);
-            _userStrategies = builder.Build();
-        }
+        _userStrategies = UserStrategies.For(settings);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -61,7 +43,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             catch (Exception e) when (retry <= rule.MaxRetries && !cancellationToken.IsCancellationRequested && Transient.MaySendAgain(request.Method, e)
                 && rule.AllowsDelay(slept, delay = Backoff(retry, rule)))
             {
-                ClientMetrics.RecordRetry(request.Method, (e.InnerException is TimeoutRejectedException ? e.InnerException : e).GetType().Name);
+                ClientMetrics.RecordRetry(request.Method, UserStrategies.Reason(e).GetType().Name);
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
                     Log.Retrying(_logger, request.Method.Method, PathOf(request), retry, (long)delay.TotalMilliseconds, DiagnosticsHandler.Describe(e));
@@ -115,47 +97,14 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// One attempt, through the user's strategies when there are some; a timeout of theirs counts as an attempt timeout.
+    /// One attempt, through the user's strategies when there are some (<see cref="UserStrategies"/>).
     /// A <see cref="ValueTask{TResult}"/>: an attempt that completes at once (a buffered answer) allocates no task.
     /// </summary>
     private ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _userStrategies is null ? TimedAttemptAsync(request, cancellationToken) : AttemptWithUserStrategiesAsync(_userStrategies, request, cancellationToken);
-
-    private async ValueTask<HttpResponseMessage> AttemptWithUserStrategiesAsync(ResiliencePipeline<HttpResponseMessage> strategies, HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            var outcome = await strategies.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Handler.TimedAttemptAsync(state.Request, ctx.CancellationToken).ConfigureAwait(ctx.ContinueOnCapturedContext));
-                    }
-                    catch (Exception e)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(e);
-                    }
-                },
-                context,
-                (Handler: this, Request: request)).ConfigureAwait(false);
-            if (outcome.Exception is TimeoutRejectedException rejected && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException("A timeout strategy of ConfigureResilience ended the attempt.", rejected);
-            }
-
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+        _userStrategies is null ? TimedAttemptAsync(request, cancellationToken) : _userStrategies.AttemptAsync(this, request, cancellationToken);
 
     /// <summary>Sends the request and reads its whole answer under the attempt timeout.</summary>
-    private async ValueTask<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    internal async ValueTask<HttpResponseMessage> TimedAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var budget = TimeBudget.For(_settings.AttemptTimeout, _budgets, cancellationToken);
         HttpResponseMessage? response = null;

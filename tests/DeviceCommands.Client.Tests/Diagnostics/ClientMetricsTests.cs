@@ -52,6 +52,23 @@ public sealed class ClientMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retry_after_a_timeout_strategy_of_ConfigureResilience_is_recorded_with_pollys_exception_as_its_reason()
+    {
+        var handler = new ScriptedHandler(_clock).Hang().Answer(HttpStatusCode.OK, """{"id":"c"}""");
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions
+        {
+            HttpMessageHandler = handler,
+            TimeProvider = _clock,
+            ConfigureResilience = b => Polly.TimeoutResiliencePipelineBuilderExtensions.AddTimeout(b, TimeSpan.FromSeconds(2)),
+        });
+
+        await _clock.RunAsync(() => client.Me.Devices["d"].Commands["c"].GetAsync());
+
+        var retry = Assert.Single(_retries.GetMeasurementSnapshot());
+        Assert.Equal("TimeoutRejectedException", retry.Tags["devicecommands.retry.reason"]);
+    }
+
+    [Fact]
     public async Task Each_operation_and_failure_has_its_own_tags()
     {
         var handler = new ScriptedHandler(_clock)

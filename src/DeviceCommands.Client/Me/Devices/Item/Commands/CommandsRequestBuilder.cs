@@ -58,7 +58,11 @@ public partial class CommandsRequestBuilder : BaseRequestBuilder
     /// <exception cref="ArgumentException"><paramref name="commandId"/> is null, empty or white space.</exception>
     public virtual CommandItemRequestBuilder this[string commandId]
     {
-        get => new(Path with { CommandId = RequestFactory.RequireId(commandId, nameof(commandId)) }, RequestAdapter);
+        get
+        {
+            var path = Path;
+            return new(new BuilderPath(path.Inherited, path.DeviceId, RequestFactory.RequireId(commandId, nameof(commandId))), RequestAdapter);
+        }
     }
 
     /// <summary>Sends a command to the device (<c>POST me/devices/{id}/commands</c>; needs <c>Device.Command</c>).</summary>

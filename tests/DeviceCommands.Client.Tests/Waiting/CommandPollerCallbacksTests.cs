@@ -44,13 +44,13 @@ public sealed class CommandPollerCallbacksTests
     private void CallBackAt(TimeSpan after, string status = "completed") =>
         _clock.CreateTimer(_ => _receiver.Receive(_key, Encoding.UTF8.GetBytes($$"""{"id":"{{CommandId}}","status":"{{status}}"}""")), null, after, System.Threading.Timeout.InfiniteTimeSpan);
 
+    private CommandWaitCheckpoint Checkpoint => new(DeviceId, CommandId, 0, _start, Deadline) { CallbackKey = _key };
+
+    private CommandWaitOptions Options => new() { Callbacks = _receiver, TimeProvider = _clock, JitterSeed = 3 };
+
     /// <summary>Resumes a fresh wait (no poll yet, deadline 10 s) with callbacks on, bounded in real time.</summary>
-    private Task<CommandWaitResult> Wait()
-    {
-        var checkpoint = new CommandWaitCheckpoint(DeviceId, CommandId, 0, _start, Deadline) { CallbackKey = _key };
-        var options = new CommandWaitOptions { Callbacks = _receiver, TimeProvider = _clock, JitterSeed = 3 };
-        return Task.Run(() => _clock.RunAsync(() => _client.ResumeWaitAsync(checkpoint, options))).WaitAsync(Hung);
-    }
+    private Task<CommandWaitResult> Wait() =>
+        Task.Run(() => _clock.RunAsync(() => _client.ResumeWaitAsync(Checkpoint, Options))).WaitAsync(Hung);
 
     [Fact]
     public async Task A_callback_after_the_last_poll_time_makes_one_get_that_can_complete_the_wait()
@@ -144,5 +144,20 @@ public sealed class CommandPollerCallbacksTests
         // spaced 100, 200, 400 ms after the first callback's GET at 9.1 s: 9.2, 9.4, 9.8 s
         Assert.Equal([0, 9000, 9100, 9200, 9400, 9800], PollTimes.Select(t => t.TotalMilliseconds));
         Assert.Equal(Deadline, _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task A_checkpoint_resumed_twice_at_once_makes_two_waits_that_one_callback_wakes_both()
+    {
+        _handler.Respond = _ => ScriptedHandler.Response(HttpStatusCode.OK, ScriptedHandler.Body(_clock.GetUtcNow() < _start + TimeSpan.FromSeconds(5) ? "executing" : "completed", CommandId));
+        CallBackAt(TimeSpan.FromSeconds(5));
+        var checkpoint = Checkpoint;
+
+        var results = await Task.Run(() => _clock.RunAsync(() => Task.WhenAll(_client.ResumeWaitAsync(checkpoint, Options), _client.ResumeWaitAsync(checkpoint, Options)))).WaitAsync(Hung);
+
+        Assert.All(results, r => Assert.Equal(ActionStatus.Completed, r.Status));
+        Assert.All(results, r => Assert.Equal(TimeSpan.FromSeconds(5), r.Elapsed));
+        Assert.Equal([0, 0, 5, 5], PollTimes.Select(t => t.TotalSeconds));
+        Assert.Equal(0, _receiver.ActiveWaits);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DeviceCommands.Client.Models;
 
 namespace DeviceCommands.Client.Callbacks;
@@ -17,7 +16,7 @@ public sealed class CommandCallbackReceiver
     /// <summary>The largest callback body read: 64 KiB (the service's status resource is a few hundred bytes).</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    private readonly ConcurrentDictionary<string, CallbackWake> _waits = new(StringComparer.Ordinal);
+    private readonly CallbackTable _waits = new();
     private readonly string _base;
 
     /// <summary>Creates a receiver for callbacks under <paramref name="callbackBaseUrl"/>.</summary>
@@ -64,13 +63,7 @@ public sealed class CommandCallbackReceiver
             return CallbackReceipt.Refused;
         }
 
-        if (!_waits.TryGetValue(key, out var wait))
-        {
-            return CallbackReceipt.UnknownKey;
-        }
-
-        wait.Hint(body);
-        return CallbackReceipt.Accepted;
+        return _waits.Hint(key, body) ? CallbackReceipt.Accepted : CallbackReceipt.UnknownKey;
     }
 
     /// <summary>
@@ -96,24 +89,29 @@ public sealed class CommandCallbackReceiver
     /// <summary>The postBackUri of a key.</summary>
     internal Uri PostBackUriFor(string key) => new($"{_base}/{key}");
 
-    /// <summary>Registers a wait under a fresh key, or under <paramref name="key"/> (a resumed wait's).</summary>
+    /// <summary>
+    /// Registers a wait under a fresh key, or under <paramref name="key"/> (a resumed wait's), beside any other wait
+    /// that holds it: a checkpoint resumed twice at once makes two independent waits, and a callback wakes both.
+    /// </summary>
     internal CallbackWake Register(TimeProvider clock, Func<Command, bool> ends, string? key = null)
     {
+        if (key is not null)
+        {
+            var resumed = new CallbackWake(this, key, clock, ends);
+            _waits.Add(resumed);
+            return resumed;
+        }
+
         while (true)
         {
-            var wait = new CallbackWake(this, key ?? CallbackKey.New(), clock, ends);
-            if (_waits.TryAdd(wait.Key, wait))
+            var wait = new CallbackWake(this, CallbackKey.New(), clock, ends);
+            if (_waits.TryAddNew(wait))
             {
                 return wait;
-            }
-
-            if (key is not null)
-            {
-                throw new InvalidOperationException("Another wait of this process already holds this callback key (a checkpoint resumed twice at once?).");
             }
         }
     }
 
-    /// <summary>Forgets a wait's key.</summary>
-    internal void Unregister(CallbackWake wait) => _waits.TryRemove(new KeyValuePair<string, CallbackWake>(wait.Key, wait));
+    /// <summary>Forgets a wait (its key too, once no other wait holds it).</summary>
+    internal void Unregister(CallbackWake wait) => _waits.Remove(wait);
 }

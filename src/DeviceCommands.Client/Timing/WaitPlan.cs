@@ -47,8 +47,12 @@ internal readonly record struct WaitPlan(DateTimeOffset StartedAt, DateTimeOffse
             : next;
     }
 
-    /// <summary>The poll time a callback asks for at <paramref name="now"/>: now, or null when no poll is left.</summary>
-    public DateTimeOffset? PollOnCallbackAt(DateTimeOffset now) => NoPollLeftAt(now) ? null : now;
+    /// <summary>
+    /// The poll time a callback asks for at <paramref name="now"/>: now, until the deadline has come (null then). Past
+    /// <see cref="LastPollAt"/> too, and while a <c>Retry-After</c> points past the deadline: the callback is news that
+    /// neither the schedule nor the hint knew of, and its GET runs under the time left.
+    /// </summary>
+    public DateTimeOffset? PollOnCallbackAt(DateTimeOffset now) => IsOver(now) ? null : now;
 
     /// <summary>
     /// The next sleep at <paramref name="now"/> towards the next poll (or, when none is left, the deadline), as one timer

@@ -46,12 +46,18 @@ internal sealed partial class CommandPoller
     /// <summary>Ends the registration of a wait that ended without its loop (its POST's answer was terminal, or the POST failed).</summary>
     public void Release() => _wake?.Dispose();
 
-    /// <summary>A callback asked for a poll: due now, unless no poll is left before the deadline.</summary>
-    private void PollNowIfAllowed()
+    /// <summary>
+    /// A callback asked for a poll: true, with the poll due now, until the deadline has come (even past the last
+    /// scheduled poll time, <see cref="WaitPlan.PollOnCallbackAt"/>); false at the deadline, when the wait times out.
+    /// </summary>
+    private bool PollNowIfAllowed()
     {
-        if (_plan.PollOnCallbackAt(_clock.GetUtcNow()) is { } now)
+        if (_plan.PollOnCallbackAt(_clock.GetUtcNow()) is not { } now)
         {
-            _nextPollAt = now;
+            return false;
         }
+
+        _nextPollAt = now;
+        return true;
     }
 }

@@ -69,20 +69,24 @@ internal sealed partial class CommandPoller
 
             while (true)
             {
-                // inline rather than a method of its own, so a sleeping wait is one suspended method
+                // inline rather than a method of its own, so a sleeping wait is one suspended method; a callback's
+                // poll goes out at once, even past the last scheduled poll time (the loop would otherwise sleep to the
+                // deadline, which the callback's flag cuts short again at once: a spin)
+                var asked = false;
                 for (var wait = TimeToSleep(); wait > TimeSpan.Zero; wait = TimeToSleep())
                 {
                     if (_wake is null)
                     {
                         await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
                     }
-                    else if (await _wake.SleepAsync(wait, cancellationToken).ConfigureAwait(false))
+                    else if (await _wake.SleepAsync(wait, cancellationToken).ConfigureAwait(false) && PollNowIfAllowed())
                     {
-                        PollNowIfAllowed();
+                        asked = true;
+                        break;
                     }
                 }
 
-                if (_nextPollAt is { } due && _plan.NoPollLeftAt(due))
+                if (!asked && _nextPollAt is { } due && _plan.NoPollLeftAt(due))
                 {
                     throw TimedOut();
                 }

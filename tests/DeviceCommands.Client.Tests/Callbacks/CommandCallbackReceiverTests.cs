@@ -46,6 +46,49 @@ public sealed class CommandCallbackReceiverTests
         Assert.Equal(CallbackReceipt.UnknownKey, _receiver.Receive(wait.Key, "{}"u8));
     }
 
+    [Fact]
+    public void Two_waits_resumed_under_one_key_are_both_woken_and_each_leaves_on_its_own()
+    {
+        var key = CommandCallbackReceiver.NewKey();
+        var first = _receiver.Register(TimeProvider.System, _ => false, key);
+        var second = _receiver.Register(TimeProvider.System, _ => false, key);
+        Assert.Equal(2, _receiver.ActiveWaits);
+
+        Assert.Equal(CallbackReceipt.Accepted, _receiver.Receive(key, "{}"u8));
+        Assert.True(first.Take());
+        Assert.True(second.Take());
+
+        first.Dispose();
+        first.Dispose();
+        Assert.Equal(1, _receiver.ActiveWaits);
+        Assert.Equal(CallbackReceipt.Accepted, _receiver.Receive(key, "{}"u8));
+        Assert.False(first.Take());
+        Assert.True(second.Take());
+
+        second.Dispose();
+        Assert.Equal(0, _receiver.ActiveWaits);
+        Assert.Equal(CallbackReceipt.UnknownKey, _receiver.Receive(key, "{}"u8));
+    }
+
+    [Fact]
+    public async Task Waits_registered_and_ended_under_one_key_from_many_threads_leave_nothing_behind()
+    {
+        var key = CommandCallbackReceiver.NewKey();
+        using var start = new Barrier(4);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 2000; i++)
+            {
+                using var wait = _receiver.Register(TimeProvider.System, _ => false, key);
+                _receiver.Receive(key, "{}"u8);
+            }
+        })));
+
+        Assert.Equal(0, _receiver.ActiveWaits);
+        Assert.Equal(CallbackReceipt.UnknownKey, _receiver.Receive(key, "{}"u8));
+    }
+
     [Theory]
     [InlineData("callbacks")]
     [InlineData("ftp://host/callbacks")]

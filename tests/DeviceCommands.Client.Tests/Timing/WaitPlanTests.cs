@@ -122,8 +122,11 @@ public sealed class WaitPlanTests
     [InlineData(0, 0)]
     [InlineData(8_999, 8_999)]
     [InlineData(9_000, 9_000)]
-    [InlineData(9_001, null)]
-    public void A_callback_asks_for_a_poll_now_unless_none_is_left(int nowMs, int? expectedMs) =>
+    [InlineData(9_001, 9_001)]
+    [InlineData(9_999, 9_999)]
+    [InlineData(10_000, null)]
+    [InlineData(11_000, null)]
+    public void A_callback_asks_for_a_poll_now_until_the_deadline_has_come(int nowMs, int? expectedMs) =>
         Assert.Equal(expectedMs is { } ms ? T0.AddMilliseconds(ms) : null, Plan.PollOnCallbackAt(T0.AddMilliseconds(nowMs)));
 
     [Fact]

@@ -63,6 +63,12 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
             return requestInfo is null ? RequestSender.Rethrow<TModel>(new ArgumentNullException(nameof(requestInfo))) : SendAsync(requestInfo, factory, errorMapping, cancellationToken);
         }
 
+        return SendToHandlerAsync<TModel>(requestInfo, handler, errorMapping, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<TModel?> SendToHandlerAsync<TModel>(RequestInformation requestInfo, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
+    {
         // an answer the attempt completed at once goes to the handler here, and the handler's task is the caller's
         var sending = SendRequestAsync(requestInfo, cancellationToken);
         if (!sending.IsCompletedSuccessfully)

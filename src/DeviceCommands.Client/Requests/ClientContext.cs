@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace DeviceCommands.Client.Requests;
 
@@ -22,6 +23,13 @@ internal interface IClientContext
 
     /// <summary>The receiver of postbacks the client's waits use by default; null for none.</summary>
     Callbacks.CommandCallbackReceiver? Callbacks { get; }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and hands the answer to <paramref name="handler"/>, as a
+    /// <see cref="ResponseHandlerOption"/> on the request would, without putting one there (the client's own reader:
+    /// no option, list or options dictionary entry per request).
+    /// </summary>
+    Task<TModel?> SendToHandlerAsync<TModel>(RequestInformation request, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken);
 }
 
 /// <summary>The <see cref="IClientContext"/> of an adapter, or the defaults for one that has none.</summary>

@@ -11,9 +11,9 @@ using Microsoft.Kiota.Serialization.Json;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
-/// The one way the request builders send: the request's URL is fixed from its template, the answer is read by a
-/// <see cref="ResponseReader{TModel}"/> handed to the adapter as Kiota's response handler, and the request goes to
-/// <see cref="IRequestAdapter.SendAsync{ModelType}"/>, whichever adapter it is. The result is the model or a typed
+/// The one way the request builders send: the request's URL is fixed from its template, and the answer is read by a
+/// <see cref="ResponseReader{TModel}"/>, handed directly to the client's own adapter (<see cref="IClientContext.SendToHandlerAsync"/>),
+/// or to any other adapter as Kiota's response handler on a request sent with <see cref="IRequestAdapter.SendAsync{ModelType}"/>. The result is the model or a typed
 /// error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
 /// A caller's <see cref="ResponseHandlerOption"/> gets the raw answer instead, as in Kiota; through the client's own
 /// adapter, an option it cannot honour is refused first (<see cref="RequestOptionsCheck"/>).
@@ -34,9 +34,10 @@ internal static class RequestSender
     public static Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
         where TModel : class, IParsable
     {
+        IResponseHandler? reader;
         try
         {
-            Prepare(adapter, request, factory, cancellationToken, hints);
+            reader = Prepare(adapter, request, factory, cancellationToken, hints);
         }
         catch (Exception e)
         {
@@ -49,7 +50,9 @@ internal static class RequestSender
         Task<TModel?> sending;
         try
         {
-            sending = adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
+            sending = reader is not null && adapter is IClientContext client
+                ? client.SendToHandlerAsync<TModel>(request, reader, ErrorMapping, cancellationToken)
+                : adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
         }
         catch (Exception e)
         {
@@ -59,8 +62,12 @@ internal static class RequestSender
         return clock is null && sending.IsCompletedSuccessfully ? sending : CompleteAsync(sending, request, clock, started, cancellationToken);
     }
 
-    /// <summary>Checks the request and puts the client's reader on it (unless the caller gave a response handler).</summary>
-    private static void Prepare<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints)
+    /// <summary>
+    /// Checks the request and makes the client's reader (unless the caller gave a response handler): the client's own
+    /// adapter is handed it directly (returned); any other adapter finds it on the request as Kiota's
+    /// <see cref="ResponseHandlerOption"/> (null is returned).
+    /// </summary>
+    private static ResponseReader<TModel>? Prepare<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints)
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
@@ -82,8 +89,16 @@ internal static class RequestSender
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
-            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) }]);
+            var reader = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken);
+            if (adapter is IClientContext)
+            {
+                return reader;
+            }
+
+            request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = reader }]);
         }
+
+        return null;
     }
 
     /// <summary>Awaits the adapter's answer, records its duration when metrics listen, and types its failure (<see cref="Translate"/>).</summary>

@@ -12,9 +12,10 @@ namespace DeviceCommands.Client.Requests;
 
 /// <summary>
 /// The one way the request builders send: the request's URL is fixed from its template, and the answer is read by a
-/// <see cref="ResponseReader{TModel}"/>, handed directly to the client's own adapter (<see cref="IClientContext.SendToHandlerAsync"/>),
-/// or to any other adapter as Kiota's response handler on a request sent with <see cref="IRequestAdapter.SendAsync{ModelType}"/>. The result is the model or a typed
-/// error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
+/// <see cref="ResponseReader{TModel}"/>, handed directly to the client's own adapter
+/// (<see cref="IClientContext.SendToHandlerAsync"/>), or to any other adapter as Kiota's response handler on a request
+/// sent with <see cref="IRequestAdapter.SendAsync{ModelType}"/>. The result is the model or a typed error:
+/// <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
 /// A caller's <see cref="ResponseHandlerOption"/> gets the raw answer instead, as in Kiota; through the client's own
 /// adapter, an option it cannot honour is refused first (<see cref="RequestOptionsCheck"/>).
 /// </summary>

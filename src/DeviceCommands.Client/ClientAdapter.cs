@@ -63,12 +63,6 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
             return requestInfo is null ? RequestSender.Rethrow<TModel>(new ArgumentNullException(nameof(requestInfo))) : SendAsync(requestInfo, factory, errorMapping, cancellationToken);
         }
 
-        return SendToHandlerAsync<TModel>(requestInfo, handler, errorMapping, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public Task<TModel?> SendToHandlerAsync<TModel>(RequestInformation requestInfo, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken)
-    {
         // an answer the attempt completed at once goes to the handler here, and the handler's task is the caller's
         var sending = SendRequestAsync(requestInfo, cancellationToken);
         if (!sending.IsCompletedSuccessfully)
@@ -84,6 +78,22 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         {
             return RequestSender.Rethrow<TModel>(e);
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<TModel?> SendAndReadAsync<TModel>(RequestInformation request, ResponseReader<TModel> reader, CancellationToken cancellationToken)
+        where TModel : class, IParsable
+    {
+        // an answer the attempt completed at once is read here, into the caller's one task
+        var sending = SendRequestAsync(request, cancellationToken);
+        return sending.IsCompletedSuccessfully ? reader.ReadAsync(sending.Result).AsTask() : ReadAsync(sending, reader);
+    }
+
+    private static async Task<TModel?> ReadAsync<TModel>(ValueTask<HttpResponseMessage> sending, ResponseReader<TModel> reader)
+        where TModel : class, IParsable
+    {
+        var response = await sending.ConfigureAwait(false);
+        return await reader.ReadAsync(response).ConfigureAwait(false);
     }
 
     private static async Task<TModel?> HandleAsync<TModel>(ValueTask<HttpResponseMessage> sending, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping)

@@ -25,11 +25,12 @@ internal interface IClientContext
     Callbacks.CommandCallbackReceiver? Callbacks { get; }
 
     /// <summary>
-    /// Sends <paramref name="request"/> and hands the answer to <paramref name="handler"/>, as a
-    /// <see cref="ResponseHandlerOption"/> on the request would, without putting one there (the client's own reader:
-    /// no option, list or options dictionary entry per request).
+    /// Sends <paramref name="request"/> and reads the answer with <paramref name="reader"/>, as the reader would as a
+    /// <see cref="ResponseHandlerOption"/> on the request, without putting one there: no option, list, options
+    /// dictionary entry or reader object per request.
     /// </summary>
-    Task<TModel?> SendToHandlerAsync<TModel>(RequestInformation request, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping, CancellationToken cancellationToken);
+    Task<TModel?> SendAndReadAsync<TModel>(RequestInformation request, ResponseReader<TModel> reader, CancellationToken cancellationToken)
+        where TModel : class, IParsable;
 }
 
 /// <summary>The <see cref="IClientContext"/> of an adapter, or the defaults for one that has none.</summary>

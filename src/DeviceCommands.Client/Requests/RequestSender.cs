@@ -13,7 +13,7 @@ namespace DeviceCommands.Client.Requests;
 /// <summary>
 /// The one way the request builders send: the request's URL is fixed from its template, and the answer is read by a
 /// <see cref="ResponseReader{TModel}"/>, handed directly to the client's own adapter
-/// (<see cref="IClientContext.SendToHandlerAsync"/>), or to any other adapter as Kiota's response handler on a request
+/// (<see cref="IClientContext.SendAndReadAsync"/>), or to any other adapter as Kiota's response handler on a request
 /// sent with <see cref="IRequestAdapter.SendAsync{ModelType}"/>. The result is the model or a typed error:
 /// <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
 /// A caller's <see cref="ResponseHandlerOption"/> gets the raw answer instead, as in Kiota; through the client's own
@@ -35,7 +35,7 @@ internal static class RequestSender
     public static Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
         where TModel : class, IParsable
     {
-        IResponseHandler? reader;
+        ResponseReader<TModel>? reader;
         try
         {
             reader = Prepare(adapter, request, factory, cancellationToken, hints);
@@ -51,8 +51,8 @@ internal static class RequestSender
         Task<TModel?> sending;
         try
         {
-            sending = reader is not null && adapter is IClientContext client
-                ? client.SendToHandlerAsync<TModel>(request, reader, ErrorMapping, cancellationToken)
+            sending = reader is { } own && adapter is IClientContext client
+                ? client.SendAndReadAsync(request, own, cancellationToken)
                 : adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
         }
         catch (Exception e)

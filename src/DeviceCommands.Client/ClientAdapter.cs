@@ -80,6 +80,22 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         }
     }
 
+    /// <inheritdoc/>
+    public Task<TModel?> SendAndReadAsync<TModel>(RequestInformation request, ResponseReader<TModel> reader, CancellationToken cancellationToken)
+        where TModel : class, IParsable
+    {
+        // an answer the attempt completed at once is read here, into the caller's one task
+        var sending = SendRequestAsync(request, cancellationToken);
+        return sending.IsCompletedSuccessfully ? reader.ReadAsync(sending.Result).AsTask() : ReadAsync(sending, reader);
+    }
+
+    private static async Task<TModel?> ReadAsync<TModel>(ValueTask<HttpResponseMessage> sending, ResponseReader<TModel> reader)
+        where TModel : class, IParsable
+    {
+        var response = await sending.ConfigureAwait(false);
+        return await reader.ReadAsync(response).ConfigureAwait(false);
+    }
+
     private static async Task<TModel?> HandleAsync<TModel>(ValueTask<HttpResponseMessage> sending, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping)
     {
         var response = await sending.ConfigureAwait(false);

@@ -46,6 +46,19 @@ public class ClientAdapterTests
     }
 
     [Fact]
+    public async Task The_clients_own_reader_is_handed_to_the_adapter_not_put_on_the_request()
+    {
+        var transport = new Capture();
+        var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = transport });
+        var request = client.Me.Devices["d1"].Commands["c1"].ToGetRequestInformation();
+
+        var command = await DeviceCommands.Client.Requests.RequestSender.SendAsync(client.Me.Devices["d1"].Adapter, request, Command.CreateFromDiscriminatorValue, CancellationToken.None);
+
+        Assert.Equal("c1", command?.Id);
+        Assert.Empty(request.RequestOptions);
+    }
+
+    [Fact]
     public async Task A_callers_response_handler_option_is_in_the_message_options()
     {
         var transport = new Capture();

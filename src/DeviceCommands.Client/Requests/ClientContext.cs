@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace DeviceCommands.Client.Requests;
 
@@ -22,6 +23,14 @@ internal interface IClientContext
 
     /// <summary>The receiver of postbacks the client's waits use by default; null for none.</summary>
     Callbacks.CommandCallbackReceiver? Callbacks { get; }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer with <paramref name="reader"/>, as the reader would as a
+    /// <see cref="ResponseHandlerOption"/> on the request, without putting one there: no option, list, options
+    /// dictionary entry or reader object per request.
+    /// </summary>
+    Task<TModel?> SendAndReadAsync<TModel>(RequestInformation request, ResponseReader<TModel> reader, CancellationToken cancellationToken)
+        where TModel : class, IParsable;
 }
 
 /// <summary>The <see cref="IClientContext"/> of an adapter, or the defaults for one that has none.</summary>

@@ -11,10 +11,11 @@ using Microsoft.Kiota.Serialization.Json;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
-/// The one way the request builders send: the request's URL is fixed from its template, the answer is read by a
-/// <see cref="ResponseReader{TModel}"/> handed to the adapter as Kiota's response handler, and the request goes to
-/// <see cref="IRequestAdapter.SendAsync{ModelType}"/>, whichever adapter it is. The result is the model or a typed
-/// error: <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
+/// The one way the request builders send: the request's URL is fixed from its template, and the answer is read by a
+/// <see cref="ResponseReader{TModel}"/>, handed directly to the client's own adapter
+/// (<see cref="IClientContext.SendAndReadAsync"/>), or to any other adapter as Kiota's response handler on a request
+/// sent with <see cref="IRequestAdapter.SendAsync{ModelType}"/>. The result is the model or a typed error:
+/// <see cref="ODataError"/> for a non-2xx answer, <see cref="ApiException"/> for a body that cannot be read.
 /// A caller's <see cref="ResponseHandlerOption"/> gets the raw answer instead, as in Kiota; through the client's own
 /// adapter, an option it cannot honour is refused first (<see cref="RequestOptionsCheck"/>).
 /// </summary>
@@ -34,9 +35,10 @@ internal static class RequestSender
     public static Task<TModel?> SendAsync<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints = null)
         where TModel : class, IParsable
     {
+        ResponseReader<TModel>? reader;
         try
         {
-            Prepare(adapter, request, factory, cancellationToken, hints);
+            reader = Prepare(adapter, request, factory, cancellationToken, hints);
         }
         catch (Exception e)
         {
@@ -49,7 +51,9 @@ internal static class RequestSender
         Task<TModel?> sending;
         try
         {
-            sending = adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
+            sending = reader is { } own && adapter is IClientContext client
+                ? client.SendAndReadAsync(request, own, cancellationToken)
+                : adapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
         }
         catch (Exception e)
         {
@@ -59,8 +63,12 @@ internal static class RequestSender
         return clock is null && sending.IsCompletedSuccessfully ? sending : CompleteAsync(sending, request, clock, started, cancellationToken);
     }
 
-    /// <summary>Checks the request and puts the client's reader on it (unless the caller gave a response handler).</summary>
-    private static void Prepare<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints)
+    /// <summary>
+    /// Checks the request and makes the client's reader (unless the caller gave a response handler): the client's own
+    /// adapter is handed it directly (returned); any other adapter finds it on the request as Kiota's
+    /// <see cref="ResponseHandlerOption"/> (null is returned).
+    /// </summary>
+    private static ResponseReader<TModel>? Prepare<TModel>(IRequestAdapter adapter, RequestInformation request, ParsableFactory<TModel> factory, CancellationToken cancellationToken, ResponseHints? hints)
         where TModel : class, IParsable
     {
         ArgumentNullException.ThrowIfNull(adapter);
@@ -82,10 +90,18 @@ internal static class RequestSender
         {
             var maxBytes = request.GetRequestOption<ResponseSizeLimitOption>()?.MaxBytes ?? ClientContext.MaxResponseBytesOf(adapter);
             var headers = request.GetRequestOption<HeadersInspectionHandlerOption>();
+            var reader = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken);
+            if (adapter is IClientContext)
+            {
+                return reader;
+            }
+
             // an array, not a collection expression: that would be a generic single-element list (a type of the
             // compiler's, with an enumerator) for the runtime to compile on the first request
-            request.AddRequestOptions(new IRequestOption[] { new ResponseHandlerOption { ResponseHandler = new ResponseReader<TModel>(factory, headers, hints, maxBytes, cancellationToken) } });
+            request.AddRequestOptions(new IRequestOption[] { new ResponseHandlerOption { ResponseHandler = reader } });
         }
+
+        return null;
     }
 
     /// <summary>Awaits the adapter's answer, records its duration when metrics listen, and types its failure (<see cref="Translate"/>).</summary>

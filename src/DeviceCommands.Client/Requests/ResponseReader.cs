@@ -10,14 +10,17 @@ using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 namespace DeviceCommands.Client.Requests;
 
 /// <summary>
-/// Reads an answer into a model or a typed error, as the Kiota response handler of every request the builders send
-/// (any adapter that hands responses to an <see cref="IResponseHandler"/>, the stock <c>HttpClientRequestAdapter</c>
-/// included): a non-2xx answer becomes an <see cref="Models.ODataError"/> (<see cref="ErrorReader"/>); a 2xx body is
-/// read under the size limit (<see cref="BodyReader"/>) and parsed by the client's own node (<see cref="JsonBody"/>), so
-/// Kiota's process-wide registries are never touched. A body that is not JSON, or not an object, is an
-/// <see cref="ApiException"/> with the parser's exception inside; 204 or an empty body is null.
+/// Reads the answer to every request the builders send into a model or a typed error: a non-2xx answer becomes an
+/// <see cref="Models.ODataError"/> (<see cref="ErrorReader"/>); a 2xx body is read under the size limit
+/// (<see cref="BodyReader"/>) and parsed by the client's own node (<see cref="JsonBody"/>), never Kiota's registries.
+/// A body that is not a JSON object is an <see cref="ApiException"/> with the parser's exception inside; 204 or an
+/// empty body is null.
 /// </summary>
-internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler, IClientResponseReader
+/// <remarks>
+/// A struct: the client's own adapter takes it as it is (<see cref="IClientContext.SendAndReadAsync"/>); any other
+/// adapter gets it boxed, as the handler of a <see cref="ResponseHandlerOption"/>.
+/// </remarks>
+internal readonly struct ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler, IClientResponseReader
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
@@ -27,6 +30,14 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
             throw new ApiException($"The adapter gave a response of type {typeof(TNativeResponse).Name}; an HttpResponseMessage was expected.");
         }
 
+        var model = await ReadAsync(message).ConfigureAwait(false);
+        return model is null ? default : (TResult)(object)model;
+    }
+
+    /// <summary>Reads (and disposes) the answer: the model, null for no body, or a typed error thrown.</summary>
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: an answer the attempt buffered is read with no task of its own.</remarks>
+    public async ValueTask<TModel?> ReadAsync(HttpResponseMessage message)
+    {
         using (message)
         {
             CopyHeaders(message);
@@ -36,8 +47,7 @@ internal sealed class ResponseReader<TModel>(ParsableFactory<TModel> factory, He
                 throw await ErrorReader.ReadAsync(message, cancellationToken).ConfigureAwait(false);
             }
 
-            var model = await ReadModelAsync(message).ConfigureAwait(false);
-            return model is null ? default : (TResult)(object)model;
+            return await ReadModelAsync(message).ConfigureAwait(false);
         }
     }
 

@@ -52,8 +52,9 @@ internal sealed partial class CommandPoller
         {
             // a network failure or an attempt timeout is the poll's failure as it came; a cancellation is the deadline
             // cutting the poll short (the budget spent: its timer may run a hair ahead of the clock, so the loop then
-            // sleeps the rest), or one that no one asked for: either way a timeout of this poll, never a bare cancellation
-            _failure = e is OperationCanceledException ? Unfinished(e, budget.IsSpent) : e;
+            // sleeps the rest), or one that no one asked for: either way a timeout of this poll, never a bare cancellation.
+            // So is a failure the request layer left untyped because the deadline had come (a handler's own timeout then)
+            _failure = e is OperationCanceledException || (budget.IsSpent && e is not ApiException) ? Unfinished(e, budget.IsSpent) : e;
             if (_plan.IsOver(_clock.GetUtcNow()))
             {
                 throw TimedOut();

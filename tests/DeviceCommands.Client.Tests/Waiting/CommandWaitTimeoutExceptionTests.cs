@@ -103,6 +103,25 @@ public sealed class CommandWaitTimeoutExceptionTests
     }
 
     [Fact]
+    public async Task A_handler_that_fails_with_its_own_timeout_as_the_deadline_comes_gives_the_same_shape()
+    {
+        // the deadline comes while the handler runs, and the handler then fails with a timeout of its own
+        _handler.Otherwise(Reply.From((_, _) =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            throw new TimeoutException("the handler's own timeout");
+        }));
+        var options = Options;
+        options.Timeout = TimeSpan.FromSeconds(5);
+
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _client.Me.Devices[DeviceId].Commands[CommandId].WaitForCompletionAsync(options));
+
+        var inner = Assert.IsAssignableFrom<ApiException>(e.InnerException);
+        Assert.IsType<TimeoutException>(inner.InnerException);
+        Assert.Equal("the handler's own timeout", inner.InnerException.InnerException?.Message);
+    }
+
+    [Fact]
     public async Task A_poll_cut_by_the_deadline_says_so()
     {
         _handler.AlwaysHang();

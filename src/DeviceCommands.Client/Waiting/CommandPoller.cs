@@ -33,7 +33,7 @@ internal sealed partial class CommandPoller
     private bool _observed;
     private string? _lastStatus;
     private Command? _last; // kept while a timeout could need it (the wait has a deadline), and once it ended the wait
-    private int? _lastFromCheckpoint; // the checkpoint's poll count while _last is only its recorded status: no poll since read the command
+    private int _lastFromCheckpoint = -1; // the checkpoint's poll count while _last is only its recorded status (no poll since read the command), else -1
     private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
     private bool _timedOut;
     private Activity? _activity;
@@ -110,7 +110,7 @@ internal sealed partial class CommandPoller
     {
         if (_plan.Deadline is not null)
         {
-            (_last, _lastFromCheckpoint) = (command, null); // a timeout's LastObserved; a wait without a deadline never times out
+            (_last, _lastFromCheckpoint) = (command, -1); // a timeout's LastObserved; a wait without a deadline never times out
         }
 
         var status = StatusText(command);
@@ -200,7 +200,7 @@ internal sealed partial class CommandPoller
     private CommandWaitTimeoutException TimedOut()
     {
         _timedOut = true;
-        var message = CommandWaitTimeoutException.Describe(_last, _commandId, _polls, _lastFromCheckpoint);
+        var message = CommandWaitTimeoutException.Describe(_last, _commandId, _polls, _lastFromCheckpoint >= 0 ? _lastFromCheckpoint : null);
         return _failure is null
             ? new(_last, _polls, message)
             : new(_last, _polls, $"{message} The last poll failed: {_failure.Message}", _failure);

@@ -11,7 +11,11 @@ namespace DeviceCommands.Client;
 public sealed class DeviceCommandsClientOptions
 {
     /// <summary>The service's base URL. Default <c>https://graph.microsoft.com/beta</c>; an emulator's <c>BaseUrl</c> for tests.</summary>
-    /// <remarks>The bearer token is sent only to this URL's host, and only over https (http only to a loopback host).</remarks>
+    /// <remarks>
+    /// The bearer token is sent only to this URL's host, and only over https (http only to a loopback host). An absolute
+    /// http(s) URL without query or fragment; another is refused with an <see cref="ArgumentException"/> by
+    /// <c>Create</c>, and with an <c>OptionsValidationException</c> at a host's start.
+    /// </remarks>
     public Uri BaseUrl { get; set; } = new(DeviceCommandsClient.DefaultBaseUrl);
 
     /// <summary>
@@ -133,6 +137,11 @@ public sealed class DeviceCommandsClientOptions
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add(new(nameof(BaseUrl), "BaseUrl must be an absolute http or https URL."));
+        }
+        else if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0)
+        {
+            // each request's path and query are added after the base URL's path: a query or fragment there would swallow them
+            yield return (nameof(BaseUrl), "BaseUrl must not have a query or a fragment (each request adds its own path and query), such as https://graph.microsoft.com/beta.");
         }
 
         if (MaxRetries < 0)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DeviceCommands.Testing;
 
 // The timers: made, moved and fired in due order as the clock advances (by hand or under RunAsync).
@@ -17,13 +19,23 @@ public sealed partial class VirtualClock
     /// at its own due time.
     /// </summary>
     /// <param name="delta">How far to move; zero fires the timers already due.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative, or would move the clock past
+    /// <see cref="DateTimeOffset.MaxValue"/> (<see cref="TimeSpan.MaxValue"/> does, from any instant): the clock is not moved.</exception>
     public void Advance(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
         long target;
         lock (_gate)
         {
+            // refused rather than clamped, as FakeTimeProvider does: the sum would overflow, and a clock at the end of
+            // the calendar leaves every deadline computed from it nowhere to go
+            var room = DateTimeOffset.MaxValue.UtcTicks - _now;
+            if (delta.Ticks > room)
+            {
+                throw new ArgumentOutOfRangeException(nameof(delta), delta, string.Create(CultureInfo.InvariantCulture,
+                    $"The clock cannot move past DateTimeOffset.MaxValue: it is at {new DateTimeOffset(_now, TimeSpan.Zero):O}, so it can move by at most {TimeSpan.FromTicks(room)}."));
+            }
+
             target = _now + delta.Ticks;
         }
 

@@ -17,6 +17,36 @@ public sealed class VirtualClockTimerTests
     }
 
     [Fact]
+    public void An_advance_past_the_end_of_the_calendar_is_refused_and_moves_nothing()
+    {
+        var clock = new VirtualClock();
+        var fired = 0;
+        using var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.MaxValue));
+
+        Assert.Equal("delta", e.ParamName);
+        Assert.StartsWith("The clock cannot move past DateTimeOffset.MaxValue: it is at 2026-01-01T00:00:00.0000000+00:00, so it can move by at most ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Start, clock.GetUtcNow());
+        Assert.Equal(0, fired);
+    }
+
+    [Fact]
+    public void An_advance_to_the_end_of_the_calendar_exactly_fires_every_timer_on_the_way()
+    {
+        var clock = new VirtualClock();
+        var fired = 0;
+        using var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.FromDays(365), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(DateTimeOffset.MaxValue - Start);
+
+        Assert.Equal(DateTimeOffset.MaxValue, clock.GetUtcNow());
+        Assert.Equal(1, fired);
+        Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromTicks(1)));
+        clock.Advance(TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Timers_fire_in_due_order_each_at_its_own_due_time()
     {
         var clock = new VirtualClock();

@@ -20,8 +20,8 @@ public static class JsonPayload
     public const int MaxDepth = 64;
 
     /// <summary>Converts a value to an <see cref="UntypedNode"/>.</summary>
-    /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, any .NET number,
-    /// <see cref="System.Numerics.BigInteger"/>, <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
+    /// <param name="value">A payload value: null, <see cref="string"/>, <see cref="bool"/>, a real number of any .NET number type
+    /// (<see cref="Int128"/>, <see cref="Half"/> and <see cref="System.Numerics.BigInteger"/> included), <see cref="DateTimeOffset"/>, <see cref="DateTime"/>, <see cref="Guid"/>, <see cref="Uri"/>, an enum,
     /// <see cref="JsonElement"/>, <see cref="UntypedNode"/>, a dictionary with string keys, or a sequence of these.</param>
     /// <returns>The equivalent node.</returns>
     /// <exception cref="ArgumentException">A value of a type that has no JSON form here (infinity and NaN included), or nesting deeper than <see cref="MaxDepth"/> (a cycle, say).</exception>
@@ -152,7 +152,14 @@ public static class JsonPayload
             ulong u => new UntypedDecimal(u),
             float f when float.IsFinite(f) => new UntypedFloat(f),
             double d when double.IsFinite(d) => new UntypedDouble(d),
-            float or double => throw new ArgumentException($"The payload number {value} has no JSON form (JSON has no infinity or NaN).", nameof(value)),
+            nint n => new UntypedLong(n),
+            nuint u => new UntypedDecimal(u),
+            Int128 i => i >= long.MinValue && i <= long.MaxValue ? new UntypedLong((long)i) : new UntypedJsonNumber(i.ToString(CultureInfo.InvariantCulture)),
+            UInt128 u => u <= long.MaxValue ? new UntypedLong((long)u) : new UntypedJsonNumber(u.ToString(CultureInfo.InvariantCulture)),
+
+            // its shortest text read as a double: (Half)0.1 is written 0.1, which reads back as the same Half
+            Half h when Half.IsFinite(h) => new UntypedDouble(double.Parse(h.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)),
+            float or double or Half => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The payload number {value} has no JSON form (JSON has no infinity or NaN)."), nameof(value)),
             System.Numerics.BigInteger b => new UntypedJsonNumber(b.ToString(CultureInfo.InvariantCulture)),
             decimal d => new UntypedDecimal(d),
             char c => new UntypedString(c.ToString()),
@@ -168,7 +175,7 @@ public static class JsonPayload
             IDictionary dictionary => ConvertObject(Pairs(dictionary), depth),
             IEnumerable sequence => new UntypedArray(sequence.Cast<object?>().Select(v => Convert(v, depth + 1)).ToList()),
             _ => throw new ArgumentException(
-                $"A payload value of type {value.GetType().FullName} has no JSON form here: use a dictionary, a list, a string, a number, a boolean, a JsonElement or an UntypedNode.",
+                $"A payload value of type {value.GetType().FullName} has no JSON form here. A payload value is null, a string, a char, a bool, a real number of a .NET number type (sbyte to Int128 and UInt128, nint, nuint, Half, float, double, decimal, BigInteger), a DateTimeOffset, DateTime, Guid, Uri, TimeSpan or enum (written as text), a JsonElement, an UntypedNode, a dictionary with string keys, or a sequence of these.",
                 nameof(value)),
         };
     }

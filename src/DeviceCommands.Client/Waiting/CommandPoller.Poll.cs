@@ -50,17 +50,32 @@ internal sealed partial class CommandPoller
         }
         catch (Exception e) when ((e is OperationCanceledException || Transient.IsFailure(e)) && !cancellationToken.IsCancellationRequested)
         {
-            // the deadline, reached during the poll; else a network failure or an attempt timeout
+            // a network failure or an attempt timeout is the poll's failure as it came; a cancellation is the deadline
+            // cutting the poll short (the budget spent: its timer may run a hair ahead of the clock, so the loop then
+            // sleeps the rest), or one that no one asked for: either way a timeout of this poll, never a bare cancellation.
+            // So is a failure the request layer left untyped because the deadline had come (a handler's own timeout then)
+            _failure = e is OperationCanceledException || (budget.IsSpent && e is not ApiException) ? Unfinished(e, budget.IsSpent) : e;
             if (_plan.IsOver(_clock.GetUtcNow()))
             {
-                _failure ??= e is OperationCanceledException ? null : e;
                 throw TimedOut();
             }
 
-            _failure = e;
-
             return (null, null);
         }
+    }
+
+    /// <summary>
+    /// The failure of a poll that a cancellation ended: the deadline, or a cancellation neither the caller nor the
+    /// deadline asked for (a handler's or a mock's own). Shaped as an attempt timeout is (an <see cref="ApiException"/>
+    /// around a <see cref="TimeoutException"/>), so a timeout's inner exception reads the same however the poll ran out of time.
+    /// </summary>
+    private ApiException Unfinished(Exception cancellation, bool byDeadline)
+    {
+        var what = $"The status GET of {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{ErrorText.Quote(_commandId)}'")} (poll {_polls})";
+        var why = byDeadline
+            ? $"{what} did not complete before the wait's deadline: it was still being sent, retried or answered."
+            : ErrorText.Sentence($"{what} was cancelled although neither the caller nor the wait's deadline cancelled it: {cancellation.Message}");
+        return new ApiException(why, new TimeoutException(why, cancellation));
     }
 
     /// <summary>

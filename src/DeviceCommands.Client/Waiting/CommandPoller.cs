@@ -33,6 +33,7 @@ internal sealed partial class CommandPoller
     private bool _observed;
     private string? _lastStatus;
     private Command? _last; // kept while a timeout could need it (the wait has a deadline), and once it ended the wait
+    private int _lastFromCheckpoint = -1; // the checkpoint's poll count while _last is only its recorded status (no poll since read the command), else -1
     private Exception? _failure; // the last poll's passing failure, null once a poll is answered: a timeout's inner exception
     private bool _timedOut;
     private Activity? _activity;
@@ -61,6 +62,12 @@ internal sealed partial class CommandPoller
             (_polls, _nextPollAt) = (checkpoint.Polls, checkpoint.NextPollAt);
             (_observed, _lastStatus) = (checkpoint.LastStatus is not null, checkpoint.LastStatus);
             _resumedKey = checkpoint.CallbackKey;
+            if (checkpoint.LastStatus is { } status && _plan.Deadline is not null)
+            {
+                // a timeout before the resumed wait reads the command reports what the checkpoint last saw
+                _last = new Command { Id = _commandId, RawStatus = status, Status = ActionStatusExtensions.TryParse(status, out var known) ? known : null };
+                _lastFromCheckpoint = checkpoint.Polls;
+            }
         }
 
         if (options.Checkpoint is not null && (string.IsNullOrWhiteSpace(_deviceId) || string.IsNullOrWhiteSpace(_commandId)))
@@ -103,7 +110,7 @@ internal sealed partial class CommandPoller
     {
         if (_plan.Deadline is not null)
         {
-            _last = command; // a timeout's LastObserved; a wait without a deadline never times out
+            (_last, _lastFromCheckpoint) = (command, -1); // a timeout's LastObserved; a wait without a deadline never times out
         }
 
         var status = StatusText(command);
@@ -193,7 +200,7 @@ internal sealed partial class CommandPoller
     private CommandWaitTimeoutException TimedOut()
     {
         _timedOut = true;
-        var message = CommandWaitTimeoutException.Describe(_last, _commandId, _polls);
+        var message = CommandWaitTimeoutException.Describe(_last, _commandId, _polls, _lastFromCheckpoint >= 0 ? _lastFromCheckpoint : null);
         return _failure is null
             ? new(_last, _polls, message)
             : new(_last, _polls, $"{message} The last poll failed: {_failure.Message}", _failure);

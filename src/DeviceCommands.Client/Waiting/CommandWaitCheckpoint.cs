@@ -10,10 +10,9 @@ namespace DeviceCommands.Client;
 /// (<see cref="CommandWaitExtensions.ResumeWaitAsync"/>) or driven a poll at a time (<see cref="CommandWaitExtensions.PollOnceAsync"/>).
 /// </summary>
 /// <remarks>It holds no token; its callback key only lets its holder wake the wait. The text form: docs/waiting.md ("Checkpoints").</remarks>
-public sealed class CommandWaitCheckpoint
+public sealed partial class CommandWaitCheckpoint
 {
     private const string Prefix = "dcw1";
-    private const int FieldCount = 8;
     private string? _callbackKey;
 
     /// <summary>Creates a checkpoint.</summary>
@@ -113,62 +112,6 @@ public sealed class CommandWaitCheckpoint
         return text.ToString();
     }
 
-    /// <summary>Reads a checkpoint written by <see cref="ToString"/>.</summary>
-    /// <param name="text">The text form.</param>
-    /// <returns>The checkpoint.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
-    /// <exception cref="FormatException">The text is not a checkpoint.</exception>
-    public static CommandWaitCheckpoint Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return TryParse(text, out var checkpoint) ? checkpoint : throw new FormatException("The text is not a command wait checkpoint.");
-    }
-
-    /// <summary>Reads a checkpoint written by <see cref="ToString"/>, without throwing.</summary>
-    /// <param name="text">The text form.</param>
-    /// <param name="checkpoint">The checkpoint, when the text is one.</param>
-    /// <returns><see langword="true"/> when the text is a checkpoint.</returns>
-    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out CommandWaitCheckpoint? checkpoint)
-    {
-        checkpoint = null;
-        if (text is null || text.Length > 64 * 1024)
-        {
-            return false;
-        }
-
-        var parts = text.Trim().Split(';');
-        if (parts.Length is not (FieldCount or FieldCount + 1) || parts[0] != Prefix
-            || (parts.Length > FieldCount && !Callbacks.CallbackKey.IsWellFormed(parts[FieldCount])))
-        {
-            return false;
-        }
-
-        try
-        {
-            var deviceId = Uri.UnescapeDataString(parts[1]);
-            var commandId = Uri.UnescapeDataString(parts[2]);
-            if (string.IsNullOrWhiteSpace(deviceId) || string.IsNullOrWhiteSpace(commandId)
-                || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var polls)
-                || !TryReadTime(parts[4], out var startedAt) || startedAt is null
-                || !TryReadTime(parts[5], out var deadline)
-                || !TryReadTime(parts[6], out var next))
-            {
-                return false;
-            }
-
-            var status = parts[7].Length == 0 ? null : Uri.UnescapeDataString(parts[7]);
-            checkpoint = new CommandWaitCheckpoint(deviceId, commandId, polls, startedAt.Value, deadline, next, status)
-            {
-                CallbackKey = parts.Length > FieldCount ? parts[FieldCount] : null,
-            };
-            return true;
-        }
-        catch (UriFormatException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>A copy at a new position.</summary>
     internal CommandWaitCheckpoint With(int polls, DateTimeOffset? nextPollAt, string? lastStatus) =>
         new(DeviceId, CommandId, polls, StartedAt, Deadline, nextPollAt, lastStatus) { CallbackKey = CallbackKey };
@@ -180,23 +123,6 @@ public sealed class CommandWaitCheckpoint
         : time + s;
 
     private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-
-    private static bool TryReadTime(string text, out DateTimeOffset? time)
-    {
-        time = null;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-        {
-            time = parsed;
-            return true;
-        }
-
-        return false;
-    }
 
     /// <summary>
     /// Whether a callback's body is worth a GET for the wait at this checkpoint: false only when it reads, with the

@@ -46,9 +46,13 @@ public class CommandWaitTimeoutException : TimeoutException
     /// <summary>The number of GET requests the wait made.</summary>
     public int Polls { get; }
 
-    internal static string Describe(Command? command, string? commandId, int polls)
+    /// <summary>The message of a timeout; <paramref name="checkpointPolls"/> when the last status is the one a checkpoint recorded (after that many polls), not one read since the wait was resumed.</summary>
+    internal static string Describe(Command? command, string? commandId, int polls, int? checkpointPolls = null)
     {
         var status = command is null ? "nothing was observed" : $"its last status was '{ErrorText.Quote(command.RawStatus ?? command.Status?.ToWireValue() ?? "(none)")}'";
-        return string.Create(CultureInfo.InvariantCulture, $"{ErrorText.CommandName(command?.Id, commandId)} did not reach a terminal status before the wait's deadline: {status} after {polls} poll(s). The command was not cancelled.");
+        var when = command is not null && checkpointPolls is { } before
+            ? string.Create(CultureInfo.InvariantCulture, $", recorded by the checkpoint the wait was resumed from (after {before} poll(s)); no poll since read the command, {polls} poll(s) in all")
+            : string.Create(CultureInfo.InvariantCulture, $" after {polls} poll(s)");
+        return $"{ErrorText.CommandName(command?.Id, commandId)} did not reach a terminal status before the wait's deadline: {status}{when}. The command was not cancelled.";
     }
 }

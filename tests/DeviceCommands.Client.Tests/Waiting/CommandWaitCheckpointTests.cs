@@ -64,6 +64,57 @@ public sealed class CommandWaitCheckpointTests
         Assert.Throws<FormatException>(() => CommandWaitCheckpoint.Parse(text));
     }
 
+    private const string Time = "2026-01-01T00:00:00.0000000+00:00";
+
+    [Theory]
+    [InlineData("dcw1;d%ZZ;c;1;" + Time + ";;;", "its device id has a '%' that does not start an escape of two hex digits (character 2)")]
+    [InlineData("dcw1;d;c%4;1;" + Time + ";;;", "its command id has a '%' that does not start an escape of two hex digits (character 2)")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;;exec%", "its last status has a '%' that does not start an escape")]
+    [InlineData("dcw1;d;c%C3%28;1;" + Time + ";;;", "its command id's escapes are not UTF-8")]
+    [InlineData("dcw1;d;c%ED%A0%80;1;" + Time + ";;;", "its command id's escapes are not UTF-8")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;;%FF", "its last status's escapes are not UTF-8")]
+    [InlineData("dcw1;d;c ;1;" + Time + ";;;", "its command id holds white space")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;;ü", "its last status holds white space, a control character or a character outside ASCII")]
+    [InlineData(" dcw1;d;c;1;" + Time + ";;;", "it has white space before or after it")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;;\n", "it has white space before or after it")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;; ", "it has white space before or after it")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;", "it has 7 fields, not 8 or 9")]
+    [InlineData("dcw1;d;c;1;;;;", "its start time is missing")]
+    [InlineData("dcw1;d;c;1;" + Time + ";soon;;", "its deadline is not a time in ISO 8601's round-trip form")]
+    [InlineData("dcw1;d;c;+1;" + Time + ";;;", "its poll count is not a whole number from 0 to 2147483647")]
+    [InlineData("dcw1;d;c;1;" + Time + ";;;;abc", "its callback key is not one (22 URL-safe base64 characters)")]
+    public void Rejects_text_that_ToString_never_writes_and_says_why(string text, string why)
+    {
+        Assert.False(CommandWaitCheckpoint.TryParse(text, out var checkpoint));
+        Assert.Null(checkpoint);
+        var e = Assert.Throws<FormatException>(() => CommandWaitCheckpoint.Parse(text));
+        Assert.StartsWith("The text is not a command wait checkpoint (dcw1;deviceId;commandId;polls;startedAt;deadline;nextPollAt;lastStatus[;callbackKey]): ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_a_lone_surrogate_and_says_why()
+    {
+        var text = "dcw1;d" + '\uD800' + ";c;1;" + Time + ";;;";
+
+        Assert.False(CommandWaitCheckpoint.TryParse(text, out _));
+        var e = Assert.Throws<FormatException>(() => CommandWaitCheckpoint.Parse(text));
+        Assert.Contains("its device id holds white space, a control character or a character outside ASCII (character 2)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_character_an_id_or_status_may_hold_round_trips()
+    {
+        var all = string.Concat(Enumerable.Range(1, 0x7f).Select(c => (char)c)) + "é€😀\u2028";
+        var checkpoint = new CommandWaitCheckpoint(all, "c" + all, 1, Start, null, null, all);
+
+        var parsed = CommandWaitCheckpoint.Parse(checkpoint.ToString());
+
+        Assert.Equal(all, parsed.DeviceId);
+        Assert.Equal("c" + all, parsed.CommandId);
+        Assert.Equal(all, parsed.LastStatus);
+    }
+
     [Fact]
     public void TryParse_of_null_is_false_and_Parse_of_null_throws()
     {

@@ -43,6 +43,10 @@ public sealed class WaitDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.IsAssignableFrom<TimeoutException>(error);
         timed.EndedWithin(Earliest, Latest);
         Assert.Equal(1, server.Count("GET"));
+
+        // the attempt timeout and the deadline fall together: whichever ends the poll, its timeout is inside
+        var inner = Assert.IsAssignableFrom<Microsoft.Kiota.Abstractions.ApiException>(error!.InnerException);
+        Assert.IsType<TimeoutException>(inner.InnerException);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public sealed class DeviceCommandsClientOptions
         else if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0)
         {
             // each request's path and query are added after the base URL's path: a query or fragment there would swallow them
-            yield return (nameof(BaseUrl), "BaseUrl must not have a query or a fragment (each request adds its own path and query), such as https://graph.microsoft.com/beta.");
+            problems.Add(new(nameof(BaseUrl), "BaseUrl must not have a query or a fragment (each request adds its own path and query), such as https://graph.microsoft.com/beta."));
         }
 
         if (MaxRetries < 0)

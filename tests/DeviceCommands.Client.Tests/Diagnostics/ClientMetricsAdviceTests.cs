@@ -58,7 +58,7 @@ public sealed class ClientMetricsAdviceTests
     [Fact]
     public void The_meter_spans_and_user_agent_carry_one_version_without_the_commit()
     {
-        var meter = PublishedInstruments()["devicecommands.client.retries"].Meter;
+        var meter = PublishedInstruments()["devicecommands.client.operation.duration"].Meter;
         var informational = typeof(DeviceCommandsClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
 
         Assert.Equal(informational.Split('+')[0], meter.Version);
@@ -69,7 +69,7 @@ public sealed class ClientMetricsAdviceTests
     [Fact]
     public async Task A_request_span_and_the_sent_user_agent_carry_the_meters_version()
     {
-        var meter = PublishedInstruments()["devicecommands.client.retries"].Meter;
+        var meter = PublishedInstruments()["devicecommands.client.operation.duration"].Meter;
         using var capture = new SpanCapture();
         var handler = new ScriptedHandler().Always(System.Net.HttpStatusCode.OK, """{"id":"version-cmd","status":"completed"}""");
         var client = DeviceCommandsClient.Create(null, new DeviceCommandsClientOptions { HttpMessageHandler = handler });

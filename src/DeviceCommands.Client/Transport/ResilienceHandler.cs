@@ -110,7 +110,13 @@ internal sealed class ResilienceHandler : DelegatingHandler
         HttpResponseMessage? response = null;
         try
         {
+            AttemptProbe.Sending();
             response = await base.SendAsync(request, budget.Token).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+            {
+                AttemptProbe.Refused(); // the service did not take this attempt (docs/transport.md, "Retries")
+            }
+
             await BufferAsync(response, copyHeaders: request is not ClientRequestMessage, budget.Token).ConfigureAwait(false);
             return response;
         }

@@ -42,7 +42,7 @@ public sealed class CommandPollResult
     /// When to poll next (a durable timer's due time): the scheduled time, never sooner than a <c>Retry-After</c>
     /// asked; null when the wait is over. When it is past <see cref="CommandWaitCheckpoint.Deadline"/>, sleep until
     /// the deadline instead: the next <see cref="CommandWaitExtensions.PollOnceAsync"/> then throws
-    /// <see cref="CommandWaitTimeoutException"/> without polling.
+    /// <see cref="CommandWaitTimeoutException"/> without polling; one a callback asks for before then still polls, under the time left.
     /// </summary>
     public DateTimeOffset? NextPollAt => IsCompleted ? null : Checkpoint.NextPollAt;
 }

@@ -118,6 +118,7 @@ public static class CommandWaitExtensions
         Command? sent;
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
         var probe = TokenProbe.Start();
+        var attempts = AttemptProbe.Start();
         using (var budget = TimeBudget.Until(CommandWaitCheckpoint.AddSafely(startedAt, options.Timeout), clock, cancellationToken))
         {
             try
@@ -129,6 +130,8 @@ public static class CommandWaitExtensions
                 ClientMetrics.RecordWait("timed_out", clock.GetUtcNow() - startedAt, polls: 0);
                 throw new CommandWaitTimeoutException(null, 0, probe.Waiting
                     ? "The credential did not give a token before the wait's deadline, so the command was not sent (the service never saw it)."
+                    : attempts.AllRefused
+                    ? "The service answered the POST that sends the command 429 (Too Many Requests) each time it was sent until the wait's deadline, so the command was not created (the service did not take it)."
                     : "The POST that sends the command did not complete before the wait's deadline (it was still being sent, retried or answered), so the command may or may not have been created. It was not sent again.", e);
             }
         }

@@ -60,9 +60,10 @@ public sealed class CommandWaitTimeoutExceptionTests
     }
 
     [Fact]
-    public async Task A_step_past_the_last_poll_time_reports_the_status_its_checkpoint_recorded()
+    public async Task A_step_at_the_deadline_past_the_last_poll_time_reports_the_status_its_checkpoint_recorded()
     {
         var checkpoint = Checkpoint(TimeSpan.FromMilliseconds(1500));
+        _clock.Advance(checkpoint.Deadline!.Value - _clock.GetUtcNow());
 
         var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _client.PollOnceAsync(checkpoint, Options));
 

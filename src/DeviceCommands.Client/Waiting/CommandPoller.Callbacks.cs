@@ -43,9 +43,6 @@ internal sealed partial class CommandPoller
         return this;
     }
 
-    /// <summary>Ends the registration of a wait that ended without its loop (its POST's answer was terminal, or the POST failed).</summary>
-    public void Release() => _wake?.Dispose();
-
     /// <summary>
     /// A callback asked for a poll: true, with the poll due now, until the deadline has come (even past the last
     /// scheduled poll time, <see cref="WaitPlan.PollOnCallbackAt"/>); false at the deadline, when the wait times out.

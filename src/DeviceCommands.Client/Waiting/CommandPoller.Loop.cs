@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeviceCommands.Client.Models;
 
@@ -56,10 +57,12 @@ internal sealed partial class CommandPoller
     /// </summary>
     private async Task<CommandWaitResult?> LoopAsync(WatchStep? watch, CancellationToken cancellationToken)
     {
-        using var activity = watch is null ? StartActivity() : null;
+        Activity? activity = null;
         var ended = false;
         try
         {
+            // inside the try: a span listener of the caller's that throws still ends the callback registration
+            activity = watch is null ? StartActivity() : null;
             if (watch is { Planned: false })
             {
                 watch.Planned = true;
@@ -121,6 +124,8 @@ internal sealed partial class CommandPoller
                 _wake?.Dispose();
                 EndActivity(_activity, ended, cancellationToken);
             }
+
+            activity?.Dispose();
         }
     }
 

@@ -80,7 +80,8 @@ public static class CommandWaitExtensions
         // one trace per operation: the POST and every poll are children of this span
         using var operation = CommandPoller.StartOperation();
 
-        // registered before the POST: a callback that beats the POST's answer wakes the wait's first sleep
+        // registered before the POST: a callback that beats the POST's answer wakes the wait's first sleep; the finally
+        // below ends the registration however the operation ends (the caller's own Progress or terminal test may throw)
         var wake = CommandPoller.RegisterBeforePost(options.Callbacks ?? ClientContext.CallbacksOf(commands.Adapter), options, clock);
         try
         {
@@ -89,11 +90,9 @@ public static class CommandWaitExtensions
             var poller = CommandPoller.Start(commands[sent.Id!], options, startedAt);
             poller.Adopt(operation);
             poller.Attach(wake);
-            wake = null; // the poller's now: its loop ends the registration
             poller.ObservePost(sent, retryAfter);
             if (poller.Ends(sent))
             {
-                poller.Release();
                 poller.RecordEnd(ended: true, cancellationToken);
                 operation?.SetTag("devicecommands.polls", 0);
                 return poller.ResultFor(sent);

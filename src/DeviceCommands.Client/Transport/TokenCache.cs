@@ -44,7 +44,7 @@ internal sealed class TokenCache
     {
         if (claims is not null)
         {
-            var fresh = await CredentialCall.GetTokenAsync(_credential, Context(scopes, claims), cancellationToken).ConfigureAwait(false);
+            var fresh = await CredentialCall.GetTokenAsync(_credential, Context(scopes, claims), _clock, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
                 SlotOf(key).Current = Entry(fresh);
@@ -114,7 +114,7 @@ internal sealed class TokenCache
     {
         try
         {
-            var entry = Entry(await CredentialCall.GetTokenAsync(_credential, Context(scopes, null), cancellationToken).ConfigureAwait(false));
+            var entry = Entry(await CredentialCall.GetTokenAsync(_credential, Context(scopes, null), _clock, cancellationToken).ConfigureAwait(false));
             Settle(key, owned, entry);
             owned.SetResult(entry);
             return entry.Token.Token;
@@ -143,7 +143,7 @@ internal sealed class TokenCache
         try
         {
             using var limit = new CancellationTokenSource(RefreshRetryDelay, _clock);
-            entry = Entry(await CredentialCall.GetTokenAsync(_credential, Context(scopes, null), limit.Token).ConfigureAwait(false));
+            entry = Entry(await CredentialCall.GetTokenAsync(_credential, Context(scopes, null), _clock, limit.Token).ConfigureAwait(false));
         }
         catch (Exception)
         {

@@ -134,7 +134,7 @@ internal static class OptionsConfiguration
             if (value == TimeSpan.Zero && text.Any(c => c is >= '1' and <= '9'))
             {
                 // a positive value below one tick would silently become zero: no delay at all is not what it says
-                errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: it is above zero but below the smallest duration (100 ns); write 0s for none, or at least 100ns.");
+                errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: it is above zero but below the smallest duration (100 ns); write 0s for none, or at least 0.0001ms.");
             }
             else
             {

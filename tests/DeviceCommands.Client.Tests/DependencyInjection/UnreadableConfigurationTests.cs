@@ -136,16 +136,18 @@ public class UnreadableConfigurationTests
         Assert.Contains($"DeviceCommands:RetryDelay = '{value}' cannot be read: it is above zero but below the smallest duration", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_zero_retry_delay_is_read_as_zero()
+    [Theory]
+    [InlineData("0.000s", 0)]
+    [InlineData("0.0001ms", 1)]
+    public async Task A_zero_retry_delay_and_one_tick_are_read_as_written(string value, long ticks)
     {
-        using var host = HostWith(new() { ["RetryDelay"] = "0.000s" });
+        using var host = HostWith(new() { ["RetryDelay"] = value });
 
         await host.StartAsync();
         var options = host.Services.GetRequiredService<IOptionsMonitor<DeviceCommandsClientOptions>>().Get(DeviceCommandsServiceCollectionExtensions.HttpClientName);
         await host.StopAsync();
 
-        Assert.Equal(TimeSpan.Zero, options.RetryDelay);
+        Assert.Equal(TimeSpan.FromTicks(ticks), options.RetryDelay);
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 namespace DeviceCommands.Testing;
 
-// The tracking of a handler's requests: each request is marked work until its answer is back on the driver's thread.
+// The tracking of a handler's requests: each request is marked work until its answer, body included, is back on the
+// driver's thread.
 public sealed partial class VirtualClock
 {
     /// <summary>
     /// A handler over <paramref name="handler"/> that marks each request it passes on as work under way (see
     /// <see cref="BeginWork"/>) until the answer is back, for a test double that answers on other threads (MockHttp's
     /// handler does): <see cref="RunAsync(Func{Task}, CancellationToken)"/> then never moves the clock while a request is
-    /// being answered. A handler that waits on this clock itself must not be tracked.
+    /// being answered. An answer counts as back once its body is read into memory, so a body that arrives after the
+    /// headers holds the clock too. A handler that waits on this clock itself must not be tracked.
     /// </summary>
     /// <param name="handler">The test double; it is not disposed with the returned handler.</param>
     /// <returns>The handler to give the client (<c>DeviceCommandsClientOptions.HttpMessageHandler</c>).</returns>
@@ -29,7 +31,7 @@ public sealed partial class VirtualClock
             Task<HttpResponseMessage> sending;
             try
             {
-                sending = base.SendAsync(request, cancellationToken);
+                sending = AnswerAsync(request, cancellationToken);
             }
             catch
             {
@@ -71,6 +73,26 @@ public sealed partial class VirtualClock
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
             return answered.Task;
+        }
+
+        /// <summary>
+        /// The answer with its body read into memory: a body that arrives after the headers (a real socket) is part of
+        /// the answer, so the clock does not move while it is still arriving.
+        /// </summary>
+        private async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
+            return response;
         }
 
         protected override void Dispose(bool disposing)

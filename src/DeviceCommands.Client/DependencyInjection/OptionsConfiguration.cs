@@ -98,7 +98,7 @@ internal static class OptionsConfiguration
 
     private static void Read<T>(IConfiguration configuration, string key, List<string>? errors, string expected, Parser<T> parse, Action<T> set)
     {
-        if (configuration[key] is not { Length: > 0 } text)
+        if (Text(configuration, key, errors, expected) is not { } text)
         {
             return;
         }
@@ -115,7 +115,7 @@ internal static class OptionsConfiguration
 
     private static void ReadDuration(IConfiguration configuration, string key, List<string>? errors, Action<TimeSpan> set, bool infinite = false)
     {
-        if (configuration[key] is not { Length: > 0 } text)
+        if (Text(configuration, key, errors, infinite ? "a duration above zero, such as 100s, or Infinite" : "a duration, such as 2s or 500ms") is not { } text)
         {
             return;
         }
@@ -131,12 +131,36 @@ internal static class OptionsConfiguration
         }
         else if (DurationText.TryParse(text, out var value, out var why))
         {
-            set(value);
+            if (value == TimeSpan.Zero && text.Any(c => c is >= '1' and <= '9'))
+            {
+                // a positive value below one tick would silently become zero: no delay at all is not what it says
+                errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: it is above zero but below the smallest duration (100 ns); write 0s for none, or at least 0.0001ms.");
+            }
+            else
+            {
+                set(value);
+            }
         }
         else
         {
             errors?.Add($"{Path(configuration, key)} = '{text}' cannot be read: {why}");
         }
+    }
+
+    /// <summary>
+    /// The text of <paramref name="key"/>, or null when the key is absent (the option keeps its value) or empty: an
+    /// empty value (<c>"RetryDelay": ""</c>) cannot be read and is named in <paramref name="errors"/>, as blank text is.
+    /// </summary>
+    private static string? Text(IConfiguration configuration, string key, List<string>? errors, string expected)
+    {
+        var text = configuration[key];
+        if (text is { Length: 0 })
+        {
+            errors?.Add($"{Path(configuration, key)} = '' cannot be read: it is empty; write {expected}, or remove the key for the default.");
+            return null;
+        }
+
+        return text;
     }
 
     private static string Path(IConfiguration configuration, string key) =>

@@ -108,6 +108,48 @@ public class UnreadableConfigurationTests
         Assert.Single(error.Failures);
     }
 
+    [Theory]
+    [InlineData("RetryDelay")]
+    [InlineData("MaxRetryAfter")]
+    [InlineData("AttemptTimeout")]
+    [InlineData("MaxRetries")]
+    [InlineData("BaseUrl")]
+    public async Task An_empty_value_stops_the_host_naming_it_not_silently_the_default(string key)
+    {
+        using var host = HostWith(new() { [key] = "" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"DeviceCommands:{key} = '' cannot be read: it is empty;", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Failures);
+    }
+
+    [Theory]
+    [InlineData("0.0000001ms")]
+    [InlineData("0.00000001s")]
+    public async Task A_positive_duration_below_one_tick_is_refused_not_made_zero(string value)
+    {
+        using var host = HostWith(new() { ["RetryDelay"] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"DeviceCommands:RetryDelay = '{value}' cannot be read: it is above zero but below the smallest duration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.000s", 0)]
+    [InlineData("0.0001ms", 1)]
+    public async Task A_zero_retry_delay_and_one_tick_are_read_as_written(string value, long ticks)
+    {
+        using var host = HostWith(new() { ["RetryDelay"] = value });
+
+        await host.StartAsync();
+        var options = host.Services.GetRequiredService<IOptionsMonitor<DeviceCommandsClientOptions>>().Get(DeviceCommandsServiceCollectionExtensions.HttpClientName);
+        await host.StopAsync();
+
+        Assert.Equal(TimeSpan.FromTicks(ticks), options.RetryDelay);
+    }
+
     [Fact]
     public async Task A_bare_number_is_refused_with_the_fix_not_read_as_days()
     {

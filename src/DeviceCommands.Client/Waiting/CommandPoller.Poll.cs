@@ -26,15 +26,21 @@ internal sealed partial class CommandPoller
             Activity.Current = _activity;
         }
 
+        var hints = new ResponseHints();
+        using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
+        if (budget.IsSpent)
+        {
+            // the deadline has come: no time is left to read an answer, so the GET is not sent, nor counted in Polls
+            _failure = NotSent();
+            throw TimedOut();
+        }
+
         if (_polls < int.MaxValue)
         {
             _polls++;
         }
 
         _wake?.Take(); // callbacks from here on make at most one more GET
-
-        var hints = new ResponseHints();
-        using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline
@@ -76,6 +82,13 @@ internal sealed partial class CommandPoller
             ? $"{what} did not complete before the wait's deadline: it was still being sent, retried or answered."
             : ErrorText.Sentence($"{what} was cancelled although neither the caller nor the wait's deadline cancelled it: {cancellation.Message}");
         return new ApiException(why, new TimeoutException(why, cancellation));
+    }
+
+    /// <summary>The failure of a poll due when the deadline had come, so not sent; shaped as <see cref="Unfinished"/>'s.</summary>
+    private ApiException NotSent()
+    {
+        var why = $"The status GET of {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{ErrorText.Quote(_commandId)}'")} was not sent: the wait's deadline had come.";
+        return new ApiException(why, new TimeoutException(why));
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal sealed partial class CommandPoller
         if (budget.IsSpent)
         {
             // the deadline has come: no time is left to read an answer, so the GET is not sent, nor counted in Polls
-            _failure = NotSent();
+            // (a failure of an earlier poll stays the timeout's inner exception)
             throw TimedOut();
         }
 
@@ -82,13 +82,6 @@ internal sealed partial class CommandPoller
             ? $"{what} did not complete before the wait's deadline: it was still being sent, retried or answered."
             : ErrorText.Sentence($"{what} was cancelled although neither the caller nor the wait's deadline cancelled it: {cancellation.Message}");
         return new ApiException(why, new TimeoutException(why, cancellation));
-    }
-
-    /// <summary>The failure of a poll due when the deadline had come, so not sent; shaped as <see cref="Unfinished"/>'s.</summary>
-    private ApiException NotSent()
-    {
-        var why = $"The status GET of {(string.IsNullOrWhiteSpace(_commandId) ? "the command" : $"command '{ErrorText.Quote(_commandId)}'")} was not sent: the wait's deadline had come.";
-        return new ApiException(why, new TimeoutException(why));
     }
 
     /// <summary>

@@ -117,6 +117,10 @@ internal sealed partial class CommandPoller
                 _options.Checkpoint?.Invoke(Checkpoint());
             }
         }
+        catch (OperationCanceledException e) when (CallerCancellation.NeedsCallersToken(e, cancellationToken))
+        {
+            throw CallerCancellation.AsCallers(e, cancellationToken);
+        }
         finally
         {
             if (watch is null)

@@ -26,15 +26,21 @@ internal sealed partial class CommandPoller
             Activity.Current = _activity;
         }
 
+        var hints = new ResponseHints();
+        using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
+        if (budget.IsSpent)
+        {
+            // the deadline has come: no time is left to read an answer, so the GET is not sent, nor counted in Polls
+            // (a failure of an earlier poll stays the timeout's inner exception)
+            throw TimedOut();
+        }
+
         if (_polls < int.MaxValue)
         {
             _polls++;
         }
 
         _wake?.Take(); // callbacks from here on make at most one more GET
-
-        var hints = new ResponseHints();
-        using var budget = TimeBudget.Until(_plan.Deadline, _clock, cancellationToken);
         try
         {
             // WaitAsync: even a GetAsync that ignores its token (a mock, a stalled credential) ends at the deadline

@@ -166,6 +166,18 @@ internal sealed partial class CommandPoller
     /// </summary>
     public async Task<CommandPollResult> PollOnceAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await StepAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (CallerCancellation.NeedsCallersToken(e, cancellationToken))
+        {
+            throw CallerCancellation.AsCallers(e, cancellationToken);
+        }
+    }
+
+    private async Task<CommandPollResult> StepAsync(CancellationToken cancellationToken)
+    {
         if (_nextPollAt is { } next && _plan.NoPollLeftAt(next) && _plan.PollOnCallbackAt(_clock.GetUtcNow()) is null)
         {
             throw TimedOut();

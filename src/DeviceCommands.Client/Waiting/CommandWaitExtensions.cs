@@ -100,6 +100,11 @@ public static class CommandWaitExtensions
 
             return await poller.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException e) when (CallerCancellation.NeedsCallersToken(e, cancellationToken))
+        {
+            CommandPoller.Fail(operation, e);
+            throw CallerCancellation.AsCallers(e, cancellationToken);
+        }
         catch (Exception e)
         {
             CommandPoller.Fail(operation, e);

@@ -134,4 +134,36 @@ public sealed class CommandWaitTimeoutExceptionTests
         Assert.Equal("Command 'cmd-1' did not reach a terminal status before the wait's deadline: nothing was observed after 1 poll(s). The command was not cancelled. The last poll failed: The status GET of command 'cmd-1' (poll 1) did not complete before the wait's deadline: it was still being sent, retried or answered.", e.Message);
         Assert.IsAssignableFrom<OperationCanceledException>(e.InnerException?.InnerException?.InnerException);
     }
+
+    [Fact]
+    public async Task A_resumed_wait_with_no_time_left_counts_no_poll_it_could_not_send()
+    {
+        var now = _clock.GetUtcNow();
+        var checkpoint = new CommandWaitCheckpoint(DeviceId, CommandId, 3, now - TimeSpan.FromSeconds(10), now, null, "executing");
+        using var wire = new WireHandler();
+        var client = TestClients.Created(wire, clock: _clock);
+
+        var e = await Assert.ThrowsAsync<CommandWaitTimeoutException>(() => _clock.RunAsync(() => client.ResumeWaitAsync(checkpoint, Options)));
+
+        Assert.Equal(0, wire.Sent);
+        Assert.Equal(3, e.Polls);
+        Assert.Contains("3 poll(s) in all", e.Message, StringComparison.Ordinal);
+        Assert.Null(e.InnerException);
+    }
+
+    /// <summary>A transport that, as a socket handler does, sends nothing for a request already cancelled, and never answers one it sent.</summary>
+    private sealed class WireHandler : HttpMessageHandler
+    {
+        private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _sent);
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("unreachable: an infinite delay ends only by cancellation");
+        }
+    }
 }

@@ -9,6 +9,9 @@ namespace DeviceCommands.Client.Callbacks;
 /// </summary>
 internal sealed class CallbackWake : IDisposable
 {
+    [ThreadStatic]
+    private static CallbackWake? t_signalling; // the wake whose Signal is making its timer on this thread
+
     private readonly Lock _gate = new();
     private readonly CommandCallbackReceiver _receiver;
     private readonly TimeProvider _clock;
@@ -16,6 +19,7 @@ internal sealed class CallbackWake : IDisposable
     private TaskCompletionSource? _sleeper;
     private ITimer? _timer;
     private bool _signalled;
+    private bool _fired;
     private string? _commandId;
     private bool _disposed;
     private int _callbackPolls;
@@ -72,7 +76,24 @@ internal sealed class CallbackWake : IDisposable
                 return;
             }
 
-            _timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
+            _fired = false;
+            t_signalling = this;
+            try
+            {
+                var timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
+                if (_fired)
+                {
+                    timer.Dispose(); // it fired as it was made: none is pending
+                }
+                else
+                {
+                    _timer = timer;
+                }
+            }
+            finally
+            {
+                t_signalling = null;
+            }
         }
     }
 
@@ -165,9 +186,19 @@ internal sealed class CallbackWake : IDisposable
         {
             _timer?.Dispose();
             _timer = null;
+            _fired = true;
             sleeper = _sleeper;
         }
 
-        sleeper?.TrySetResult();
+        if (sleeper is not null && ReferenceEquals(t_signalling, this))
+        {
+            // a clock that runs a due timer as it is made (FakeTimeProvider) fires inside Signal, that is inside the
+            // receiver's Receive: the wait (its GET, the caller's tests) then goes on from the thread pool, not there
+            ThreadPool.QueueUserWorkItem(static s => s.TrySetResult(), sleeper, preferLocal: false);
+        }
+        else
+        {
+            sleeper?.TrySetResult();
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using DeviceCommands.Client.Callbacks;
+using DeviceCommands.Testing;
 
 namespace DeviceCommands.Client.AspNetCore.Tests;
 
@@ -19,7 +20,7 @@ public sealed class DeviceCommandCallbackEndpointsTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
-    private CallbackWake Register() => _host.Receiver.Register(TimeProvider.System, _ => false);
+    private CallbackWake Register() => _host.Receiver.Register(TimeProvider.System, ownTerminalTests: false);
 
     [Fact]
     public async Task A_live_key_is_202_an_unknown_one_404_a_bad_one_400_and_a_long_body_413()
@@ -46,6 +47,46 @@ public sealed class DeviceCommandCallbackEndpointsTests : IAsyncLifetime
         var buffer = new byte[256];
         var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.StartsWith("HTTP/1.1 413", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_the_waits_own_terminal_test_would_throw_on_is_202_and_runs_none_of_the_callers_code()
+    {
+        var clock = new VirtualClock();
+        var handler = new ScriptedHandler(clock, "cmd-1") { GetsOnly = true }.Always(HttpStatusCode.OK, ScriptedHandler.Body("executing", "cmd-1"));
+        var client = TestClients.Created(handler, clock: clock);
+        var key = CommandCallbackReceiver.NewKey();
+        var start = clock.GetUtcNow();
+        var checkpoint = new CommandWaitCheckpoint("dev-1", "cmd-1", 0, start, start + TimeSpan.FromMinutes(1)) { CallbackKey = key };
+        var judged = new List<string?>();
+        var options = new CommandWaitOptions
+        {
+            Callbacks = _host.Receiver,
+            TimeProvider = clock,
+            IsTerminalCommand = c =>
+            {
+                lock (judged)
+                {
+                    judged.Add(c.RawStatus);
+                }
+
+                return c.RawStatus == "archived" ? throw new InvalidOperationException("the caller's test") : false;
+            },
+        };
+        using var stop = new CancellationTokenSource();
+        var wait = client.ResumeWaitAsync(checkpoint, options, stop.Token);
+
+        var answer = await _http.PostAsync(_host.UrlFor(key), new StringContent("""{"id":"cmd-1","status":"archived"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        lock (judged)
+        {
+            Assert.DoesNotContain("archived", judged);
+        }
+
+        Assert.Equal(0, _host.Receiver.ActiveWaits);
     }
 
     [Fact]

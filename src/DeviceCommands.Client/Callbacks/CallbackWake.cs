@@ -1,4 +1,3 @@
-using DeviceCommands.Client.Models;
 using DeviceCommands.Client.Timing;
 
 namespace DeviceCommands.Client.Callbacks;
@@ -10,13 +9,17 @@ namespace DeviceCommands.Client.Callbacks;
 /// </summary>
 internal sealed class CallbackWake : IDisposable
 {
+    [ThreadStatic]
+    private static CallbackWake? t_signalling; // the wake whose Signal is making its timer on this thread
+
     private readonly Lock _gate = new();
     private readonly CommandCallbackReceiver _receiver;
     private readonly TimeProvider _clock;
-    private readonly Func<Command, bool> _ends;
+    private readonly bool _ownTerminalTests;
     private TaskCompletionSource? _sleeper;
     private ITimer? _timer;
     private bool _signalled;
+    private bool _fired;
     private string? _commandId;
     private bool _disposed;
     private int _callbackPolls;
@@ -28,9 +31,13 @@ internal sealed class CallbackWake : IDisposable
     /// <summary>The largest spacing between two GETs asked for by callbacks: 10 s.</summary>
     public static readonly TimeSpan MaxSpacing = TimingDefaults.CallbackMaxSpacing;
 
-    public CallbackWake(CommandCallbackReceiver receiver, string key, TimeProvider clock, Func<Command, bool> ends)
+    /// <param name="receiver">The receiver the wait is registered with.</param>
+    /// <param name="key">The key of the wait's callback URL.</param>
+    /// <param name="clock">The wait's clock.</param>
+    /// <param name="ownTerminalTests">Whether the wait has terminal tests of its own: then every callback asks for a poll (<see cref="CallbackBody"/>).</param>
+    public CallbackWake(CommandCallbackReceiver receiver, string key, TimeProvider clock, bool ownTerminalTests)
     {
-        (_receiver, Key, _clock, _ends) = (receiver, key, clock, ends);
+        (_receiver, Key, _clock, _ownTerminalTests) = (receiver, key, clock, ownTerminalTests);
     }
 
     /// <summary>The key of the wait's callback URL.</summary>
@@ -46,10 +53,13 @@ internal sealed class CallbackWake : IDisposable
         set { lock (_gate) { _commandId = value; } }
     }
 
-    /// <summary>Takes in a callback's body: wakes the wait unless the body reads as a non-terminal status of this command.</summary>
+    /// <summary>
+    /// Takes in a callback's body: wakes the wait unless the body reads as a non-terminal status of this command. Runs
+    /// none of the wait's code (its terminal tests judge its GETs only), so an endpoint's answer never depends on it.
+    /// </summary>
     public void Hint(ReadOnlySpan<byte> body)
     {
-        if (CallbackBody.CallsForPoll(body, CommandId, _ends))
+        if (CallbackBody.CallsForPoll(body, CommandId, _ownTerminalTests))
         {
             Signal();
         }
@@ -66,7 +76,24 @@ internal sealed class CallbackWake : IDisposable
                 return;
             }
 
-            _timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
+            _fired = false;
+            t_signalling = this;
+            try
+            {
+                var timer = _clock.CreateTimer(static s => ((CallbackWake)s!).Fire(), this, UntilCallbackPoll(), Timeout.InfiniteTimeSpan);
+                if (_fired)
+                {
+                    timer.Dispose(); // it fired as it was made: none is pending
+                }
+                else
+                {
+                    _timer = timer;
+                }
+            }
+            finally
+            {
+                t_signalling = null;
+            }
         }
     }
 
@@ -159,9 +186,19 @@ internal sealed class CallbackWake : IDisposable
         {
             _timer?.Dispose();
             _timer = null;
+            _fired = true;
             sleeper = _sleeper;
         }
 
-        sleeper?.TrySetResult();
+        if (sleeper is not null && ReferenceEquals(t_signalling, this))
+        {
+            // a clock that runs a due timer as it is made (FakeTimeProvider) fires inside Signal, that is inside the
+            // receiver's Receive: the wait (its GET, the caller's tests) then goes on from the thread pool, not there
+            ThreadPool.QueueUserWorkItem(static s => s.TrySetResult(), sleeper, preferLocal: false);
+        }
+        else
+        {
+            sleeper?.TrySetResult();
+        }
     }
 }

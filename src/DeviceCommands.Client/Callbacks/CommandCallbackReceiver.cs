@@ -1,4 +1,3 @@
-using DeviceCommands.Client.Models;
 
 namespace DeviceCommands.Client.Callbacks;
 
@@ -51,7 +50,8 @@ public sealed class CommandCallbackReceiver
 
     /// <summary>
     /// What an endpoint calls with the key (the last path segment) and the body it read (a hint, never the truth). The
-    /// wait that holds the key polls at once, unless the body reads as a non-terminal status of its command.
+    /// wait that holds the key polls at once, unless the body reads as a non-terminal status of its command (any body
+    /// does for a wait with terminal tests of its own). None of the wait's code, its tests included, runs here.
     /// </summary>
     /// <param name="key">The key from the URL.</param>
     /// <param name="body">The body, at most <see cref="MaxBodyBytes"/> bytes.</param>
@@ -93,18 +93,18 @@ public sealed class CommandCallbackReceiver
     /// Registers a wait under a fresh key, or under <paramref name="key"/> (a resumed wait's), beside any other wait
     /// that holds it: a checkpoint resumed twice at once makes two independent waits, and a callback wakes both.
     /// </summary>
-    internal CallbackWake Register(TimeProvider clock, Func<Command, bool> ends, string? key = null)
+    internal CallbackWake Register(TimeProvider clock, bool ownTerminalTests, string? key = null)
     {
         if (key is not null)
         {
-            var resumed = new CallbackWake(this, key, clock, ends);
+            var resumed = new CallbackWake(this, key, clock, ownTerminalTests);
             _waits.Add(resumed);
             return resumed;
         }
 
         while (true)
         {
-            var wait = new CallbackWake(this, CallbackKey.New(), clock, ends);
+            var wait = new CallbackWake(this, CallbackKey.New(), clock, ownTerminalTests);
             if (_waits.TryAddNew(wait))
             {
                 return wait;

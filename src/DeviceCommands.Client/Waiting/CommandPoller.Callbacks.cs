@@ -20,7 +20,14 @@ internal sealed partial class CommandPoller
 
     /// <summary>Registers a new wait with the receiver before its POST: the key exists before the service can use it.</summary>
     public static CallbackWake? RegisterBeforePost(CommandCallbackReceiver? receiver, CommandWaitOptions options, TimeProvider clock) =>
-        receiver?.Register(clock, options.Ends);
+        receiver?.Register(clock, HasOwnTerminalTests(options));
+
+    /// <summary>
+    /// Whether the options have terminal tests of the caller's: the receiver then asks for a poll on every callback,
+    /// since it never runs the caller's code on a callback's body (the tests judge what the wait's GETs read).
+    /// </summary>
+    public static bool HasOwnTerminalTests(CommandWaitOptions options) =>
+        options.IsTerminal is not null || options.IsTerminalCommand is not null;
 
     /// <summary>Takes in the registration made before the POST, now that the command has an id.</summary>
     public void Attach(CallbackWake? wake)
@@ -37,7 +44,7 @@ internal sealed partial class CommandPoller
     {
         if (receiver is not null && _resumedKey is { } key)
         {
-            Attach(receiver.Register(_clock, _options.Ends, key));
+            Attach(receiver.Register(_clock, HasOwnTerminalTests(_options), key));
         }
 
         return this;

@@ -128,10 +128,11 @@ public sealed partial class CommandWaitCheckpoint
     /// Whether a callback's body is worth a GET for the wait at this checkpoint: false only when it reads, with the
     /// model's tolerant reader, as a non-terminal status of this checkpoint's command. For engines that receive the
     /// callbacks themselves: when true, call <see cref="CommandWaitExtensions.PollOnceAsync"/> with this checkpoint now.
+    /// The options' terminal tests never run on the body: with one, every body is worth a GET, whose answer they judge.
     /// </summary>
     /// <param name="callbackBody">The callback's body, as received (a hint, never the truth).</param>
-    /// <param name="options">The wait's options (their terminal tests); null for the defaults.</param>
+    /// <param name="options">The wait's options (whether they have terminal tests of their own); null for the defaults.</param>
     /// <returns>Whether to poll now.</returns>
     public bool CallsForPoll(ReadOnlySpan<byte> callbackBody, CommandWaitOptions? options = null) =>
-        Callbacks.CallbackBody.CallsForPoll(callbackBody, CommandId, (options ?? new CommandWaitOptions()).Ends);
+        Callbacks.CallbackBody.CallsForPoll(callbackBody, CommandId, options is not null && CommandPoller.HasOwnTerminalTests(options));
 }

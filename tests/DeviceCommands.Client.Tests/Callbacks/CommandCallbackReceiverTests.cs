@@ -9,7 +9,7 @@ public sealed class CommandCallbackReceiverTests
     private static readonly Uri Base = new("http://127.0.0.1:5000/device-commands/callbacks/");
     private readonly CommandCallbackReceiver _receiver = new(Base);
 
-    private CallbackWake Register() => _receiver.Register(TimeProvider.System, _ => false);
+    private CallbackWake Register() => _receiver.Register(TimeProvider.System, ownTerminalTests: false);
 
     [Fact]
     public void Each_wait_gets_a_fresh_url_safe_key_of_128_bits_under_the_base_url()
@@ -50,8 +50,8 @@ public sealed class CommandCallbackReceiverTests
     public void Two_waits_resumed_under_one_key_are_both_woken_and_each_leaves_on_its_own()
     {
         var key = CommandCallbackReceiver.NewKey();
-        var first = _receiver.Register(TimeProvider.System, _ => false, key);
-        var second = _receiver.Register(TimeProvider.System, _ => false, key);
+        var first = _receiver.Register(TimeProvider.System, ownTerminalTests: false, key);
+        var second = _receiver.Register(TimeProvider.System, ownTerminalTests: false, key);
         Assert.Equal(2, _receiver.ActiveWaits);
 
         Assert.Equal(CallbackReceipt.Accepted, _receiver.Receive(key, "{}"u8));
@@ -80,7 +80,7 @@ public sealed class CommandCallbackReceiverTests
             start.SignalAndWait();
             for (var i = 0; i < 2000; i++)
             {
-                using var wait = _receiver.Register(TimeProvider.System, _ => false, key);
+                using var wait = _receiver.Register(TimeProvider.System, ownTerminalTests: false, key);
                 _receiver.Receive(key, "{}"u8);
             }
         })));
@@ -157,12 +157,16 @@ public sealed class CommandCallbackReceiverTests
     }
 
     [Fact]
-    public void A_custom_terminal_test_decides_what_is_a_terminal_claim()
+    public void With_terminal_tests_of_its_own_every_body_calls_for_a_poll_and_no_test_runs_on_it()
     {
         var checkpoint = new CommandWaitCheckpoint("dev-1", "cmd-1", 1, DateTimeOffset.UnixEpoch, null);
-        var options = new CommandWaitOptions { IsTerminalCommand = c => c.RawStatus == "delivered" };
-        Assert.True(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8, options));
+        var byCommand = new CommandWaitOptions { IsTerminalCommand = _ => throw new InvalidOperationException("run on a callback's body") };
+        var byStatus = new CommandWaitOptions { IsTerminal = _ => throw new InvalidOperationException("run on a callback's body") };
+        Assert.True(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8, byCommand));
+        Assert.True(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"executing\"}"u8, byCommand));
+        Assert.True(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"executing\"}"u8, byStatus));
         Assert.False(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"delivered\"}"u8));
+        Assert.False(checkpoint.CallsForPoll("{\"id\":\"cmd-1\",\"status\":\"executing\"}"u8, new CommandWaitOptions()));
     }
 
     private sealed class EndlessStream : Stream

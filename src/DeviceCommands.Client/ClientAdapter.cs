@@ -72,7 +72,7 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
 
         try
         {
-            return handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(sending.Result, handler), errorMapping);
+            return handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(sending.Result), errorMapping);
         }
         catch (Exception e)
         {
@@ -99,20 +99,16 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
     private static async Task<TModel?> HandleAsync<TModel>(ValueTask<HttpResponseMessage> sending, IResponseHandler handler, Dictionary<string, ParsableFactory<IParsable>>? errorMapping)
     {
         var response = await sending.ConfigureAwait(false);
-        return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(response, handler), errorMapping).ConfigureAwait(false);
+        return await handler.HandleResponseAsync<HttpResponseMessage, TModel>(Show(response), errorMapping).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The answer as a caller's handler gets it: with its content headers (<see cref="PooledContent.ShowHeaders"/>);
-    /// the client's own reader finds them where they are when it needs them.
+    /// The answer as a caller's handler gets it: with its content headers (<see cref="PooledContent.ShowHeaders"/>).
+    /// The client's own reader never comes this way (<see cref="SendAndReadAsync"/>).
     /// </summary>
-    private static HttpResponseMessage Show(HttpResponseMessage response, IResponseHandler handler)
+    private static HttpResponseMessage Show(HttpResponseMessage response)
     {
-        if (handler is not IClientResponseReader)
-        {
-            PooledContent.ShowHeaders(response);
-        }
-
+        PooledContent.ShowHeaders(response);
         return response;
     }
 
@@ -138,7 +134,7 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
     /// The request, authenticated, as a message: what Kiota's <see cref="HttpClientRequestAdapter.ConvertToNativeRequestAsync{T}"/>
     /// makes (the adapter's base URL, the request options in the message's options, the headers, a stream body),
     /// without its per-request costs: a new <see cref="HttpMethod"/> and method name, a task, a tracing span asked for
-    /// when nothing listens. The client's own response reader stays out of the options, and Kiota's
+    /// when nothing listens. The client's own response reader is handed over directly, never as an option, and Kiota's
     /// <see cref="ObservabilityOptions"/> go in only while something listens to Kiota's tracing
     /// (<see cref="KiotaTracing"/>): a message with no option of the caller's makes no options dictionary at all.
     /// </summary>
@@ -156,14 +152,14 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         {
             foreach (var option in options)
             {
-                SetOption(message, option);
+                message.SetOption(option.GetType().FullName!, option);
             }
         }
         else
         {
             foreach (var option in requestInfo.RequestOptions)
             {
-                SetOption(message, option);
+                message.SetOption(option.GetType().FullName!, option);
             }
         }
 
@@ -195,18 +191,6 @@ internal sealed class ClientAdapter : HttpClientRequestAdapter, IRequestAdapter,
         }
 
         return message;
-    }
-
-    /// <summary>
-    /// Puts a request option in the message's options, as Kiota's adapter does, but for the client's own response
-    /// reader: it reads the answer the adapter hands it, and nothing downstream looks for it.
-    /// </summary>
-    private static void SetOption(ClientRequestMessage message, IRequestOption option)
-    {
-        if (option is not ResponseHandlerOption { ResponseHandler: IClientResponseReader })
-        {
-            message.SetOption(option.GetType().FullName!, option);
-        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-
 namespace DeviceCommands.Client.Callbacks;
 
 /// <summary>

@@ -44,13 +44,7 @@ internal sealed class PooledContent : HttpContent
     }
 
     /// <summary>Copies the content headers of <paramref name="response"/>'s body onto it, when its body is a <see cref="PooledContent"/> that has not yet.</summary>
-    public static void ShowHeaders(HttpResponseMessage response)
-    {
-        if (response.Content is PooledContent pooled)
-        {
-            pooled.TakeHeaders();
-        }
-    }
+    public static void ShowHeaders(HttpResponseMessage response) => HeadersOf(response.Content);
 
     private void TakeHeaders()
     {

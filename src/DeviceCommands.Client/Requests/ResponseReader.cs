@@ -20,7 +20,7 @@ namespace DeviceCommands.Client.Requests;
 /// A struct: the client's own adapter takes it as it is (<see cref="IClientContext.SendAndReadAsync"/>); any other
 /// adapter gets it boxed, as the handler of a <see cref="ResponseHandlerOption"/>.
 /// </remarks>
-internal readonly struct ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler, IClientResponseReader
+internal readonly struct ResponseReader<TModel>(ParsableFactory<TModel> factory, HeadersInspectionHandlerOption? headers, ResponseHints? hints, long maxBytes, CancellationToken cancellationToken) : IResponseHandler
     where TModel : class, IParsable
 {
     public async Task<TResult?> HandleResponseAsync<TNativeResponse, TResult>(TNativeResponse response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
@@ -148,13 +148,6 @@ internal readonly struct ResponseReader<TModel>(ParsableFactory<TModel> factory,
         return e;
     }
 }
-
-/// <summary>
-/// The client's own response reader: the client's adapter does not copy it into a message's options (nothing
-/// downstream reads it) and hands it the answer with the content headers still where the attempt left them
-/// (<see cref="PooledContent.HeadersOf"/>).
-/// </summary>
-internal interface IClientResponseReader;
 
 /// <summary>The request option the client's <c>HeadersInspectionHandler</c> sets once it has copied a response's headers.</summary>
 internal static class ResponseHeadersMark

@@ -159,7 +159,7 @@ internal sealed partial class CommandPoller
     }
 
     /// <summary>
-    /// One step for an orchestrator: refuses to poll when no poll is left and the deadline has come (a timeout, without
+    /// One step for an orchestrator: refuses to poll once the deadline has come (a timeout, without
     /// a request), else polls once and gives the outcome and the next position. Before the deadline a step whose
     /// checkpoint left no poll is a callback's (the engine's timer is set to the deadline then), and its GET runs under
     /// the time left, as an in-process wait's does (<see cref="WaitPlan.PollOnCallbackAt"/>).
@@ -178,7 +178,7 @@ internal sealed partial class CommandPoller
 
     private async Task<CommandPollResult> StepAsync(CancellationToken cancellationToken)
     {
-        if (_nextPollAt is { } next && _plan.NoPollLeftAt(next) && _plan.PollOnCallbackAt(_clock.GetUtcNow()) is null)
+        if (_plan.IsOver(_clock.GetUtcNow()))
         {
             throw TimedOut();
         }
